@@ -1,0 +1,86 @@
+"""``Engines``: the one place the app, tests and benchmarks get models from (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.runtime import contract
+from desktop.runtime.continuer import Continuer
+from desktop.runtime.package import ModelPackage, ModelPackageError, find_packages
+from desktop.runtime.paths import models_dir
+
+
+@dataclass
+class UnavailableEngine:
+    """Stands in for an engine whose model is missing or broken; ``error`` says why."""
+
+    name: str
+    error: str
+    available: bool = False
+    provider: str = ""
+
+    def __getattr__(self, attr: str):
+        raise RuntimeError(f"{self.name} is unavailable: {self.error}")
+
+
+class Engines:
+    """Loads each model package lazily (on first use of its engine) from one models folder."""
+
+    def __init__(self, models_path: Path, provider: str = "auto", threads: int = 1):
+        self.models_path = Path(models_path)
+        self.provider = provider
+        self.threads = threads
+        self._lock = threading.Lock()
+        self._engines: dict[str, object] = {}
+        self.packages, self.problems = find_packages(self.models_path)
+
+    @classmethod
+    def from_dir(cls, path: str | Path | None = None, provider: str = "auto", threads: int = 1) -> Engines:
+        """Engines over ``path`` (a folder of model packages); None means the packaged resources."""
+        return cls(Path(path) if path is not None else models_dir(), provider, threads)
+
+    def _engine(self, kind: str, name: str, factory):
+        with self._lock:
+            if kind not in self._engines:
+                self._engines[kind] = self._build(kind, name, factory)
+            return self._engines[kind]
+
+    def _build(self, kind: str, name: str, factory):
+        folders = self.packages.get(kind)
+        if not folders:
+            reason = f"no {kind} model package in {self.models_path}"
+            if self.problems:
+                reason += " (" + "; ".join(self.problems) + ")"
+            return UnavailableEngine(name, reason)
+        try:
+            return factory(ModelPackage.load(folders[0]), self.provider, self.threads)
+        except ModelPackageError as exc:
+            return UnavailableEngine(name, str(exc))
+        except ValueError as exc:  # a bad provider name
+            return UnavailableEngine(name, str(exc))
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for corrupt graphs
+            return UnavailableEngine(name, f"model package {folders[0].name} failed to load: {exc}")
+
+    @property
+    def continuer(self) -> Continuer | UnavailableEngine:
+        """Shakespeare-style continuation (char_lm)."""
+        return self._engine(contract.KIND_CHAR_LM, "continuation", Continuer)
+
+    @property
+    def completer(self) -> UnavailableEngine:
+        """Next-word completion (word_lm)."""
+        return self._engine(contract.KIND_WORD_LM, "completion", _not_built("completion"))
+
+    @property
+    def translator(self) -> UnavailableEngine:
+        """English to French translation (translator)."""
+        return self._engine(contract.KIND_TRANSLATOR, "translation", _not_built("translation"))
+
+
+def _not_built(name: str):
+    def factory(package: ModelPackage, provider: str, threads: int) -> UnavailableEngine:
+        return UnavailableEngine(name, f"this version of Folio cannot run {package.kind} packages yet")
+
+    return factory

@@ -1,0 +1,50 @@
+"""A recurrent language-model graph (char_lm or word_lm) run step by step with its state carried."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from desktop.runtime import contract
+from desktop.runtime.package import ModelPackage, ModelPackageError
+from desktop.runtime.session import OrtGraph
+
+State = tuple[np.ndarray, ...]  # (h,) or (h, c), each float32 [layers, batch, hidden]
+
+
+class RecurrentLM:
+    """ONNX Runtime session over a contract language-model graph."""
+
+    def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1, model_path: Path | None = None):
+        """Opens the package's model graph, or ``model_path`` (another graph of the same package)."""
+        self.package = package
+        self.graph = OrtGraph(model_path or package.file(contract.ROLE_MODEL), provider, threads)
+        self.cell = package.cell
+        expected = contract.lm_input_names(self.cell)
+        if sorted(self.graph.input_names) != sorted(expected):
+            raise ModelPackageError(
+                f"model package {package.id}: graph inputs {self.graph.input_names} do not match the "
+                f"contract for a {self.cell or 'unknown'} cell ({expected})"
+            )
+        layers, _, hidden = self.graph.input_shape(contract.H0)
+        if not isinstance(layers, int) or not isinstance(hidden, int):
+            raise ModelPackageError(f"model package {package.id}: h0 must have fixed layers and hidden sizes")
+        self.layers, self.hidden = layers, hidden
+        self.state_names = expected[1:]
+        self.state_out_names = contract.lm_output_names(self.cell)[1:]
+
+    @property
+    def provider(self) -> str:
+        return self.graph.provider
+
+    def zero_state(self, batch: int = 1) -> State:
+        """The state at the start of a text."""
+        return tuple(np.zeros((self.layers, batch, self.hidden), np.float32) for _ in self.state_names)
+
+    def run(self, ids: np.ndarray, state: State) -> tuple[np.ndarray, State]:
+        """ids int64 [batch, seq] -> log_probs float32 [batch, seq, vocab] and the state after them."""
+        feeds = {contract.INPUT_IDS: np.ascontiguousarray(ids, dtype=np.int64)}
+        feeds.update(zip(self.state_names, state))
+        out = self.graph.run(feeds)
+        return out[contract.LOG_PROBS], tuple(out[name] for name in self.state_out_names)

@@ -1,0 +1,1 @@
+"""Shipped resources (model packages, icons); installed as ``desktop.resources``."""

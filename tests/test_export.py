@@ -1,0 +1,74 @@
+"""Export: graph I/O names equal the contract, ONNX Runtime matches PyTorch at new shapes, metadata."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import onnxruntime as ort
+import pytest
+import torch
+
+from desktop.runtime import contract
+from export.evaluate import main as evaluate_main
+from export.onnx_lm import DUMMY_SHAPE, PARITY_SHAPES, export_lm, parity, quantize_int8, set_metadata
+from model.char_rnn import CharRNN, CharRNNConfig, CharRNNForExport
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
+def test_exported_graph_follows_contract_and_matches_pytorch(cell: str, tmp_path: Path):
+    torch.manual_seed(0)
+    model = CharRNN(CharRNNConfig(vocab_size=17, cell=cell, n_layer=2, n_embd=6, n_hidden=12, dropout=0.0))
+    path = tmp_path / "model.onnx"
+    export_lm(CharRNNForExport(model), cell, 2, 12, 17, path)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    assert [i.name for i in session.get_inputs()] == contract.lm_input_names(cell)
+    assert [o.name for o in session.get_outputs()] == contract.lm_output_names(cell)
+    assert DUMMY_SHAPE not in PARITY_SHAPES and len(PARITY_SHAPES) >= 3
+    result = parity(CharRNNForExport(model), path, cell, 2, 12, 17)
+    assert result["max_abs_diff"] < 1e-4
+    assert set(result["per_shape"]) == {f"{b}x{s}" for b, s in PARITY_SHAPES}
+
+
+def test_int8_graph_keeps_metadata_and_close_outputs(tmp_path: Path):
+    torch.manual_seed(0)
+    model = CharRNN(CharRNNConfig(vocab_size=17, n_layer=1, n_embd=6, n_hidden=32, dropout=0.0))
+    fp32, int8 = tmp_path / "model.onnx", tmp_path / "model.int8.onnx"
+    export_lm(CharRNNForExport(model), "lstm", 1, 32, 17, fp32)
+    quantize_int8(fp32, int8)
+    set_metadata(int8, {contract.META_KIND: contract.KIND_CHAR_LM, contract.META_PRECISION: "int8"})
+    session = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
+    meta = session.get_modelmeta().custom_metadata_map
+    assert meta[contract.META_PRECISION] == "int8"
+    assert int8.stat().st_size < fp32.stat().st_size
+    assert parity(CharRNNForExport(model), int8, "lstm", 1, 32, 17)["max_abs_diff"] < 0.1
+
+
+def test_package_manifest_records_measurements(char_models_dir: Path):
+    manifest = json.loads((char_models_dir / "tiny-char" / "manifest.json").read_text())
+    metrics = manifest["metrics"]
+    assert metrics["parity_fp32_max_abs_diff"] < 1e-4
+    assert {"val_loss_fp32", "val_loss_int8", "size_bytes_int8", "shipped_precision"} <= set(metrics)
+    card = (char_models_dir / "tiny-char" / "README.md").read_text()
+    assert str(metrics["val_loss_int8"]) in card
+    session = ort.InferenceSession(str(char_models_dir / "tiny-char" / manifest["files"]["model"]["path"]))
+    assert session.get_modelmeta().custom_metadata_map[contract.META_ID] == "tiny-char"
+
+
+def test_evaluate_prints_json_loss_on_last_line(char_models_dir: Path, capsys, tmp_path: Path):
+    from tests.fixtures.make_fixtures import TINY_TEXT
+
+    data = tmp_path / "tiny.txt"
+    data.write_text(TINY_TEXT)
+    assert evaluate_main([str(char_models_dir / "tiny-char"), "--data", str(data)]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    # The tiny model learned this text by heart: far below a uniform guess over its vocabulary.
+    assert 0 < result["val_loss"] < 1.0
+
+
+def test_evaluate_refuses_a_broken_package(char_package_copy: Path, tmp_path: Path, capsys):
+    (char_package_copy / "vocab.json").write_text("{}")
+    data = tmp_path / "t.txt"
+    data.write_text("abc" * 100)
+    assert evaluate_main([str(char_package_copy), "--data", str(data)]) == 1
+    assert "damaged" in capsys.readouterr().err
