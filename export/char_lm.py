@@ -38,7 +38,7 @@ NOTES = (
 
 
 def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
-                  int8_tolerance: float = 0.01, measure_speed: bool = True) -> dict:
+                  int8_tolerance: float = 0.01, measure_speed: bool = True, note: str = "") -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
     model, vocab, ckpt = load_model(checkpoint)
     spec = LMExport(
@@ -46,7 +46,7 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
         vocab=vocab, checkpoint=ckpt, split="tinyshakespeare first 90% of characters train, last 10% validation",
         default_command="python -m model.train_char model/configs/shakespeare_char.toml --threads=2",
         license="MIT (model weights); training text public domain", attribution=SHAKESPEARE_ATTRIBUTION,
-        notes=NOTES,
+        notes=f"{NOTES}\n\n{note}" if note else NOTES,
     )
     text = read_text(data) if data is not None else None
 
@@ -73,10 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
     parser.add_argument("--int8-tolerance", type=float, default=0.01)
     parser.add_argument("--no-speed", action="store_true", help="skip the generation-speed measurement")
+    parser.add_argument("--note", default="", help="a paragraph for the model card (e.g. how training went)")
     args = parser.parse_args(argv)
     package_id = args.id or args.out.name
     manifest = build_package(args.checkpoint, args.out, args.data, args.work_dir or Path("runs/export") / package_id,
-                             package_id, args.int8_tolerance, not args.no_speed)
+                             package_id, args.int8_tolerance, not args.no_speed, args.note)
     print(json.dumps(manifest["metrics"], indent=2))
     return 0
 

@@ -1,11 +1,13 @@
-"""Validation loss of a model package, with ONNX Runtime only.
+"""Quality of a model package, with ONNX Runtime only.
 
     python -m export.evaluate resources/models/shakespeare-char --data ../shared/data/tinyshakespeare/input.txt
+    python -m export.evaluate resources/models/wikitext2-word --data ../shared/data/wikitext-2
 
 Prints a JSON object on its last line. For a char_lm the score is the mean cross-entropy in nats per
 character over the validation split (the last 10% of the file, nanoGPT's split), read as 16 parallel
 streams with the recurrent state carried from one 256-character chunk to the next — the same protocol as
-validation during training.
+validation during training. For a word_lm it is the perplexity on WikiText-2's valid and test splits
+(10 streams, state carried across 70-word chunks, <eos> at line ends: the standard protocol).
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import numpy as np
 from desktop.runtime import contract
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.recurrent_lm import RecurrentLM
-from desktop.runtime.vocab import CharVocab
-from model.data import read_text, split_text, stream_chunks, to_streams
+from desktop.runtime.vocab import CharVocab, WordVocab
+from model.data import read_text, read_wikitext_tokens, split_text, stream_chunks, to_streams
 
 EVAL_STREAMS = 16
 EVAL_SEQ_LEN = 256
+WORD_EVAL_STREAMS = 10
+WORD_EVAL_SEQ_LEN = 70
 
 
 def lm_cross_entropy(lm: RecurrentLM, ids: np.ndarray, n_streams: int = EVAL_STREAMS,
@@ -61,17 +65,37 @@ def evaluate_char_lm(package: ModelPackage, text: str, model_file: Path | None =
     }
 
 
+def evaluate_word_lm(package: ModelPackage, data_dir: Path, model_file: Path | None = None,
+                     splits: tuple[str, ...] = ("valid", "test")) -> dict:
+    """Perplexity of a word_lm package on WikiText-2 splits read from ``data_dir``."""
+    lm = RecurrentLM(package, provider="cpu", model_path=model_file)
+    vocab = WordVocab.load(package.file(contract.ROLE_VOCAB))
+    result: dict = {"package": package.id, "model_file": str(lm.graph.path)}
+    started = time.perf_counter()
+    for split in splits:
+        ids = vocab.encode(read_wikitext_tokens(Path(data_dir) / f"wiki.{split}.tokens"))
+        loss = lm_cross_entropy(lm, ids, WORD_EVAL_STREAMS, WORD_EVAL_SEQ_LEN)
+        result[f"{split}_ppl"] = round(math.exp(loss), 2)
+        result[f"{split}_tokens"] = len(ids)
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m export.evaluate", description=__doc__.split("\n")[0])
     parser.add_argument("package", type=Path, help="model package folder")
-    parser.add_argument("--data", required=True, type=Path, help="corpus file (the validation split is taken from it)")
+    parser.add_argument("--data", required=True, type=Path,
+                        help="char_lm: the corpus file (its last 10%% is scored); word_lm: the WikiText-2 folder")
     parser.add_argument("--model", type=Path, default=None, help="evaluate this ONNX file instead of the package's")
     args = parser.parse_args(argv)
     try:
         package = ModelPackage.load(args.package)
-        if package.kind != contract.KIND_CHAR_LM:
+        if package.kind == contract.KIND_CHAR_LM:
+            result = evaluate_char_lm(package, read_text(args.data), args.model)
+        elif package.kind == contract.KIND_WORD_LM:
+            result = evaluate_word_lm(package, args.data, args.model)
+        else:
             raise ModelPackageError(f"evaluation of {package.kind} packages is not supported yet")
-        result = evaluate_char_lm(package, read_text(args.data), args.model)
     except (ModelPackageError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

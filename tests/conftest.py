@@ -11,6 +11,9 @@ import pytest
 # Qt aborts without a display unless told to draw offscreen; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The UI tests' fixtures (dialogs, make_window) and fakes.
+pytest_plugins = ["tests.ui_support"]
+
 
 @pytest.fixture(scope="session")
 def char_models_dir() -> Path:
@@ -26,3 +29,40 @@ def char_package_copy(char_models_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "models" / "tiny-char"
     shutil.copytree(char_models_dir / "tiny-char", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    """A folder of model packages holding every tiny fixture package (tiny-char, tiny-word, tiny-translator)."""
+    from tests.fixtures.make_fixtures import ensure_fixtures
+
+    return ensure_fixtures()
+
+
+@pytest.fixture
+def completer(models_dir: Path):
+    """A fresh Completer over the tiny word model (learned: 'The quick brown fox jumps over the lazy dog .'
+    and a few more sentences)."""
+    from desktop.runtime.completer import Completer
+    from desktop.runtime.package import ModelPackage
+
+    return Completer(ModelPackage.load(models_dir / "tiny-word"), provider="cpu")
+
+
+@pytest.fixture(scope="session")
+def translator(models_dir: Path):
+    """A Translator over the tiny translator package (learned by heart: tests/fixtures/tiny_translator.py
+    TINY_PAIRS, e.g. "Tom lives in Boston." -> "Tom vit à Boston.")."""
+    from desktop.runtime.package import ModelPackage
+    from desktop.runtime.translator import Translator
+
+    return Translator(ModelPackage.load(models_dir / "tiny-translator"), provider="cpu")
+
+
+@pytest.fixture(autouse=True)
+def folio_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own Folio data folder ($FOLIO_HOME): preferences, session state and recovery copies
+    never touch the real home."""
+    home = tmp_path_factory.mktemp("folio-home")
+    monkeypatch.setenv("FOLIO_HOME", str(home))
+    return home

@@ -40,6 +40,44 @@ def lm_output_names(cell: str) -> list[str]:
     return [LOG_PROBS, HN, CN] if cell == "lstm" else [LOG_PROBS, HN]
 
 
+# Translator package (kind "translator"): file roles.
+ROLE_ENCODER = "encoder"  # encoder graph (int8 when it holds quality)
+ROLE_DECODER = "decoder"  # one-step decoder graph
+ROLE_SRC_VOCAB = "src_vocab"  # English tokenizer JSON (desktop/runtime/subword.py)
+ROLE_TGT_VOCAB = "tgt_vocab"  # French tokenizer JSON (the same file when the vocabulary is joint)
+
+# Translator graph I/O. Decoder state uses the language models' names: the encoder outputs H0 (and C0), the
+# decoder's initial state; each decoder step reads H0 (C0) and returns HN (CN) for the next step.
+SRC_IDS = "src_ids"  # int64 [batch, src_len]
+SRC_MASK = "src_mask"  # bool [batch, src_len], True at real tokens, False at padding
+ENCODER_OUTPUTS = "encoder_outputs"  # float32 [batch, src_len, hidden]
+PREV_IDS = "prev_ids"  # int64 [batch, 1], the previous target token (BOS at the first step)
+ATTENTION = "attention"  # float32 [batch, src_len], this step's attention weights (zero at padding)
+# The decoder's LOG_PROBS is float32 [batch, vocab] (log-softmax over the target vocabulary).
+
+
+def encoder_input_names() -> list[str]:
+    """Input names of a translator's encoder graph."""
+    return [SRC_IDS, SRC_MASK]
+
+
+def encoder_output_names(cell: str) -> list[str]:
+    """Output names of a translator's encoder graph for ``cell``: encoder outputs, then the initial state."""
+    return [ENCODER_OUTPUTS, H0, C0] if cell == "lstm" else [ENCODER_OUTPUTS, H0]
+
+
+def decoder_input_names(cell: str) -> list[str]:
+    """Input names of a translator's one-step decoder graph for ``cell``."""
+    state = [H0, C0] if cell == "lstm" else [H0]
+    return [PREV_IDS, *state, ENCODER_OUTPUTS, SRC_MASK]
+
+
+def decoder_output_names(cell: str) -> list[str]:
+    """Output names of a translator's one-step decoder graph for ``cell``."""
+    state = [HN, CN] if cell == "lstm" else [HN]
+    return [LOG_PROBS, *state, ATTENTION]
+
+
 # Keys written into each ONNX file's metadata_props so a lone file describes itself.
 META_CONTRACT = "folio.contract"
 META_ID = "folio.id"
@@ -49,3 +87,5 @@ META_LAYERS = "folio.n_layer"
 META_HIDDEN = "folio.n_hidden"
 META_VOCAB_SIZE = "folio.vocab_size"
 META_PRECISION = "folio.precision"
+META_GRAPH = "folio.graph"  # translator graphs: "encoder" or "decoder"
+META_SRC_VOCAB_SIZE = "folio.src_vocab_size"  # translator: source vocabulary (META_VOCAB_SIZE is the target's)

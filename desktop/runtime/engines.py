@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.runtime import contract
+from desktop.runtime.completer import Completer
 from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage, ModelPackageError, find_packages
 from desktop.runtime.paths import models_dir
+from desktop.runtime.translator import Translator
 
 
 @dataclass
@@ -69,14 +71,14 @@ class Engines:
         return self._engine(contract.KIND_CHAR_LM, "continuation", Continuer)
 
     @property
-    def completer(self) -> UnavailableEngine:
+    def completer(self) -> Completer | UnavailableEngine:
         """Next-word completion (word_lm)."""
-        return self._engine(contract.KIND_WORD_LM, "completion", _not_built("completion"))
+        return self._engine(contract.KIND_WORD_LM, "completion", Completer)
 
     @property
-    def translator(self) -> UnavailableEngine:
+    def translator(self) -> Translator | UnavailableEngine:
         """English to French translation (translator)."""
-        return self._engine(contract.KIND_TRANSLATOR, "translation", _not_built("translation"))
+        return self._engine(contract.KIND_TRANSLATOR, "translation", Translator)
 
 
 def _not_built(name: str):

@@ -1,0 +1,283 @@
+"""Next-word completion from a word-level language model (word_lm), with the document as memory.
+
+``suggest(text_before_cursor, k)`` returns what to insert at the cursor: the rest of the word being typed
+(only words with that prefix, case-aware), or the next word after whitespace or punctuation. The model
+reads WikiText-style tokens of the text before the cursor; its state is cached so typing forward costs at
+most one model step per completed word. Its distribution is mixed with a unigram cache of the words the
+writer has used (names and terms come back, even ones the model has never seen), and a confident top
+suggestion extends over several words (Smart Compose style).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from desktop.runtime import contract
+from desktop.runtime.package import ModelPackage
+from desktop.runtime.recurrent_lm import RecurrentLM, State
+from desktop.runtime.vocab import WordVocab
+from desktop.runtime.wikitext import detokenize, normalize, tokenize
+
+CONTEXT_CHARS = 1500  # the model reads at most this much text before the cursor
+CONTEXT_TOKENS = 120  # ... and at most this many tokens of it when it must start over
+CACHE_CHARS = 50_000  # the document memory counts words in this much text before the cursor
+_SUGGESTIBLE = re.compile(r"^\w[\w'.]*$")  # whole words only: no punctuation, markers or specials
+_PARTIAL = re.compile(r"\w+$")
+_SENTENCE_END = re.compile(r"(^|[.!?]\s*|\n\s*)$")
+_OPENERS = set("([{\"'\u201c\u2018/-")
+_CONTRACTION_START = re.compile(r"\w['\u2019]$")  # "don'" : the cursor is inside a contraction
+_CONTRACTIONS = ("'s", "'t", "'re", "'m", "'ve", "'ll", "'d")
+_OPEN_HYPHEN = re.compile(r"\w-$")
+MAX_WORD_CHARS = 64  # longer runs of letters are not words to complete or remember
+MAX_NEW_TOKENS = 3  # more new tokens than this since the last call (a paste, a jump) reads the window again
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One completion: ``text`` is what to insert at the cursor; ``word`` the word it completes or adds."""
+
+    text: str
+    word: str
+    probability: float
+    phrase: bool = False  # True when ``text`` runs over several words
+
+
+class Completer:
+    """Suggests completions with a word_lm package."""
+
+    available = True
+    error = ""
+
+    def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1,
+                 cache_weight: float = 0.1, phrase_threshold: float = math.log(0.4), max_phrase_words: int = 4,
+                 model_path: Path | None = None):
+        self.package = package
+        self.lm = RecurrentLM(package, provider, threads, model_path)
+        self.vocab = WordVocab.load(package.file(contract.ROLE_VOCAB))
+        self.cache_weight = cache_weight
+        self.phrase_threshold = phrase_threshold
+        self.max_phrase_words = max_phrase_words
+        tokens = self.vocab.tokens
+        self._suggestible = np.array([bool(_SUGGESTIBLE.match(t)) and t != self.vocab.unk for t in tokens])
+        # Lower-cased vocabulary, sorted, for prefix lookups by bisection.
+        order = sorted(range(len(tokens)), key=lambda i: tokens[i].lower())
+        self._sorted_lower = [tokens[i].lower() for i in order]
+        self._sorted_ids = np.array(order, dtype=np.int64)
+        self._lengths = np.array([len(t) for t in tokens])
+        self.memory = DocumentMemory()
+        # Cached reading of the text: tokens fed so far, the state after them, the log-probs of the next token.
+        self._fed: list[str] = []
+        self._state: State = self.lm.zero_state()
+        self._log_probs: np.ndarray | None = None
+        self.model_steps = 0  # tokens fed to the model since creation (for tests and benchmarks)
+        # suggest() and next_word_distribution() share the cached state: one caller at a time.
+        self._lock = threading.RLock()
+
+    @property
+    def provider(self) -> str:
+        return self.lm.provider
+
+    @property
+    def name(self) -> str:
+        return self.package.id
+
+    # -- reading the text ------------------------------------------------------------------------------
+
+    @staticmethod
+    def context_tokens(context: str) -> list[str]:
+        """WikiText tokens of the last CONTEXT_CHARS of ``context``, <eos> for line ends, after an <eos>."""
+        window = context[-CONTEXT_CHARS:]
+        if len(context) > CONTEXT_CHARS:  # the window may begin mid-word: start after its first space
+            cut = re.search(r"\s", window)
+            window = window[cut.end() :] if cut else ""
+        tokens = ["<eos>"]
+        for i, line in enumerate(window.split("\n")):
+            if i:
+                tokens.append("<eos>")
+            tokens.extend(tokenize(line))
+        if _OPEN_HYPHEN.search(window):  # "well-|": the hyphen joins the word being typed, as WikiText writes it
+            tokens[-1] = "@-@"
+        return tokens
+
+    def _read(self, tokens: list[str]) -> np.ndarray:
+        """Brings the cached state up to ``tokens``; returns log-probs [V] of the next token."""
+        fed = self._fed
+        new: list[str] | None = None
+        if self._log_probs is not None and fed:
+            # Typing forward: the text is what was read plus a few new tokens (the window may have slid).
+            # Compare everything both readings share (the windows may start at different words).
+            for extra in range(0, MAX_NEW_TOKENS + 1):
+                end = len(tokens) - extra
+                shared = min(len(fed), end - 1)  # tokens[0] is the <eos> put before every window
+                same = tokens[end - shared : end] == fed[-shared:] if shared > 0 else fed == tokens[:end]
+                if same:
+                    new = tokens[end:]
+                    break
+        if new is None:  # an edit elsewhere, or a jump: start over from a bounded window
+            tokens = tokens[-CONTEXT_TOKENS:]
+            self._fed, self._state, new = [], self.lm.zero_state(), tokens
+        if new:
+            ids = self.vocab.encode(new)[None, :]
+            log_probs, self._state = self.lm.run(ids, self._state)
+            self._log_probs = log_probs[0, -1]
+            self._fed = (self._fed + new)[-4 * CONTEXT_TOKENS :]
+            self.model_steps += len(new)
+        return self._log_probs
+
+    def next_word_distribution(self, context: str) -> np.ndarray:
+        """Model probabilities [V] of the next token after ``context`` (no cache; for the model view)."""
+        with self._lock:
+            return np.exp(self._read(self.context_tokens(context)).astype(np.float64))
+
+    # -- suggesting -------------------------------------------------------------------------------------
+
+    def suggest(self, text_before_cursor: str, k: int = 3) -> list[Suggestion]:
+        """Up to ``k`` suggestions, most probable first (see the module docstring). Thread-safe."""
+        if k <= 0:
+            return []
+        with self._lock:
+            return self._suggest(text_before_cursor, k)
+
+    def _suggest(self, text_before_cursor: str, k: int) -> list[Suggestion]:
+        text = text_before_cursor[-CACHE_CHARS:]
+        # Only the end of the text matters per keystroke; the memory reads the rest incrementally.
+        match = _PARTIAL.search(text[-MAX_WORD_CHARS:])
+        partial = match.group() if match else ""
+        if partial and (partial.isdigit() or not partial.isascii() and not partial.isalpha()):
+            return []
+        context = text[: len(text) - len(partial)]
+        if _CONTRACTION_START.search(context[-MAX_WORD_CHARS:]):
+            return self._suggest_contraction(context, partial, k)
+        probs = np.exp(self._read(self.context_tokens(context)).astype(np.float64))
+        cache = self.memory.update(context)
+        candidates = self._candidates(probs, cache, partial)
+        if not candidates:
+            return []
+        tail = normalize(context[-4:])
+        capitalize = not partial and bool(_SENTENCE_END.search(normalize(context[-200:])))
+        lead = "" if partial or not tail or tail[-1].isspace() or tail[-1] in _OPENERS else " "
+        shouting = len(partial) > 1 and partial.isupper()
+        merged: dict[str, float] = {}
+        for word, p in candidates:
+            surface = partial + word[len(partial) :] if partial else word
+            if shouting:
+                surface = surface.upper()
+            elif capitalize:
+                surface = surface[0].upper() + surface[1:]
+            merged[surface] = merged.get(surface, 0.0) + p
+        ranked = sorted(merged.items(), key=lambda item: -item[1])[:k]
+        total = sum(merged.values())
+        suggestions = [Suggestion(lead + w[len(partial) :], w, p / total) for w, p in ranked]
+        return self._extend_phrase(suggestions, partial, lead)
+
+    def _suggest_contraction(self, context: str, partial: str, k: int) -> list[Suggestion]:
+        """After "don'" or "John'": the model's contraction tokens ('t, 's, 're, ...) that fit what is typed."""
+        log_probs = self._read(self.context_tokens(context[:-1]))
+        typed = "'" + partial.lower()
+        options = [(t, float(np.exp(log_probs[self.vocab.index[t]]))) for t in _CONTRACTIONS
+                   if t in self.vocab.index and t.startswith(typed) and len(t) > len(typed)]
+        total = sum(p for _, p in options) or 1.0
+        ranked = sorted(options, key=lambda item: -item[1])[:k]
+        return [Suggestion(t[len(typed) :], partial + t[len(typed) :], p / total) for t, p in ranked]
+
+    def _candidates(self, probs: np.ndarray, cache: Counter, partial: str) -> list[tuple[str, float]]:
+        """(word, mixed probability) pairs that may follow; filtered by ``partial`` when given."""
+        vocab, lam = self.vocab, self.cache_weight if cache else 0.0
+        n_cache = sum(cache.values()) or 1
+        if partial:
+            low = partial.lower()
+            start = bisect.bisect_left(self._sorted_lower, low)
+            end = bisect.bisect_left(self._sorted_lower, low + "\uffff")
+            ids = self._sorted_ids[start:end]
+            ids = ids[self._suggestible[ids] & (self._lengths[ids] > len(partial))]
+            in_cache = self.memory.words_with_prefix(partial)
+        else:
+            masked = np.where(self._suggestible, probs, 0.0)
+            ids = np.argpartition(-masked, 50)[:50] if masked.size > 50 else np.arange(masked.size)
+            ids = ids[self._suggestible[ids]]
+            in_cache = [w for w, _ in cache.most_common(50)]
+        scores = {vocab.tokens[i]: (1 - lam) * float(probs[i]) for i in ids}
+        for word in in_cache:
+            scores[word] = scores.get(word, (1 - lam) * float(probs[vocab.index[word]]) if word in vocab.index
+                                      else 0.0) + lam * cache[word] / n_cache
+        return [(w, p) for w, p in scores.items() if p > 0]
+
+    def _extend_phrase(self, suggestions: list[Suggestion], partial: str, lead: str) -> list[Suggestion]:
+        """Extends the top suggestion with the model's likeliest next words while the phrase's mean
+        log-probability stays above ``phrase_threshold``."""
+        if self.max_phrase_words <= 1 or not suggestions:
+            return suggestions
+        top = suggestions[0]
+        first_token = top.word if top.word in self.vocab.index else top.word.lower()
+        if first_token not in self.vocab.index:
+            return suggestions
+        words, log_ps = [top.word], [math.log(max(top.probability, 1e-12))]
+        state, token = self._state, self.vocab.index[first_token]
+        while len(words) < self.max_phrase_words:
+            out, state = self.lm.run(np.array([[token]], np.int64), state)
+            probs = np.exp(out[0, -1].astype(np.float64))
+            token = int(np.argmax(np.where(self._suggestible, probs, 0.0)))
+            extended = log_ps + [math.log(probs[token])]
+            if sum(extended) / len(extended) < self.phrase_threshold:
+                break
+            words.append(self.vocab.tokens[token])
+            log_ps = extended
+        if len(words) == 1:
+            return suggestions
+        phrase = detokenize(words)
+        text = lead + phrase[len(partial) :]
+        return [Suggestion(text, top.word, top.probability, phrase=True), *suggestions[1:]]
+
+
+_WORD = re.compile(rf"\b[^\W\d_][\w']{{0,{MAX_WORD_CHARS - 1}}}\b")
+_ANCHOR_CHARS = 200
+RECOUNT_AFTER_WORDS = 1000  # typing forward adds words; a recount now and then forgets those that left the text
+
+
+class DocumentMemory:
+    """How often each word occurs in the text before the cursor, kept up to date incrementally: typing
+    forward only counts the new words; anything else (an edit elsewhere, another document) recounts, and so
+    does every RECOUNT_AFTER_WORDS new words, so the memory follows the text it was given rather than the
+    path the cursor took."""
+
+    def __init__(self) -> None:
+        self.counts: Counter = Counter()
+        self._by_initial: dict[str, set[str]] = {}
+        self._anchor = ""  # the last characters counted, to recognise the same text grown at its end
+        self._added = 0
+
+    def update(self, context: str) -> Counter:
+        """Counts for ``context`` (which must end at a word boundary)."""
+        anchor = self._anchor
+        pos = context.rfind(anchor, max(0, len(context) - len(anchor) - 400)) if anchor else -1
+        if pos >= 0 and self._added < RECOUNT_AFTER_WORDS:
+            self._add(_WORD.findall(context[pos + len(anchor) :]))
+        else:
+            self.counts, self._by_initial, self._added = Counter(), {}, 0
+            self._add(_WORD.findall(context))
+            self._added = 0
+        self._anchor = context[-_ANCHOR_CHARS:]
+        return self.counts
+
+    def _add(self, words: list[str]) -> None:
+        self.counts.update(words)
+        for word in words:
+            self._by_initial.setdefault(word[0].lower(), set()).add(word)
+        self._added += len(words)
+
+    def words_with_prefix(self, prefix: str) -> list[str]:
+        """Remembered words that start with ``prefix`` (case-insensitive) and are longer than it."""
+        low = prefix.lower()
+        return [w for w in self._by_initial.get(low[:1], ()) if len(w) > len(low) and w.lower().startswith(low)]
+
+    def clear(self) -> None:
+        """Forgets everything (a new document)."""
+        self.counts, self._by_initial, self._anchor, self._added = Counter(), {}, "", 0

@@ -1,0 +1,317 @@
+"""English -> French translation with a translator package: the encoder graph once per sentence, then
+a batched beam search over the one-step decoder graph.
+
+``Translator.translate(text, beam=4, n_best=1)`` returns up to ``n_best`` :class:`Translation` s sorted by
+score, best first. What it does with the text:
+
+1. Empty (or only whitespace) -> ``[]``. No letters at all (only digits or punctuation) -> the text, passed
+   through with a note. French input (:func:`looks_french`) -> passed through with a note.
+2. Each line is split into sentences; a sentence of more than ``MAX_WORDS`` words is cut at clause
+   boundaries (a note says so). Each piece is a :class:`Segment`, translated on its own and joined back.
+3. For the model a segment starts with a capital and ends with final punctuation (a "." is added if it
+   has none, and the output's final punctuation is removed; a trailing , ; or : is put back), as the
+   training sentences do. The output mirrors the case of
+   the segment's first letter and gets French punctuation spacing (translation_text.french_typography).
+4. Beam search (``beam`` hypotheses decoded as one batch): scores are sums of log-probabilities divided by
+   length ** ``LENGTH_ALPHA`` (length counts </s>); at most ``2 * source pieces + 10`` pieces (the rule
+   training validates with); a 4-gram of pieces may not repeat (numbers excepted: a digit sequence may);
+   search stops when the best candidate of a step is </s> and ``n_best`` hypotheses have ended. A
+   hypothesis cut by the length limit is marked ``truncated`` (a loop, for the evaluation's loop rate).
+5. An ``<unk>`` in the output (a character the vocabulary lacks, such as an emoji) is replaced by the source
+   text it attended to most.
+
+Each segment carries its pieces and attention ([target pieces, source pieces]) and the same aggregated to
+words (source pieces of a word summed, target pieces of a word averaged) for the heat map.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from desktop.runtime import contract
+from desktop.runtime.package import ModelPackage, ModelPackageError
+from desktop.runtime.session import OrtGraph
+from desktop.runtime.subword import SPACE_MARK, SubwordTokenizer, display_piece, word_spans
+from desktop.runtime.translation_text import (
+    capitalize_first,
+    french_typography,
+    has_letters,
+    looks_french,
+    normalize_text,
+    split_clauses,
+    split_sentences,
+    starts_lowercase,
+)
+
+MAX_WORDS = 40  # a longer sentence is cut at clause boundaries (training pairs are rarely longer)
+MAX_BEAM = 16
+LENGTH_ALPHA = 1.0  # score = log-probability / length ** LENGTH_ALPHA
+NO_REPEAT_NGRAM = 4  # a hypothesis never repeats a 4-gram of pieces (digit runs excepted)
+FRENCH_NOTE = "This looks like French already, so it was left unchanged."
+NOTHING_NOTE = "Nothing to translate (no words), so the text was left unchanged."
+_TERMINAL = re.compile(r"[.!?\u2026][\"')\]\u00bb]*$")
+_TRAILING = re.compile(r"^(.*?)([\s,;:]*)$", re.S)
+_FINAL_PUNCTUATION = re.compile(r"\s*[.!?\u2026]+$")
+_MULTI_SPACE = re.compile(r" {2,}")
+
+
+def max_output_len(src_len: int) -> int:
+    """The longest translation decoded for a source of ``src_len`` pieces."""
+    return 2 * src_len + 10
+
+
+@dataclass
+class Segment:
+    """One translated sentence (or clause of an over-long sentence) with what a heat map needs."""
+
+    source: str  # the source text of this segment, normalized
+    text: str  # its French translation
+    score: float  # length-normalized log-probability of the output pieces
+    src_tokens: list[str] = field(default_factory=list)  # source pieces as labels ("▁" removed)
+    tgt_tokens: list[str] = field(default_factory=list)  # output pieces as labels (</s> not included)
+    attention: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # [tgt, src] pieces
+    src_words: list[str] = field(default_factory=list)
+    tgt_words: list[str] = field(default_factory=list)
+    word_attention: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # [tgt, src] words
+    truncated: bool = False  # the search hit the length limit before </s> (counts as a loop)
+
+
+@dataclass
+class Translation:
+    """A translation of the whole input: ``text``, its ``score`` (the mean of its segments' scores) and the
+    per-segment details; ``note`` explains a pass-through, a split or a fallback."""
+
+    text: str
+    score: float
+    segments: list[Segment] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def attention(self) -> list[np.ndarray]:
+        """Attention per segment, each [target pieces, source pieces]."""
+        return [s.attention for s in self.segments]
+
+    @property
+    def truncated(self) -> bool:
+        return any(s.truncated for s in self.segments)
+
+
+@dataclass
+class _Hypothesis:
+    ids: list[int]
+    log_prob: float
+    attention: np.ndarray  # [len(ids), src_len]
+    finished: bool
+
+    @property
+    def score(self) -> float:
+        length = len(self.ids) + (1 if self.finished else 0)  # </s> counts
+        return self.log_prob / max(1, length) ** LENGTH_ALPHA
+
+
+class Translator:
+    """Translates English text to French with a translator package."""
+
+    available = True
+    error = ""
+
+    def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1,
+                 encoder_path: Path | None = None, decoder_path: Path | None = None):
+        """Opens the package's graphs (or other graph files of the same package, to compare precisions)."""
+        if package.kind != contract.KIND_TRANSLATOR:
+            raise ModelPackageError(f"model package {package.id}: kind {package.kind!r} is not a translator")
+        self.package = package
+        self.cell = package.cell
+        self.encoder = OrtGraph(encoder_path or package.file(contract.ROLE_ENCODER), provider, threads)
+        self.decoder = OrtGraph(decoder_path or package.file(contract.ROLE_DECODER), provider, threads)
+        for graph, expected_in, expected_out in (
+            (self.encoder, contract.encoder_input_names(), contract.encoder_output_names(self.cell)),
+            (self.decoder, contract.decoder_input_names(self.cell), contract.decoder_output_names(self.cell)),
+        ):
+            if sorted(graph.input_names) != sorted(expected_in) or sorted(graph.output_names) != sorted(expected_out):
+                raise ModelPackageError(
+                    f"model package {package.id}: {graph.path.name} has inputs {graph.input_names} and outputs "
+                    f"{graph.output_names}; the contract for a {self.cell or 'unknown'} cell says {expected_in} "
+                    f"-> {expected_out}"
+                )
+        try:
+            self.src_tok = SubwordTokenizer.load(package.file(contract.ROLE_SRC_VOCAB))
+            same = package.file(contract.ROLE_SRC_VOCAB) == package.file(contract.ROLE_TGT_VOCAB)
+            self.tgt_tok = self.src_tok if same else SubwordTokenizer.load(package.file(contract.ROLE_TGT_VOCAB))
+        except ModelPackageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - json, OS and the tokenizers library's own errors
+            raise ModelPackageError(f"model package {package.id}: tokenizer unreadable ({exc})") from None
+        self.state_in = contract.encoder_output_names(self.cell)[1:]  # h0[, c0]
+        self.state_out = contract.decoder_output_names(self.cell)[1:-1]  # hn[, cn]
+        self._digit_ids = {i for i, t in enumerate(self.tgt_tok.tokens) if t.isdigit()}
+
+    @property
+    def provider(self) -> str:
+        return self.decoder.provider
+
+    @property
+    def name(self) -> str:
+        return self.package.id
+
+    # -- the public API -------------------------------------------------------------------------------
+    def translate(self, text: str, beam: int = 4, n_best: int = 1) -> list[Translation]:
+        """Up to ``n_best`` translations of ``text``, best first (see the module docstring)."""
+        if not text or not text.strip():
+            return []
+        if not has_letters(text):
+            return [Translation(text, 0.0, note=NOTHING_NOTE)]
+        if looks_french(text):
+            return [Translation(text, 0.0, note=FRENCH_NOTE)]
+        n_best = max(1, int(n_best))
+        beam = min(MAX_BEAM, max(1, int(beam), n_best))
+        lines: list[list[list[list[Segment]]]] = []  # line -> sentence -> segment -> alternatives
+        notes = []
+        for line in text.splitlines():
+            sentences = []
+            for sentence in split_sentences(normalize_text(line)):
+                pieces = split_clauses(sentence, MAX_WORDS)
+                if len(pieces) > 1:
+                    notes.append(f"A sentence of {len(sentence.split())} words was translated in {len(pieces)} "
+                                 f"parts, cut at clause boundaries.")
+                sentences.append([self.translate_segment(p, beam, n_best) for p in pieces])
+            lines.append(sentences)
+        results = []
+        for k in range(n_best):
+            chosen = [[[alts[min(k, len(alts) - 1)] for alts in sentence] for sentence in line] for line in lines]
+            segments = [seg for line in chosen for sentence in line for seg in sentence]
+            joined = "\n".join(" ".join(" ".join(seg.text for seg in sentence) for sentence in line) for line in chosen)
+            score = float(np.mean([seg.score for seg in segments])) if segments else 0.0
+            results.append(Translation(french_typography_lines(joined), score, segments, " ".join(notes)))
+        unique = {}
+        for result in sorted(results, key=lambda r: -r.score):
+            unique.setdefault(result.text, result)
+        return list(unique.values())
+
+    def translate_segment(self, source: str, beam: int = 4, n_best: int = 1) -> list[Segment]:
+        """Beam search on one sentence (no splitting); up to ``n_best`` segments, best first."""
+        source = normalize_text(source)
+        core, trailing = _TRAILING.match(source).groups()
+        added_period = not _TERMINAL.search(core)
+        model_text = capitalize_first(core) + ("." if added_period else "")
+        encoded = self.src_tok.encode(model_text)
+        if encoded.ids.size == 0:
+            return [Segment(source, source, 0.0)]
+        hypotheses = self._beam_search(encoded.ids, beam, n_best, max_output_len(len(encoded.ids)))
+        return [self._segment(source, trailing, added_period, encoded, h) for h in hypotheses]
+
+    # -- beam search ----------------------------------------------------------------------------------
+    def _beam_search(self, src_ids: np.ndarray, beam: int, n_best: int, max_len: int) -> list[_Hypothesis]:
+        src = src_ids[None, :].astype(np.int64)
+        mask = np.ones_like(src, dtype=bool)
+        enc = self.encoder.run({contract.SRC_IDS: src, contract.SRC_MASK: mask})
+        enc_out = enc[contract.ENCODER_OUTPUTS]  # [1, S, H]
+        state = [enc[name] for name in self.state_in]  # each [L, 1, H]
+        S = src.shape[1]
+        live = [_Hypothesis([], 0.0, np.zeros((0, S), np.float32), False)]
+        finished: list[_Hypothesis] = []
+        tok = self.tgt_tok
+        repeated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for _ in range(max_len):
+            k = len(live)
+            if k not in repeated:
+                repeated[k] = (np.repeat(enc_out, k, axis=0), np.repeat(mask, k, axis=0))
+            prev = np.array([[h.ids[-1] if h.ids else tok.bos_id] for h in live], dtype=np.int64)
+            feeds = {contract.PREV_IDS: prev, contract.ENCODER_OUTPUTS: repeated[k][0],
+                     contract.SRC_MASK: repeated[k][1]}
+            feeds.update(zip(self.state_in, state))
+            out = self.decoder.run(feeds)
+            log_probs = out[contract.LOG_PROBS].astype(np.float64)  # [k, V]
+            attention = out[contract.ATTENTION]  # [k, S]
+            log_probs[:, [tok.pad_id, tok.bos_id]] = -np.inf
+            for i, h in enumerate(live):
+                banned = self._banned(h.ids)
+                if banned:
+                    log_probs[i, list(banned)] = -np.inf
+            totals = np.array([h.log_prob for h in live])[:, None] + log_probs  # [k, V]
+            n_cand = min(totals.size, 2 * beam)
+            flat = np.argpartition(-totals, n_cand - 1, axis=None)[:n_cand]
+            flat = flat[np.argsort(-totals.flat[flat], kind="stable")]
+            survivors, parents = [], []
+            best_ended = int(flat[0]) % totals.shape[1] == tok.eos_id
+            for index in flat:  # best first: </s> ends a hypothesis, anything else extends it
+                i, token = divmod(int(index), totals.shape[1])
+                total = float(totals[i, token])
+                if not np.isfinite(total) or len(survivors) >= beam:
+                    break
+                if token == tok.eos_id:
+                    finished.append(_Hypothesis(live[i].ids, total, live[i].attention, True))
+                else:
+                    att = np.concatenate([live[i].attention, attention[i : i + 1]], axis=0)
+                    survivors.append(_Hypothesis([*live[i].ids, token], total, att, False))
+                    parents.append(i)
+            live = survivors
+            if (best_ended and len(finished) >= n_best) or not live:
+                break  # the best hypothesis has ended (OpenNMT's rule) and there are enough to choose from
+            state = [out[name][:, np.array(parents)] for name in self.state_out]
+        if len(finished) < n_best:
+            finished += live  # cut by the length limit: kept, marked truncated
+        return sorted(finished, key=lambda h: -h.score)[:n_best]
+
+    def _banned(self, ids: list[int]) -> set[int]:
+        """Tokens that would repeat a NO_REPEAT_NGRAM-gram already in ``ids`` (not within digit runs)."""
+        n = NO_REPEAT_NGRAM
+        if len(ids) < n:
+            return set()
+        prefix = ids[-(n - 1) :]
+        if all(t in self._digit_ids for t in prefix):
+            return set()
+        return {ids[i + n - 1] for i in range(len(ids) - n + 1) if ids[i : i + n - 1] == prefix}
+
+    # -- output text ----------------------------------------------------------------------------------
+    def _segment(self, source: str, trailing: str, added_period: bool, encoded, hyp: _Hypothesis) -> Segment:
+        pieces = [self.tgt_tok.tokens[i] for i in hyp.ids]
+        for j, token_id in enumerate(hyp.ids):
+            if token_id == self.tgt_tok.unk_id:
+                pieces[j] = self._unk_replacement(encoded, int(hyp.attention[j].argmax()))
+        specials = {self.tgt_tok.pad_id, self.tgt_tok.bos_id, self.tgt_tok.eos_id}
+        text = self.tgt_tok.decode_pieces([p for p, i in zip(pieces, hyp.ids) if i not in specials])
+        text = _MULTI_SPACE.sub(" ", text).strip()
+        if added_period:  # the source had no final punctuation: drop the one the model ended with
+            text = _FINAL_PUNCTUATION.sub("", text)
+        text += trailing.strip()
+        text = _lower_first(text) if starts_lowercase(source) else capitalize_first(text)
+        src_pieces, tgt_pieces = list(encoded.tokens), pieces
+        attention = hyp.attention.astype(np.float32)
+        src_spans, tgt_spans = word_spans(src_pieces), word_spans(tgt_pieces)
+        by_src_word = np.stack([attention[:, a:b].sum(1) for a, b in src_spans], axis=1) if src_spans else attention
+        word_attention = (np.stack([by_src_word[a:b].mean(0) for a, b in tgt_spans]) if tgt_spans
+                          else np.zeros((0, len(src_spans)), np.float32))
+        return Segment(
+            source=source, text=french_typography(text), score=hyp.score,
+            src_tokens=[display_piece(p) for p in src_pieces], tgt_tokens=[display_piece(p) for p in tgt_pieces],
+            attention=attention,
+            src_words=[self.src_tok.decode_pieces(src_pieces[a:b]) for a, b in src_spans],
+            tgt_words=[self.tgt_tok.decode_pieces(tgt_pieces[a:b]) for a, b in tgt_spans],
+            word_attention=word_attention.astype(np.float32), truncated=not hyp.finished,
+        )
+
+    @staticmethod
+    def _unk_replacement(encoded, position: int) -> str:
+        """The source text under source piece ``position`` (its "▁" mark kept when a space precedes it)."""
+        start, end = encoded.offsets[position]
+        span = encoded.text[start:end]
+        if start > 0 and encoded.text[start - 1] == " " and not span.startswith(" "):
+            return SPACE_MARK + span
+        return span
+
+
+def _lower_first(text: str) -> str:
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.lower() + text[i + 1 :]
+    return text
+
+
+def french_typography_lines(text: str) -> str:
+    """French spacing, line by line (keeps the input's line breaks)."""
+    return "\n".join(french_typography(line) for line in text.split("\n"))

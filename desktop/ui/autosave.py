@@ -1,0 +1,150 @@
+"""Autosave to the recovery folder: a writer thread, and the timers that decide when to write.
+
+:class:`Autosaver` copies every document with unsaved changes (untitled ones included) to this process's
+:class:`desktop.recovery.RecoverySession` a few seconds after the writer stops typing, and at least every
+``MAX_INTERVAL_MS`` while they keep typing. The text is taken on the UI thread (a quick copy); the writing
+(JSON, fsync, rename) happens in :class:`RecoveryWriter`'s thread. Saved or closed documents lose their copy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from desktop.files import FileError
+from desktop.recovery import RecoveryEntry, RecoverySession
+from desktop.ui.document import DocumentTab
+
+logger = logging.getLogger(__name__)
+
+MAX_INTERVAL_MS = 30_000  # a copy at least this often while the writer keeps typing
+DEFAULT_IDLE_MS = 3_000
+
+
+class RecoveryWriter(QObject):
+    """Writes and removes recovery copies in its own thread; reports by signal."""
+
+    written = Signal(str, object)  # document id, the content key written
+    failed = Signal(str)  # a message for the writer
+
+    def __init__(self, session: RecoverySession) -> None:
+        super().__init__()
+        self.session = session
+
+    @Slot(object, object)
+    def write(self, entry: RecoveryEntry, key: int) -> None:
+        try:
+            self.session.write(entry)
+        except FileError as exc:
+            self.failed.emit(f"The recovery copy of {entry.title} could not be written: {exc}")
+            return
+        self.written.emit(entry.doc_id, key)
+
+    @Slot(str)
+    def remove(self, doc_id: str) -> None:
+        self.session.remove(doc_id)
+
+
+class Autosaver(QObject):
+    """Decides when to copy which documents; ``tabs()`` returns the window's open documents."""
+
+    autosaved = Signal(str)  # document id whose copy is now on disk
+    failed = Signal(str)
+    passDone = Signal()  # an autosave pass handed its copies to the writer (the window saves its state then)
+
+    _write = Signal(object, object)  # entry, content key (a Python hash: too wide for a C++ int)
+    _remove = Signal(str)
+
+    def __init__(self, session: RecoverySession, tabs: Callable[[], Iterable[DocumentTab]],
+                 idle_ms: int = DEFAULT_IDLE_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.tabs = tabs
+        self._thread = QThread()
+        self._thread.setObjectName("folio-autosave")
+        self.writer = RecoveryWriter(session)
+        self.writer.moveToThread(self._thread)
+        self._write.connect(self.writer.write)
+        self._remove.connect(self.writer.remove)
+        self.writer.written.connect(self._on_written)
+        self.writer.failed.connect(self.failed)
+        thread = self._thread
+        self.destroyed.connect(lambda *_: _stop(thread))
+        self._thread.start()
+        self._pending: dict[str, int] = {}  # doc id -> key sent to the writer, not yet confirmed
+        self.saved_keys: dict[str, int] = {}  # doc id -> key of the copy on disk
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setSingleShot(True)
+        self.idle_timer.setInterval(idle_ms)
+        self.idle_timer.timeout.connect(self.save_now)
+        self.max_timer = QTimer(self)
+        self.max_timer.setSingleShot(True)
+        self.max_timer.setInterval(MAX_INTERVAL_MS)
+        self.max_timer.timeout.connect(self.save_now)
+
+    def set_idle_ms(self, idle_ms: int) -> None:
+        self.idle_timer.setInterval(max(100, int(idle_ms)))
+
+    @Slot()
+    def document_changed(self) -> None:
+        """Call on every edit: restarts the idle timer, and starts the at-most-30-s timer if it is not running."""
+        self.idle_timer.start()
+        if not self.max_timer.isActive():
+            self.max_timer.start()
+
+    @Slot()
+    def save_now(self) -> None:
+        """Copies every changed document now; forgets the copies of saved ones."""
+        self.idle_timer.stop()
+        self.max_timer.stop()
+        for tab in list(self.tabs()):
+            if not tab.modified:
+                self.forget(tab.doc_id)
+                continue
+            entry = tab.recovery_entry()
+            key = hash((entry.text, entry.path, entry.newline))
+            if self.saved_keys.get(tab.doc_id) == key or self._pending.get(tab.doc_id) == key:
+                continue
+            self._pending[tab.doc_id] = key
+            self._write.emit(entry, key)
+        self.passDone.emit()
+
+    def forget(self, doc_id: str) -> None:
+        """Removes a document's copy (it was saved, or closed on purpose)."""
+        if doc_id in self.saved_keys or doc_id in self._pending:
+            self.saved_keys.pop(doc_id, None)
+            self._pending.pop(doc_id, None)
+            self._remove.emit(doc_id)
+
+    @Slot(str, object)
+    def _on_written(self, doc_id: str, key: int) -> None:
+        if self._pending.get(doc_id) != key:
+            if doc_id not in self._pending:  # forgotten while the write was under way
+                self._remove.emit(doc_id)
+            return
+        self._pending.pop(doc_id, None)
+        self.saved_keys[doc_id] = key
+        self.autosaved.emit(doc_id)
+
+    def has_copy(self, doc_id: str) -> bool:
+        return doc_id in self.saved_keys
+
+    def shutdown(self, clean: bool) -> None:
+        """Stops the writer thread; a ``clean`` shutdown (everything saved or discarded) removes the folder."""
+        self.idle_timer.stop()
+        self.max_timer.stop()
+        _stop(self._thread)
+        if clean:
+            self.session.close()
+
+
+def _stop(thread: QThread) -> None:
+    try:
+        if thread.isRunning():
+            thread.quit()
+            thread.wait()
+    except RuntimeError:  # the C++ thread object is already gone (interpreter exit)
+        pass

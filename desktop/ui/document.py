@@ -1,0 +1,324 @@
+"""One open document: its editor, file, continuation controller, generated-text marks and helpers.
+
+:class:`DocumentTab` knows nothing of dialogs: reading and saving raise :class:`desktop.files.FileError`,
+and the window decides what to tell the writer. Assistants (word completion, later others) are attached with
+:meth:`DocumentTab.attach_assistant`, which passes the preferences on and keeps the editor working when an
+assistant fails to start.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtGui import QFont, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from desktop.files import read_text_file, write_text_atomic
+from desktop.markdown import is_markdown_path
+from desktop.preferences import Preferences
+from desktop.recovery import RecoveryEntry, new_id
+from desktop.textstats import count_words
+from desktop.ui.continuation import ContinuationController, EnginesLike
+from desktop.ui.editor import Editor
+from desktop.ui.generated import GeneratedMarks
+from desktop.ui.highlighter import MarkdownHighlighter
+from desktop.ui.theme import EditorColors, editor_colors
+from desktop.utf16 import utf16_length
+
+logger = logging.getLogger(__name__)
+
+UNTITLED = "Untitled"
+
+# Something that attaches to an editor: ``factory(editor, engines) -> assistant``. An assistant may have
+# ``set_enabled(bool)``, ``set_suggestion_count(int)``, ``set_phrase_threshold(float)`` and ``shutdown()``.
+AssistantFactory = Callable[[Editor, Any], Any]
+
+
+def document_text(document: QTextDocument) -> str:
+    """The document's text as saved: ``\\n`` line breaks, other characters (non-breaking spaces) kept as typed."""
+    return document.toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+
+def fingerprint(path: Path | None) -> tuple[int, int] | None:
+    """``(mtime_ns, size)`` of ``path``, or None when it does not exist: how Folio tells that a file changed."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def apply_preferences_to_assistant(assistant: Any, preferences: Preferences) -> None:
+    """Passes the completion preferences to an assistant that understands them."""
+    for method, value in (
+        ("set_enabled", preferences.completion_enabled),
+        ("set_suggestion_count", preferences.suggestion_count),
+        ("set_phrase_threshold", preferences.phrase_threshold),
+    ):
+        setter = getattr(assistant, method, None)
+        if callable(setter):
+            setter(value)
+
+
+class DocumentTab(QWidget):
+    """A tab of the window: one document."""
+
+    titleChanged = Signal()  # the name or the modified flag changed
+    pathChanged = Signal(object, object)  # old path, new path (Path | None)
+
+    def __init__(self, engines: EnginesLike, parent: QWidget | None = None, doc_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.doc_id = doc_id or new_id()
+        self.engines = engines
+        self._path: Path | None = None
+        self.newline = "\n"
+        self.disk_fingerprint: tuple[int, int] | None = None  # the file as Folio last read or wrote it
+        self.autosaved_key: int | None = None  # hash of what the recovery copy holds (None: no copy)
+        self.assistants: list[Any] = []
+        self.assistant_errors: list[str] = []
+
+        self.editor = Editor(self)
+        self.editor.setObjectName("documentEditor")
+        self.editor.setAccessibleDescription("The text of the open document")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.editor)
+
+        self.controller = ContinuationController(self.editor.document(), engines, self)
+        self.marks = GeneratedMarks(self.editor, self)
+        self.highlighter: MarkdownHighlighter | None = None
+        self._colors = editor_colors("light")
+        self.controller.textInserted.connect(self._on_generated_text)
+        self.editor.document().modificationChanged.connect(lambda _m: self.titleChanged.emit())
+        self._update_accessible_name()
+        self.editor.document().clearUndoRedoStacks()  # setting the margin counts as an edit
+        self.set_modified(False)
+
+    # -- identity ----------------------------------------------------------------------------------------------
+
+    @property
+    def path(self) -> Path | None:
+        """The document's file (None for a new, never saved document)."""
+        return self._path
+
+    def set_path(self, path: Path | None) -> None:
+        old = self._path
+        self._path = Path(path).resolve() if path is not None else None
+        self._update_highlighter()
+        self._update_accessible_name()
+        if old != self._path:
+            self.pathChanged.emit(old, self._path)
+        self.titleChanged.emit()
+
+    @property
+    def title(self) -> str:
+        """The file's name, or "Untitled"."""
+        return self._path.name if self._path is not None else UNTITLED
+
+    @property
+    def tally_key(self) -> str:
+        """The key of this document in the daily word tally."""
+        return str(self._path) if self._path is not None else f"untitled:{self.doc_id}"
+
+    @property
+    def modified(self) -> bool:
+        """Whether the document has unsaved changes."""
+        return self.editor.document().isModified()
+
+    def set_modified(self, modified: bool) -> None:
+        self.editor.document().setModified(modified)
+
+    @property
+    def is_pristine(self) -> bool:
+        """An untitled, empty, unmodified document: opening a file may take its place."""
+        return self._path is None and not self.modified and self.editor.document().isEmpty()
+
+    def text(self) -> str:
+        """The document's text, as it would be saved."""
+        return document_text(self.editor.document())
+
+    def _update_accessible_name(self) -> None:
+        self.editor.setAccessibleName(f"Document text: {self.title}")
+
+    # -- loading and saving ------------------------------------------------------------------------------------
+
+    def set_content(self, text: str, path: Path | None, newline: str = "\n", modified: bool = False) -> None:
+        """Replaces the text (a fresh undo history) and the file it belongs to."""
+        self.controller.cancel()
+        self.marks.accept()
+        self.editor.setPlainText(text)
+        self.newline = newline
+        self.set_path(path)
+        self.set_modified(modified)
+        self.disk_fingerprint = fingerprint(self._path)
+
+    def load(self, path: str | Path) -> None:
+        """Reads ``path`` into the document; raises :class:`desktop.files.FileError` and then changes nothing."""
+        path = Path(path)
+        loaded = read_text_file(path)
+        self.set_content(loaded.text, path, loaded.newline)
+
+    def reload(self) -> None:
+        """Reads the file again (keeping the cursor where it can); raises :class:`desktop.files.FileError`."""
+        if self._path is None:
+            return
+        position = self.editor.textCursor().position()
+        self.load(self._path)
+        self.set_cursor(position)
+
+    def save_to(self, path: str | Path) -> None:
+        """Saves to ``path`` atomically; raises :class:`desktop.files.FileError`, and then the old file, the
+        document's own file name and its modified flag stay as they were."""
+        path = Path(path)
+        write_text_atomic(path, self.text(), self.newline)
+        self.set_path(path)
+        self.set_modified(False)
+        self.disk_fingerprint = fingerprint(self._path)
+
+    # -- cursor --------------------------------------------------------------------------------------------------
+
+    def cursor_position(self) -> int:
+        return self.editor.textCursor().position()
+
+    def set_cursor(self, position: int, scroll: int | None = None) -> None:
+        """Puts the cursor at ``position`` (clamped) and shows it."""
+        cursor = self.editor.textCursor()
+        cursor.setPosition(max(0, min(int(position), self.editor.document().characterCount() - 1)))
+        self.editor.setTextCursor(cursor)
+        if scroll is not None:
+            self.editor.verticalScrollBar().setValue(int(scroll))
+        else:
+            self.editor.ensureCursorVisible()
+
+    def recovery_entry(self) -> RecoveryEntry:
+        """The autosave copy of this document as it is now."""
+        return RecoveryEntry(
+            doc_id=self.doc_id,
+            text=self.text(),
+            path=str(self._path) if self._path is not None else None,
+            title=self.title,
+            cursor=self.cursor_position(),
+            newline=self.newline,
+        )
+
+    # -- looks ---------------------------------------------------------------------------------------------------
+
+    def set_colors(self, colors: EditorColors) -> None:
+        """Theme colours for the marks, the highlighter and focus mode."""
+        self._colors = colors
+        self.marks.set_colors(colors.generated_background, colors.generated_border)
+        if self.highlighter is not None:
+            self.highlighter.set_colors(colors)
+        self.editor.set_focus_mode(self.editor.focus_mode, colors.dimmed_text)
+
+    def set_editor_font(self, font: QFont) -> None:
+        self.editor.setFont(font)
+
+    def _update_highlighter(self) -> None:
+        markdown = is_markdown_path(self._path)
+        if markdown and self.highlighter is None:
+            self.highlighter = MarkdownHighlighter(self.editor.document(), self._colors)
+            self.highlighter.rehighlight()  # now, not on the next event loop turn
+        elif not markdown and self.highlighter is not None:
+            self.highlighter.setDocument(None)
+            self.highlighter.deleteLater()
+            self.highlighter = None
+
+    # -- generated text ------------------------------------------------------------------------------------------
+
+    @Slot(int, str)
+    def _on_generated_text(self, request_id: int, text: str) -> None:
+        end = self.controller.inserter.position
+        if end >= 0:
+            self.mark_generated(end - utf16_length(text), end)
+
+    def mark_generated(self, start: int, end: int) -> None:
+        """Hook for every feature that inserts model text: marks ``start..end`` (Qt positions) as generated."""
+        self.marks.mark(start, end)
+
+    def insert_generated(self, text: str) -> tuple[int, int]:
+        """Inserts ``text`` at the cursor (replacing the selection) as one undo step, marked as generated;
+        returns the range."""
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        end = cursor.position()
+        start = end - utf16_length(text)
+        self.editor.setTextCursor(cursor)
+        self.mark_generated(start, end)
+        return start, end
+
+    def own_words(self, total: int | None = None) -> int:
+        """Words the writer wrote: all of the document's words but those in unaccepted generated passages
+        (``total`` is the document's word count when the caller has it). The daily goal counts these."""
+        total = count_words(self.text()) if total is None else total
+        return max(0, total - sum(count_words(t) for t in self.marks.texts()))
+
+    def accept_generated(self) -> int:
+        """Accepts every generated passage of the document (they become ordinary text); returns how many."""
+        return self.marks.accept()
+
+    # -- assistants ------------------------------------------------------------------------------------------------
+
+    def attach_assistant(self, factory: AssistantFactory, preferences: Preferences) -> Any | None:
+        """Attaches ``factory(editor, engines)`` to this document with the preferences applied, loads its engine
+        (``load_engine()``) and marks what it inserts (its ``accepted(str)`` signal) as generated. Returns the
+        assistant, or None (with the reason in ``assistant_errors``) when it fails to start."""
+        try:
+            assistant = factory(self.editor, self.engines)
+            apply_preferences_to_assistant(assistant, preferences)
+            load = getattr(assistant, "load_engine", None)
+            if callable(load):
+                load()
+        except Exception as exc:  # noqa: BLE001 - an assistant must never take the editor down
+            logger.exception("an assistant failed to attach")
+            self.assistant_errors.append(str(exc) or type(exc).__name__)
+            return None
+        accepted = getattr(assistant, "accepted", None)
+        if accepted is not None and hasattr(accepted, "connect"):
+            accepted.connect(self._on_assistant_accepted)
+        self.assistants.append(assistant)
+        return assistant
+
+    @Slot(str)
+    def _on_assistant_accepted(self, text: str) -> None:
+        """An assistant inserted ``text`` just before the cursor: mark it as generated."""
+        end = self.editor.textCursor().position()
+        self.mark_generated(end - utf16_length(text), end)
+
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Passes changed preferences on to the attached assistants."""
+        for assistant in self.assistants:
+            try:
+                apply_preferences_to_assistant(assistant, preferences)
+            except Exception:  # noqa: BLE001
+                logger.exception("an assistant rejected the preferences")
+
+    def shutdown(self) -> None:
+        """Stops the continuation worker and the assistants (before the tab goes away)."""
+        self.controller.shutdown()
+        for assistant in self.assistants:
+            stop = getattr(assistant, "shutdown", None)
+            if callable(stop):
+                try:
+                    stop()
+                except Exception:  # noqa: BLE001
+                    logger.exception("an assistant failed to shut down")
+        self.assistants.clear()
+
+    def go_to_line(self, line: int) -> int:
+        """Moves the cursor to the start of ``line`` (1-based, clamped); returns the line it went to."""
+        document = self.editor.document()
+        line = max(1, min(int(line), document.blockCount()))
+        cursor = QTextCursor(document.findBlockByNumber(line - 1))
+        self.editor.setTextCursor(cursor)
+        self.editor.centerCursor()
+        return line

@@ -1,0 +1,1467 @@
+"""Folio's main window: documents in tabs, writing tools, preferences, the model view and the assistants.
+
+The window wires widgets together; the logic lives elsewhere: files in :mod:`desktop.files`, preferences in
+:mod:`desktop.preferences`, the session in :mod:`desktop.appstate`, recovery copies in :mod:`desktop.recovery`,
+counts and the daily goal in :mod:`desktop.textstats` (all without Qt). Each document is a
+:class:`~desktop.ui.document.DocumentTab`; models run in worker threads (continuation, the model view,
+completion) and report by signal.
+
+Hooks for other features:
+
+- ``set_completion_factory(factory)``: ``factory(editor, engines)`` (e.g. ``CompletionController``) is attached
+  to every open and future document, with the completion preferences passed on; its ``accepted(str)`` signal,
+  when it has one, marks the accepted text as generated.
+- ``add_side_panel(widget, title)``: a dock on the right (the translation panel).
+- ``show_attention(src_tokens, tgt_tokens, matrix)``: the model view's heat map after a translation.
+- ``insert_generated(text)``: inserts model text at the cursor, marked as generated.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QFileSystemWatcher, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFontDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTabBar,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
+from desktop.files import FileError, read_text_file, with_default_suffix
+from desktop.locations import Locations
+from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
+from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
+from desktop.runtime import Engines, UnavailableEngine
+from desktop.textstats import TextStats, goal_progress
+from desktop.ui import theme
+from desktop.ui.about_dialog import AboutDialog
+from desktop.ui.autosave import Autosaver
+from desktop.ui.continuation import (
+    CANCELLED,
+    COMPLETED,
+    EngineInfo,
+    EnginesLike,
+    describe_engine,
+    text_before,
+)
+from desktop.ui.document import UNTITLED, AssistantFactory, DocumentTab, document_text, fingerprint
+from desktop.ui.editor import Editor, local_files
+from desktop.ui.findbar import FindBar
+from desktop.ui.model_view import ModelViewDock
+from desktop.ui.preferences_dialog import PreferencesDialog
+
+__all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
+
+logger = logging.getLogger(__name__)
+
+APP_NAME = "Folio"
+FILE_FILTER = "Text and Markdown (*.txt *.md *.markdown);;Text (*.txt);;Markdown (*.md *.markdown);;All files (*)"
+SAVE_FILTER = "Text (*.txt);;Markdown (*.md)"
+
+DEFAULT_TEMPERATURE = 0.8
+TEMPERATURE_RANGE = (0.0, 2.0)
+DEFAULT_LENGTH = 400
+LENGTH_RANGE = (20, 5000)
+STATUS_TIMEOUT_MS = 5000
+STATS_DELAY_MS = 200
+WATCH_DELAY_MS = 200
+MIN_FONT_SIZE = 6.0
+MODIFIED_MARK = " •"
+
+RESTORE, DISCARD, LATER = "restore", "discard", "later"
+
+
+def make_engines(provider: str = "auto", models: str | Path | None = None, threads: int = 1) -> EnginesLike:
+    """``Engines.from_dir(models, provider, threads)``; an engines object whose continuer explains the failure
+    if the models folder cannot be used at all."""
+    try:
+        return Engines.from_dir(models, provider=provider, threads=threads)
+    except Exception as exc:  # noqa: BLE001 - the editor must open even when the models folder is unusable
+        logger.exception("could not open the models folder %s", models)
+        reason = f"model folder unusable: {exc}"
+        return SimpleNamespace(
+            continuer=UnavailableEngine("continuation", reason),
+            completer=UnavailableEngine("completion", reason),
+            translator=UnavailableEngine("translation", reason),
+        )
+
+
+def default_locations() -> Locations:
+    """``$FOLIO_HOME`` when set, else ``<config>/Folio`` and ``<data>/Folio`` in the platform's folders."""
+    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
+    return Locations.from_environment(Path(config or Path.home()) / APP_NAME, Path(data or Path.home()) / APP_NAME)
+
+
+def icons_dir() -> Path:
+    from desktop.runtime.paths import resources_dir
+
+    return resources_dir() / "icons"
+
+
+def app_icon() -> QIcon:
+    """Folio's icon (every PNG size, and the SVG where Qt can draw it); an empty icon when none is shipped."""
+    icon = QIcon()
+    folder = icons_dir()
+    for png in sorted(folder.glob("folio-*.png")):
+        icon.addFile(str(png))
+    svg = folder / "folio.svg"
+    if svg.is_file() and icon.isNull():
+        icon.addFile(str(svg))
+    return icon
+
+
+def _keys(standard: QKeySequence.StandardKey | None, *fallback: str) -> list[QKeySequence]:
+    """The platform's keys for ``standard``, or ``fallback`` where the platform has none."""
+    keys = QKeySequence.keyBindings(standard) if standard is not None else []
+    return keys if keys else [QKeySequence(k) for k in fallback]
+
+
+def ask_recovery(parent: QWidget, titles: Sequence[str]) -> str:
+    """Asks what to do with documents a crashed Folio left: ``RESTORE``, ``DISCARD`` or ``LATER``."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Recover unsaved work")
+    names = "\n".join(f"  • {t}" for t in titles[:12]) + ("\n  …" if len(titles) > 12 else "")
+    box.setText(f"Folio did not close properly last time. It kept copies of {len(titles)} document(s) with "
+                f"unsaved changes:\n\n{names}\n\nRestore them now?")
+    restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Delete the Copies", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Ask Me &Later", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore)
+    box.exec()
+    clicked = box.clickedButton()
+    return RESTORE if clicked is restore else DISCARD if clicked is discard else LATER
+
+
+class MainWindow(QMainWindow):
+    """Folio's window. ``MainWindow(engines)`` is enough: preferences and state come from
+    ``locations`` (default: :func:`default_locations`, which honours ``$FOLIO_HOME``).
+
+    ``engines`` is anything with a ``continuer`` attribute (and optionally ``completer``); when None,
+    ``make_engines(provider, models)`` is used. Models load in worker threads, so the window shows at once.
+    Call :meth:`start_session` after ``show()`` to open files, restore the last session and offer recovery.
+    """
+
+    autosaved = Signal(str)  # document id whose recovery copy is now on disk
+    documentOpened = Signal(object)  # DocumentTab
+
+    def __init__(
+        self,
+        engines: EnginesLike | None = None,
+        *,
+        provider: str = "auto",
+        models: str | Path | None = None,
+        locations: Locations | None = None,
+        preferences: Preferences | LoadedPreferences | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.locations = locations or default_locations()
+        if preferences is None:
+            preferences = load_preferences(self.locations.preferences_file)
+        if isinstance(preferences, LoadedPreferences):
+            self.preferences = preferences.preferences
+            self.preference_warnings = list(preferences.warnings)
+            self._preferences_corrupt = preferences.corrupt
+        else:
+            self.preferences, self.preference_warnings, self._preferences_corrupt = preferences, [], False
+        self._preferences_dirty = False
+        self.engines = engines if engines is not None else make_engines(provider, models, self.preferences.threads)
+        self.state: AppState = load_state(self.locations.state_file)
+        self.recovery = RecoverySession(self.locations.recovery_dir)
+        self.completion_factory: AssistantFactory | None = None
+        self._engine_info: EngineInfo | None = None
+        self._closed = False
+        self._state_error_shown = False
+        self._scheme = theme.LIGHT
+        self._was_maximized = False
+
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("documentTabs")
+        self.tabs.setAccessibleName("Open documents")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._on_current_changed)
+        self.find_bar = FindBar(lambda: self.current_editor(), self)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.tabs, 1)
+        column.addWidget(self.find_bar)
+        self.setCentralWidget(central)
+
+        self.model_view = ModelViewDock(self.engines, self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.model_view)
+        self.model_view.hide()
+        self.side_panels: list[QDockWidget] = []
+
+        self.autosaver = Autosaver(self.recovery, self.documents, int(self.preferences.autosave_idle_seconds * 1000),
+                                   self)
+        self.autosaver.autosaved.connect(self.autosaved)
+        self.autosaver.failed.connect(self._on_autosave_failed)
+        self.autosaver.passDone.connect(self._after_autosave)
+
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._on_file_changed)
+        self._changed_paths: set[str] = set()
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setSingleShot(True)
+        self._watch_timer.setInterval(WATCH_DELAY_MS)
+        self._watch_timer.timeout.connect(self._check_changed_files)
+
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setSingleShot(True)
+        self._stats_timer.setInterval(STATS_DELAY_MS)
+        self._stats_timer.timeout.connect(self.update_stats)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_status_bar()
+        self.model_view.visibilityChanged.connect(self._on_model_view_visibility)
+
+        self.new_tab()
+        self.apply_preferences(self.preferences, save=False)
+        self._restore_window_state()
+        self._on_engine_loaded(None)
+        self.resize(1100, 720)
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
+        for warning in self.preference_warnings:
+            logger.warning("%s", warning)
+        if self.preference_warnings:
+            self.statusBar().showMessage(self.preference_warnings[0], 4 * STATUS_TIMEOUT_MS)
+
+    # -- building ---------------------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: Callable, keys: Sequence[QKeySequence] = (), tip: str = "",
+                checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if keys:
+            action.setShortcuts(list(keys))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.setCheckable(checkable)
+        if checkable:
+            action.toggled.connect(slot)
+        else:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        std = QKeySequence.StandardKey
+        a = self._action
+        # File
+        self.new_action = a("&New", self.new_document, _keys(std.New, "Ctrl+N"), "Start a new document in a new tab")
+        self.open_action = a("&Open…", self.open_dialog, _keys(std.Open, "Ctrl+O"), "Open UTF-8 text or Markdown files")
+        self.clear_recent_action = a("&Clear Recent Files", self.clear_recent, [QKeySequence("Ctrl+Alt+0")])
+        self.save_action = a("&Save", self.save, _keys(std.Save, "Ctrl+S"), "Save the document")
+        self.save_as_action = a("Save &As…", self.save_as, _keys(std.SaveAs, "Ctrl+Shift+S"),
+                                "Save the document under a new name")
+        self.save_all_action = a("Sa&ve All", self.save_all, [QKeySequence("Ctrl+Alt+S")], "Save every document")
+        self.reload_action = a("&Reload from Disk", self.reload_current, _keys(std.Refresh, "F5"),
+                               "Read the file again, discarding unsaved changes")
+        self.close_tab_action = a("&Close Tab", self.close_current_tab, _keys(std.Close, "Ctrl+W"),
+                                  "Close the document")
+        self.quit_action = a("&Quit", self.quit_app, _keys(std.Quit, "Ctrl+Q"), "Quit Folio")
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        # Edit: the editor handles these keys itself while it has focus; the menu entries are for the mouse.
+        self.undo_action = a("&Undo", lambda: self.editor.undo(), _keys(std.Undo, "Ctrl+Z"))
+        self.redo_action = a("&Redo", lambda: self.editor.redo(), _keys(std.Redo, "Ctrl+Shift+Z"))
+        self.cut_action = a("Cu&t", lambda: self.editor.cut(), _keys(std.Cut, "Ctrl+X"))
+        self.copy_action = a("&Copy", lambda: self.editor.copy(), _keys(std.Copy, "Ctrl+C"))
+        self.paste_action = a("&Paste", lambda: self.editor.paste(), _keys(std.Paste, "Ctrl+V"))
+        self.select_all_action = a("Select &All", lambda: self.editor.selectAll(), _keys(std.SelectAll, "Ctrl+A"))
+        for action in (self.undo_action, self.redo_action, self.cut_action, self.copy_action, self.paste_action,
+                       self.select_all_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.find_action = a("&Find…", lambda: self.find_bar.show_find(False), _keys(std.Find, "Ctrl+F"))
+        self.replace_action = a("R&eplace…", lambda: self.find_bar.show_find(True), _keys(std.Replace, "Ctrl+H"))
+        self.find_next_action = a("Find &Next", lambda: self._find_again(False), _keys(std.FindNext, "F3"))
+        self.find_previous_action = a("Find Pre&vious", lambda: self._find_again(True),
+                                      _keys(std.FindPrevious, "Shift+F3"))
+        self.goto_line_action = a("&Go to Line…", self.go_to_line_dialog, [QKeySequence("Ctrl+L")])
+        self.preferences_action = a("Pr&eferences…", self.preferences_dialog, _keys(std.Preferences, "Ctrl+,"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        # View
+        self.zoom_in_action = a("Zoom &In", self.zoom_in, [*_keys(std.ZoomIn, "Ctrl++"), QKeySequence("Ctrl+=")])
+        self.zoom_out_action = a("Zoom &Out", self.zoom_out, _keys(std.ZoomOut, "Ctrl+-"))
+        self.zoom_reset_action = a("&Reset Zoom", self.zoom_reset, [QKeySequence("Ctrl+0")])
+        self.focus_mode_action = a("&Focus Mode", self.set_focus_mode, [QKeySequence("F8")],
+                                   "Dim everything but the paragraph you are writing", checkable=True)
+        self.full_screen_action = a("F&ull Screen", self.set_full_screen, _keys(std.FullScreen, "F11"),
+                                    checkable=True)
+        self.model_view_action = a("&Model View", self.set_model_view_visible, [QKeySequence("Ctrl+Shift+M")],
+                                   "Show what the models expect next as you type", checkable=True)
+        self.next_tab_action = a("Ne&xt Tab", lambda: self._cycle_tab(1), _keys(std.NextChild, "Ctrl+Tab"))
+        self.previous_tab_action = a("Pre&vious Tab", lambda: self._cycle_tab(-1),
+                                     _keys(std.PreviousChild, "Ctrl+Shift+Tab"))
+        self.font_action = a("&Font…", self.font_dialog, [QKeySequence("Ctrl+Alt+F")], "Choose the editor's font")
+        self.theme_group = QActionGroup(self)
+        self.theme_actions: dict[str, QAction] = {}
+        for name, label, key in (("system", "Follow &System", "Ctrl+F9"), ("light", "&Light", "Ctrl+F10"),
+                                 ("dark", "&Dark", "Ctrl+F11")):
+            action = a(label, lambda _c=False, n=name: self.set_theme(n), [QKeySequence(key)])
+            action.setCheckable(True)
+            self.theme_group.addAction(action)
+            self.theme_actions[name] = action
+        # Assist
+        self.continue_action = a("&Continue in Shakespeare's Style", self.continue_text,
+                                 [QKeySequence("Ctrl+Shift+Return"), QKeySequence("Ctrl+Shift+Enter")])
+        self.stop_action = a("&Stop", self.stop_continuation, [QKeySequence(Qt.Key.Key_Escape)],
+                             "Stop the running continuation (Esc)")
+        self.stop_action.setEnabled(False)
+        self.continue_action.setIconText("Continue")
+        self.stop_action.setIconText("Stop")
+        self.accept_generated_action = a("&Accept Generated Text", self.accept_generated,
+                                         [QKeySequence("Ctrl+Shift+A")],
+                                         "Make the marked, model-written text your own (removes the marks)")
+        self.completion_toggle_action = a("Word &Completion", self.set_completion_enabled,
+                                          [QKeySequence("Ctrl+Alt+C")], "Suggest the next word while typing",
+                                          checkable=True)
+        self.continuation_toggle_action = a("Shakespeare Co&ntinuation", self.set_continuation_enabled,
+                                            [QKeySequence("Ctrl+Alt+K")], "Offer to continue the text",
+                                            checkable=True)
+        # Help
+        self.about_action = a("&About Folio and Its Models", self.about_dialog, _keys(std.HelpContents, "F1"))
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_actions: list[QAction] = []
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action, self.save_all_action, self.reload_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.close_tab_action, self.quit_action])
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.cut_action, self.copy_action, self.paste_action, self.select_all_action])
+        edit_menu.addSeparator()
+        edit_menu.addActions([self.find_action, self.replace_action, self.find_next_action,
+                              self.find_previous_action, self.goto_line_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.focus_mode_action, self.full_screen_action, self.model_view_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.next_tab_action, self.previous_tab_action])
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        theme_menu.addActions(list(self.theme_actions.values()))
+        view_menu.addAction(self.font_action)
+        self.view_menu = view_menu
+        assist_menu = bar.addMenu("&Assist")
+        assist_menu.addActions([self.continue_action, self.stop_action, self.accept_generated_action])
+        assist_menu.addSeparator()
+        assist_menu.addActions([self.completion_toggle_action, self.continuation_toggle_action])
+        self.assist_menu = assist_menu
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self._rebuild_recent_menu()
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Continuation", self)
+        toolbar.setObjectName("continuationToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setAccessibleName("Continuation tools")
+        self.addToolBar(toolbar)
+        self.toolbar = toolbar
+
+        toolbar.addAction(self.continue_action)
+        self.continue_button = toolbar.widgetForAction(self.continue_action)
+        self.continue_button.setAccessibleName("Continue in Shakespeare's style")
+        toolbar.addAction(self.stop_action)
+        self.stop_button = toolbar.widgetForAction(self.stop_action)
+        self.stop_button.setAccessibleName("Stop continuation")
+        toolbar.addSeparator()
+
+        self.temperature_spin = QDoubleSpinBox(toolbar)
+        self.temperature_spin.setRange(*TEMPERATURE_RANGE)
+        self.temperature_spin.setSingleStep(0.1)
+        self.temperature_spin.setDecimals(2)
+        self.temperature_spin.setValue(DEFAULT_TEMPERATURE)
+        self.temperature_spin.setAccessibleName("Temperature")
+        self.temperature_spin.setToolTip(
+            "Temperature: 0 always picks the likeliest character; higher values are more surprising (and less coherent)"
+        )
+        temperature_label = QLabel("&Temperature ", toolbar)
+        temperature_label.setBuddy(self.temperature_spin)
+        toolbar.addWidget(temperature_label)
+        toolbar.addWidget(self.temperature_spin)
+        toolbar.addSeparator()
+
+        self.length_spin = QSpinBox(toolbar)
+        self.length_spin.setRange(*LENGTH_RANGE)
+        self.length_spin.setSingleStep(50)
+        self.length_spin.setValue(DEFAULT_LENGTH)
+        self.length_spin.setSuffix(" chars")
+        self.length_spin.setAccessibleName("Length in characters")
+        self.length_spin.setToolTip("How many characters one continuation writes")
+        length_label = QLabel("&Length ", toolbar)
+        length_label.setBuddy(self.length_spin)
+        toolbar.addWidget(length_label)
+        toolbar.addWidget(self.length_spin)
+        self.temperature_spin.valueChanged.connect(self._on_temperature_changed)
+        self.length_spin.valueChanged.connect(self._on_length_changed)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setAccessibleName("Status")
+        self.stats_label = QLabel(self)
+        self.stats_label.setAccessibleName("Word and character count")
+        self.position_label = QLabel(self)
+        self.position_label.setAccessibleName("Cursor position")
+        self.goal_bar = QProgressBar(self)
+        self.goal_bar.setAccessibleName("Daily word goal progress")
+        self.goal_bar.setMaximumWidth(80)
+        self.goal_bar.setMaximumHeight(14)
+        self.goal_bar.setTextVisible(False)
+        self.goal_label = QLabel(self)
+        self.goal_label.setAccessibleName("Daily word goal")
+        self.model_label = QLabel(self)
+        self.model_label.setAccessibleName("Continuation model")
+        self.generated_button = QPushButton(self)
+        self.generated_button.setFlat(True)
+        self.generated_button.setAccessibleName("Accept generated text")
+        self.generated_button.clicked.connect(self.accept_generated)
+        self.generated_button.hide()
+        for widget in (self.generated_button, self.stats_label, self.position_label, self.goal_label, self.goal_bar,
+                       self.model_label):
+            bar.addPermanentWidget(widget)
+
+    # -- documents: access ----------------------------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentTab]:
+        """The open documents, in tab order."""
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def current_tab(self) -> DocumentTab:
+        """The document in the current tab."""
+        return self.tabs.currentWidget()
+
+    def current_editor(self) -> Editor | None:
+        tab = self.tabs.currentWidget()
+        return tab.editor if tab is not None else None
+
+    @property
+    def editor(self) -> Editor:
+        """The current document's editor."""
+        return self.current_tab().editor
+
+    @property
+    def controller(self):
+        """The current document's continuation controller."""
+        return self.current_tab().controller
+
+    @property
+    def path(self) -> Path | None:
+        """The current document's file (None when untitled)."""
+        return self.current_tab().path
+
+    @property
+    def modified(self) -> bool:
+        """Whether the current document has unsaved changes."""
+        return self.current_tab().modified
+
+    def text(self) -> str:
+        """The current document's text, as it would be saved."""
+        return self.current_tab().text()
+
+    def tab_for_path(self, path: str | Path) -> DocumentTab | None:
+        """The open document of ``path``, if any."""
+        target = Path(path).resolve()
+        return next((t for t in self.documents() if t.path == target), None)
+
+    # -- documents: tabs --------------------------------------------------------------------------------------------
+
+    def new_tab(self, doc_id: str | None = None) -> DocumentTab:
+        """Adds an empty, untitled document and makes it current."""
+        tab = DocumentTab(self.engines, self.tabs, doc_id)
+        tab.set_colors(theme.editor_colors(self._scheme))
+        tab.set_editor_font(self.editor_font())
+        tab.editor.set_focus_mode(self.focus_mode_action.isChecked(), theme.editor_colors(self._scheme).dimmed_text)
+        tab.editor.setPlaceholderText("Write here. Ctrl+Shift+Return continues the text in Shakespeare's style.")
+        tab.titleChanged.connect(lambda t=tab: self._on_title_changed(t))
+        tab.editor.filesDropped.connect(self.open_files)
+        document = tab.editor.document()
+        document.contentsChanged.connect(self.autosaver.document_changed)
+        document.contentsChanged.connect(lambda t=tab: self._on_contents_changed(t))
+        tab.editor.cursorPositionChanged.connect(lambda t=tab: self._on_cursor_moved(t))
+        for signal in (tab.editor.undoAvailable, tab.editor.redoAvailable, tab.editor.copyAvailable):
+            signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
+        tab.marks.changed.connect(lambda t=tab: self._on_marks_changed(t))
+        controller = tab.controller
+        controller.engineLoaded.connect(self._on_engine_loaded)
+        controller.runningChanged.connect(lambda running, t=tab: self._on_running_changed(t, running))
+        controller.textInserted.connect(lambda rid, text, t=tab: self._on_text_inserted(t))
+        controller.finished.connect(lambda rid, outcome, t=tab: self._on_continuation_finished(t, outcome))
+        controller.failed.connect(lambda rid, message: self._on_continuation_failed(message))
+        index = self.tabs.addTab(tab, tab.title)
+        self.tabs.setCurrentIndex(index)
+        self._on_title_changed(tab)
+        controller.load_engine()
+        if self.completion_factory is not None:
+            self._attach_completion(tab)
+        self.state.tally.update(tab.tally_key, 0)
+        self.documentOpened.emit(tab)
+        return tab
+
+    def _target_tab(self, doc_id: str | None = None) -> DocumentTab:
+        """The current tab when it is pristine (an empty untitled document), else a new one."""
+        tab = self.current_tab()
+        if tab is not None and tab.is_pristine and doc_id is None:
+            return tab
+        return self.new_tab(doc_id)
+
+    @Slot()
+    def new_document(self) -> bool:
+        """Opens a new, empty document in a new tab."""
+        self.new_tab()
+        self.editor.setFocus()
+        return True
+
+    def close_tab(self, index: int) -> bool:
+        """Closes the document at ``index`` after asking about unsaved changes; returns whether it closed."""
+        tab = self.tabs.widget(index)
+        if tab is None:
+            return False
+        if tab.modified:
+            self.tabs.setCurrentWidget(tab)
+            if not self.maybe_discard(tab):
+                return False
+        tab.shutdown()
+        self.autosaver.forget(tab.doc_id)
+        self._unwatch(tab.path, tab)
+        self.tabs.removeTab(self.tabs.indexOf(tab))
+        tab.deleteLater()
+        if self.tabs.count() == 0:
+            self.new_tab()
+        return True
+
+    @Slot()
+    def close_current_tab(self) -> bool:
+        return self.close_tab(self.tabs.currentIndex())
+
+    def _cycle_tab(self, step: int) -> None:
+        if self.tabs.count() > 1:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+
+    # -- documents: files ---------------------------------------------------------------------------------------------
+
+    @Slot()
+    def open_dialog(self) -> bool:
+        """Asks for files and opens each in its own tab."""
+        start = str(self.path.parent) if self.path is not None else ""
+        names, _ = QFileDialog.getOpenFileNames(self, "Open", start, FILE_FILTER)
+        return bool(names) and all([self.open_file(name) for name in names])
+
+    @Slot(list)
+    def open_files(self, names: Iterable[str]) -> int:
+        """Opens several files (a drop, the command line); returns how many opened."""
+        return sum(1 for name in list(names) if self.open_file(name))
+
+    def open_file(self, path: str | Path, quiet: bool = False) -> bool:
+        """Opens ``path`` in a tab (the open tab when it is already open). A file Folio cannot read is refused
+        with a message (in the status bar when ``quiet``) and nothing changes."""
+        path = Path(path)
+        existing = self.tab_for_path(path)
+        if existing is not None:
+            self.tabs.setCurrentWidget(existing)
+            return True
+        try:
+            loaded = read_text_file(path)
+        except FileError as exc:
+            if quiet:
+                self.statusBar().showMessage(str(exc), 2 * STATUS_TIMEOUT_MS)
+            else:
+                self.show_error("Cannot open file", str(exc))
+            return False
+        tab = self._target_tab()
+        tab.set_content(loaded.text, path, loaded.newline)
+        self._opened(tab)
+        self.statusBar().showMessage(f"Opened {path.name}", STATUS_TIMEOUT_MS)
+        return True
+
+    def _opened(self, tab: DocumentTab) -> None:
+        self.state.tally.update(tab.tally_key, tab.own_words())
+        if tab.path is not None:
+            self._add_recent(tab.path)
+            self._watch(tab.path)
+        self._on_title_changed(tab)
+        self._update_stats_soon()
+
+    def start_new_file(self, path: str | Path) -> None:
+        """Starts an empty document that Save writes to ``path`` (a name on the command line that does not exist
+        yet)."""
+        tab = self._target_tab()
+        tab.set_content("", Path(path))
+        self._on_title_changed(tab)
+        self.statusBar().showMessage(f"{Path(path).name} is a new file", STATUS_TIMEOUT_MS)
+
+    @Slot()
+    def save(self, tab: DocumentTab | None = None) -> bool:
+        """Saves a document (the current one) to its file, asking for a name when it has none."""
+        tab = tab or self.current_tab()
+        if tab.path is None:
+            return self.save_as(tab)
+        return self.save_to(tab.path, tab)
+
+    @Slot()
+    def save_as(self, tab: DocumentTab | None = None) -> bool:
+        """Asks for a file name and saves there; returns whether it was saved."""
+        tab = tab or self.current_tab()
+        start = str(tab.path) if tab.path is not None else UNTITLED + ".txt"
+        name, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
+        if not name:
+            return False
+        return self.save_to(with_default_suffix(name), tab)
+
+    @Slot()
+    def save_all(self) -> bool:
+        """Saves every document with unsaved changes; returns whether all were saved."""
+        return all([self.save(tab) for tab in self.documents() if tab.modified])
+
+    def save_to(self, path: str | Path, tab: DocumentTab | None = None) -> bool:
+        """Saves a document (the current one) to ``path`` atomically. On failure it says why, and the old file
+        and the document stay as they were."""
+        tab = tab or self.current_tab()
+        path = Path(path)
+        old_path, old_key = tab.path, tab.tally_key
+        try:
+            tab.save_to(path)
+        except FileError as exc:
+            self.show_error("Cannot save file", str(exc))
+            return False
+        self.state.tally.rename(old_key, tab.tally_key)  # the words written today move with the document
+        if old_path != tab.path:
+            self._unwatch(old_path, tab)
+        self._watch(tab.path)
+        self._add_recent(tab.path)
+        self.autosaver.forget(tab.doc_id)
+        self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
+        return True
+
+    @Slot()
+    def reload_current(self) -> bool:
+        """Reads the current document's file again (asking first when it has unsaved changes)."""
+        tab = self.current_tab()
+        if tab.path is None:
+            return False
+        if tab.modified:
+            answer = QMessageBox.question(self, APP_NAME, f"Discard your changes to {tab.title} and reload it?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self._reload(tab)
+
+    def _reload(self, tab: DocumentTab) -> bool:
+        try:
+            tab.reload()
+        except FileError as exc:
+            self.show_error("Cannot reload file", str(exc))
+            return False
+        self.autosaver.forget(tab.doc_id)
+        self._watch(tab.path)
+        self.statusBar().showMessage(f"Reloaded {tab.title}", STATUS_TIMEOUT_MS)
+        return True
+
+    def maybe_discard(self, tab: DocumentTab | None = None) -> bool:
+        """True when a document (the current one) may be closed: unmodified, saved now, or changes discarded."""
+        tab = tab or self.current_tab()
+        if not tab.modified:
+            return True
+        answer = QMessageBox.warning(
+            self,
+            APP_NAME,
+            f"{tab.title} has unsaved changes. Save them?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save(tab)
+        return answer == QMessageBox.StandardButton.Discard
+
+    def show_error(self, title: str, message: str) -> None:
+        """Shows an error in a message box (and the status bar)."""
+        self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
+        QMessageBox.critical(self, title, message)
+
+    # -- recent files -----------------------------------------------------------------------------------------------
+
+    def _add_recent(self, path: Path | None) -> None:
+        if path is not None:
+            self.state.recent = add_recent(self.state.recent, path)
+            self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        for action in self.recent_actions:
+            self.removeAction(action)
+            action.deleteLater()
+        self.recent_menu.clear()
+        self.recent_actions = []
+        for i, name in enumerate(self.state.recent):
+            label = f"&{i + 1} {Path(name).name}" if i < 9 else Path(name).name
+            action = QAction(label, self)
+            action.setToolTip(name)
+            action.setStatusTip(name)
+            if i < 9:
+                action.setShortcut(QKeySequence(f"Ctrl+Alt+{i + 1}"))
+            action.triggered.connect(lambda _c=False, n=name: self.open_recent(n))
+            self.addAction(action)
+            self.recent_menu.addAction(action)
+            self.recent_actions.append(action)
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.clear_recent_action)
+        self.clear_recent_action.setEnabled(bool(self.state.recent))
+        self.recent_menu.setEnabled(True)
+
+    def open_recent(self, name: str) -> bool:
+        """Opens a recent file; one that is gone is removed from the list."""
+        if not Path(name).exists():
+            self.state.recent = [p for p in self.state.recent if p != name]
+            self._rebuild_recent_menu()
+            self.show_error("Cannot open file", f"{Path(name).name} is no longer in {Path(name).parent}.")
+            return False
+        return self.open_file(name)
+
+    @Slot()
+    def clear_recent(self) -> None:
+        self.state.recent = []
+        self._rebuild_recent_menu()
+
+    # -- drag and drop --------------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        files = local_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.open_files(files)
+        else:
+            super().dropEvent(event)
+
+    # -- files changed on disk ------------------------------------------------------------------------------------
+
+    def _watch(self, path: Path | None) -> None:
+        if path is not None and path.exists() and str(path) not in self.watcher.files():
+            self.watcher.addPath(str(path))
+
+    def _unwatch(self, path: Path | None, leaving: DocumentTab) -> None:
+        if path is None or any(t.path == path for t in self.documents() if t is not leaving):
+            return
+        if str(path) in self.watcher.files():
+            self.watcher.removePath(str(path))
+
+    @Slot(str)
+    def _on_file_changed(self, path: str) -> None:
+        self._changed_paths.add(path)
+        self._watch_timer.start()
+
+    def _check_changed_files(self) -> None:
+        if self._closed:
+            return
+        paths, self._changed_paths = self._changed_paths, set()
+        for name in sorted(paths):
+            for tab in [t for t in self.documents() if t.path is not None and str(t.path) == name]:
+                self.check_disk_changes(tab)
+
+    def check_disk_changes(self, tab: DocumentTab) -> str:
+        """Compares a document's file with what Folio last read or wrote and reacts; returns what happened:
+        ``"same"``, ``"deleted"``, ``"reloaded"`` or ``"kept"`` (the writer kept Folio's text)."""
+        current = fingerprint(tab.path)
+        if current == tab.disk_fingerprint:
+            self._watch(tab.path)  # an atomic save replaces the file: watch the new one
+            return "same"
+        if current is None:
+            tab.disk_fingerprint = None
+            tab.set_modified(True)
+            self.statusBar().showMessage(
+                f"{tab.title} was deleted or moved by another program. Save to write it again.", 4 * STATUS_TIMEOUT_MS)
+            return "deleted"
+        self._watch(tab.path)
+        note = " Your unsaved changes in Folio would be lost." if tab.modified else ""
+        answer = QMessageBox.question(
+            self, "File changed on disk", f"{tab.title} was changed by another program. Reload it?{note}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes and self._reload(tab):
+            return "reloaded"
+        tab.disk_fingerprint = current  # do not ask again about this version
+        tab.set_modified(True)  # Folio's text differs from the file now
+        return "kept"
+
+    # -- session and recovery ---------------------------------------------------------------------------------------
+
+    def start_session(self, files: Sequence[str | Path] = ()) -> None:
+        """What a start does after ``show()``: opens ``files`` (or restores the last session's documents when
+        the preferences say so), then offers to restore what a crashed Folio left, then shows any warning about
+        the preferences file."""
+        orphans = find_orphans(self.locations.recovery_dir)
+        if files:
+            for name in files:
+                if Path(name).exists():
+                    self.open_file(name)
+                else:
+                    self.start_new_file(name)
+        elif self.preferences.restore_session:
+            self.restore_session()
+        if orphans:
+            self.offer_recovery(orphans)
+        if self.preference_warnings:
+            QMessageBox.warning(self, "Preferences", "\n\n".join(self.preference_warnings))
+
+    def restore_session(self) -> int:
+        """Reopens the documents of the last session at their cursor positions; returns how many."""
+        saved = list(self.state.documents)
+        active = self.state.active
+        opened: list[DocumentTab] = []
+        for doc in saved:
+            if not self.open_file(doc.path, quiet=True):
+                continue
+            tab = self.current_tab()
+            tab.set_cursor(doc.cursor)
+            QTimer.singleShot(0, lambda t=tab, s=doc.scroll: t.editor.verticalScrollBar().setValue(s))
+            opened.append(tab)
+        if opened:
+            self.tabs.setCurrentWidget(opened[min(max(active, 0), len(opened) - 1)])
+        return len(opened)
+
+    def offer_recovery(self, orphans: Sequence[OrphanedSession]) -> str:
+        """Asks whether to restore the documents of crashed sessions, and does what the writer chose."""
+        entries = [e for orphan in orphans for e in orphan.entries]
+        choice = ask_recovery(self, [e.path or e.title for e in entries])
+        if choice == RESTORE:
+            self.restore_recovered(entries)
+        if choice in (RESTORE, DISCARD):
+            for orphan in orphans:
+                orphan.discard()
+        return choice
+
+    def restore_recovered(self, entries: Iterable[RecoveryEntry]) -> list[DocumentTab]:
+        """Opens recovered copies: over the open document of the same file, else in new tabs. They are marked
+        modified and copied into this session's recovery folder at once."""
+        restored: list[DocumentTab] = []
+        for entry in entries:
+            tab = self.tab_for_path(entry.path) if entry.path else None
+            if tab is None:
+                tab = self._target_tab(entry.doc_id)
+            tab.set_content(entry.text, Path(entry.path) if entry.path else None, entry.newline, modified=True)
+            tab.set_cursor(entry.cursor)
+            self._opened(tab)
+            restored.append(tab)
+        if restored:
+            self.tabs.setCurrentWidget(restored[-1])
+            self.autosaver.save_now()
+            self.statusBar().showMessage(f"Restored {len(restored)} document(s) with unsaved changes",
+                                         2 * STATUS_TIMEOUT_MS)
+        return restored
+
+    def session_state(self) -> AppState:
+        """The state to save: open files with cursor positions, recent files, layout, today's tally."""
+        state = self.state
+        with_files = [t for t in self.documents() if t.path is not None]
+        state.documents = [
+            OpenDocument(str(t.path), t.cursor_position(), t.editor.verticalScrollBar().value()) for t in with_files
+        ]
+        current = self.current_tab()
+        state.active = with_files.index(current) if current in with_files else 0
+        state.geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        state.window_state = bytes(self.saveState().toBase64()).decode("ascii")
+        state.model_view_visible = self.model_view_action.isChecked()
+        state.focus_mode = self.focus_mode_action.isChecked()
+        return state
+
+    def write_state(self) -> bool:
+        """Saves the session state file; a failure is reported once in the status bar."""
+        try:
+            save_state(self.locations.state_file, self.session_state())
+        except FileError as exc:
+            if not self._state_error_shown:
+                self._state_error_shown = True
+                self.statusBar().showMessage(f"Folio could not save its session: {exc}", 4 * STATUS_TIMEOUT_MS)
+            return False
+        return True
+
+    def _restore_window_state(self) -> None:
+        if self.state.geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.state.geometry.encode("ascii")))
+        if self.state.window_state:
+            self.restoreState(QByteArray.fromBase64(self.state.window_state.encode("ascii")))
+        self.model_view.hide()
+        if self.state.model_view_visible and self.preferences.model_view_enabled:
+            self.model_view_action.setChecked(True)
+        if self.state.focus_mode:
+            self.focus_mode_action.setChecked(True)
+
+    @Slot()
+    def _after_autosave(self) -> None:
+        for tab in self.documents():
+            self.state.tally.update(tab.tally_key, tab.own_words())
+        self.write_state()
+        if self._preferences_dirty:
+            self.save_preferences()
+
+    @Slot(str)
+    def _on_autosave_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 4 * STATUS_TIMEOUT_MS)
+
+    # -- closing ------------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def quit_app(self) -> None:
+        """Closes every Folio window (each asks about its unsaved changes); the app ends with the last one."""
+        QApplication.closeAllWindows()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        """Asks about each document's unsaved changes, saves the session, stops the workers, and removes the
+        recovery copies (everything was saved or deliberately discarded)."""
+        if self._closed:
+            event.accept()
+            return
+        for tab in self.documents():
+            if tab.modified:
+                self.tabs.setCurrentWidget(tab)
+                if not self.maybe_discard(tab):
+                    event.ignore()
+                    return
+        if self.isFullScreen():
+            self.set_full_screen(False)
+        self.write_state()
+        if self._preferences_dirty:
+            self.save_preferences()
+        self.shutdown(clean=True)
+        event.accept()
+
+    def shutdown(self, clean: bool = True) -> None:
+        """Stops every worker thread; ``clean`` also removes this session's recovery copies."""
+        self._closed = True
+        self._stats_timer.stop()
+        self._watch_timer.stop()
+        self._changed_paths.clear()
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        for tab in self.documents():
+            tab.shutdown()
+        self.model_view.shutdown()
+        self.autosaver.shutdown(clean)
+
+    # -- writing tools ------------------------------------------------------------------------------------------------
+
+    def _find_again(self, backward: bool) -> None:
+        if not self.find_bar.find_edit.text():
+            self.find_bar.show_find(False)
+            return
+        self.find_bar.find_next(backward=backward)
+
+    @Slot()
+    def go_to_line_dialog(self) -> bool:
+        """Asks for a line number and moves the cursor there."""
+        document = self.editor.document()
+        current = self.editor.textCursor().blockNumber() + 1
+        line, ok = QInputDialog.getInt(self, "Go to Line", f"Line (1–{document.blockCount()}):", current, 1,
+                                       document.blockCount())
+        if ok:
+            self.go_to_line(line)
+        return bool(ok)
+
+    def go_to_line(self, line: int) -> int:
+        """Moves the cursor to the start of ``line`` (1-based); returns the line it went to."""
+        reached = self.current_tab().go_to_line(line)
+        self.editor.setFocus()
+        return reached
+
+    def editor_font(self) -> QFont:
+        """The editor font: the preferred family and size, plus the zoom steps."""
+        font = QFont(self.preferences.font_family) if self.preferences.font_family else QFont(QApplication.font())
+        font.setPointSizeF(max(MIN_FONT_SIZE, self.preferences.font_size + self.state.zoom))
+        return font
+
+    def _apply_font(self, announce: bool = False) -> None:
+        font = self.editor_font()
+        for tab in self.documents():
+            tab.set_editor_font(font)
+        if announce:
+            self.statusBar().showMessage(f"Font: {font.family()} {font.pointSizeF():g} pt", STATUS_TIMEOUT_MS)
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self.state.zoom = min(self.state.zoom + 1, 60)
+        self._apply_font(announce=True)
+
+    @Slot()
+    def zoom_out(self) -> None:
+        if self.preferences.font_size + self.state.zoom - 1 >= MIN_FONT_SIZE:
+            self.state.zoom -= 1
+        self._apply_font(announce=True)
+
+    @Slot()
+    def zoom_reset(self) -> None:
+        self.state.zoom = 0
+        self._apply_font(announce=True)
+
+    @Slot()
+    def font_dialog(self) -> bool:
+        """Lets the writer choose the editor font (saved in the preferences)."""
+        ok, font = QFontDialog.getFont(self.editor_font(), self, "Editor Font")
+        if not ok:
+            return False
+        self.apply_preferences(self.preferences.copy(font_family=font.family(), font_size=float(font.pointSizeF())))
+        self.state.zoom = 0
+        self._apply_font()
+        return True
+
+    @Slot(bool)
+    def set_focus_mode(self, on: bool) -> None:
+        """Dims every paragraph but the current one in every document."""
+        if self.focus_mode_action.isChecked() != on:
+            self.focus_mode_action.setChecked(on)
+            return
+        colors = theme.editor_colors(self._scheme)
+        for tab in self.documents():
+            tab.editor.set_focus_mode(on, colors.dimmed_text)
+        self.statusBar().showMessage("Focus mode on (F8 turns it off)" if on else "Focus mode off", STATUS_TIMEOUT_MS)
+
+    @Slot(bool)
+    def set_full_screen(self, on: bool) -> None:
+        """Full screen, or back to the window as it was."""
+        if self.full_screen_action.isChecked() != on:
+            self.full_screen_action.setChecked(on)
+            return
+        if on and not self.isFullScreen():
+            self._was_maximized = self.isMaximized()
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showMaximized() if self._was_maximized else self.showNormal()
+
+    # -- status bar ----------------------------------------------------------------------------------------------------
+
+    def _update_stats_soon(self) -> None:
+        self._stats_timer.start()
+
+    @Slot()
+    def update_stats(self) -> TextStats:
+        """Recounts the current document and updates the word count, reading time and daily goal."""
+        tab = self.current_tab()
+        stats = TextStats.of(tab.text())
+        self.stats_label.setText(stats.summary())
+        self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
+        self._update_goal()
+        return stats
+
+    def _update_goal(self) -> None:
+        goal = self.preferences.daily_goal
+        today = self.state.tally.words_today()
+        visible = goal > 0
+        self.goal_bar.setVisible(visible)
+        self.goal_label.setVisible(visible)
+        if not visible:
+            return
+        self.goal_bar.setRange(0, goal)
+        self.goal_bar.setValue(min(today, goal))
+        done = " ✓" if today >= goal else ""
+        self.goal_label.setText(f"Today {today:,} / {goal:,}{done}")
+        tip = f"{today:,} of today's {goal:,} words ({goal_progress(today, goal):.0%})"
+        self.goal_bar.setToolTip(tip)
+        self.goal_label.setToolTip(tip)
+
+    def _update_position(self, tab: DocumentTab) -> None:
+        cursor = tab.editor.textCursor()
+        self.position_label.setText(f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}")
+
+    # -- events from documents -----------------------------------------------------------------------------------------
+
+    def _on_current_changed(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if tab is None:
+            return
+        self._update_title()
+        self._update_position(tab)
+        self._sync_edit_actions(tab)
+        self.stop_action.setEnabled(tab.controller.running)
+        self._on_marks_changed(tab)
+        self.update_stats()
+        self._request_model_view(tab)
+
+    def _on_title_changed(self, tab: DocumentTab) -> None:
+        index = self.tabs.indexOf(tab)
+        if index < 0:
+            return
+        self.tabs.setTabText(index, tab.title + (MODIFIED_MARK if tab.modified else ""))
+        self.tabs.setTabToolTip(index, str(tab.path) if tab.path is not None else "Not saved yet")
+        for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
+            button = self.tabs.tabBar().tabButton(index, side)
+            if button is not None:
+                button.setAccessibleName(f"Close {tab.title}")
+                button.setToolTip(f"Close {tab.title}")
+        if tab is self.current_tab():
+            self._update_title()
+
+    def _update_title(self) -> None:
+        tab = self.current_tab()
+        self.setWindowTitle(f"{APP_NAME} — {tab.title}[*]")
+        self.setWindowFilePath(str(tab.path) if tab.path is not None else "")
+        self.setWindowModified(tab.modified)
+
+    def _on_contents_changed(self, tab: DocumentTab) -> None:
+        if tab is self.current_tab():
+            self._update_stats_soon()
+            self._request_model_view(tab)
+
+    def _on_cursor_moved(self, tab: DocumentTab) -> None:
+        if tab is self.current_tab():
+            self._update_position(tab)
+            self._request_model_view(tab)
+
+    def _sync_edit_actions(self, tab: DocumentTab) -> None:
+        if tab is not self.current_tab():
+            return
+        document = tab.editor.document()
+        selection = tab.editor.textCursor().hasSelection()
+        self.undo_action.setEnabled(document.isUndoAvailable())
+        self.redo_action.setEnabled(document.isRedoAvailable())
+        self.cut_action.setEnabled(selection)
+        self.copy_action.setEnabled(selection)
+
+    def _on_marks_changed(self, tab: DocumentTab) -> None:
+        if tab is not self.current_tab():
+            return
+        count = len(tab.marks.ranges())
+        self.accept_generated_action.setEnabled(count > 0)
+        self.generated_button.setVisible(count > 0)
+        self.generated_button.setText(f"✦ {count} generated · Accept")
+        self.generated_button.setToolTip("Model-written text is marked until you edit it or accept it "
+                                         "(Assist ▸ Accept Generated Text, Ctrl+Shift+A)")
+
+    # -- honest AI -----------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def accept_generated(self) -> int:
+        """Accepts the current document's generated passages: the marks go, the text stays."""
+        count = self.current_tab().accept_generated()
+        if count:
+            self.statusBar().showMessage(f"Accepted {count} generated passage(s)", STATUS_TIMEOUT_MS)
+        return count
+
+    def insert_generated(self, text: str) -> tuple[int, int]:
+        """Hook for features that insert model text (translation): inserts ``text`` at the cursor, marked."""
+        return self.current_tab().insert_generated(text)
+
+    # -- completion hook -----------------------------------------------------------------------------------------------
+
+    def set_completion_factory(self, factory: AssistantFactory | None) -> None:
+        """Attaches ``factory(editor, engines)`` (e.g. ``CompletionController``) to every document, now and later,
+        with the completion preferences passed on."""
+        self.completion_factory = factory
+        if factory is not None:
+            for tab in self.documents():
+                self._attach_completion(tab)
+
+    def _attach_completion(self, tab: DocumentTab) -> None:
+        assistant = tab.attach_assistant(self.completion_factory, self._assistant_preferences())
+        if assistant is None:
+            self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
+                                         2 * STATUS_TIMEOUT_MS)
+
+    def _assistant_preferences(self) -> Preferences:
+        """The preferences as assistants take them: the phrase threshold as a log-probability."""
+        p = self.preferences
+        return p.copy(phrase_threshold=math.log(max(p.phrase_threshold, 1e-6)))
+
+    # -- translation hooks ---------------------------------------------------------------------------------------------
+
+    def add_side_panel(self, widget: QWidget, title: str, object_name: str = "") -> QDockWidget:
+        """Adds ``widget`` as a dock on the right (tabbed with the model view); returns the dock."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(object_name or f"sidePanel{len(self.side_panels)}")
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.side_panels.append(dock)
+        return dock
+
+    def show_attention(self, src_tokens: Sequence[str], tgt_tokens: Sequence[str], matrix: Any) -> None:
+        """Draws a translation's attention in the model view (rows: target tokens, columns: source tokens)."""
+        self.model_view.show_attention(src_tokens, tgt_tokens, matrix)
+
+    # -- model view ----------------------------------------------------------------------------------------------------
+
+    @Slot(bool)
+    def set_model_view_visible(self, visible: bool) -> None:
+        """Shows or hides the model view dock."""
+        if visible and not self.preferences.model_view_enabled:
+            visible = False
+            self.statusBar().showMessage("The model view is switched off in Preferences", STATUS_TIMEOUT_MS)
+        if self.model_view_action.isChecked() != visible:
+            self.model_view_action.setChecked(visible)
+            return
+        self.model_view.setVisible(visible)
+        if visible:
+            self._request_model_view(self.current_tab(), immediately=True)
+
+    def _on_model_view_visibility(self, visible: bool) -> None:
+        if not visible and self.model_view_action.isChecked() and not self.model_view.isVisible():
+            if not self.isMinimized() and self.isVisible():
+                self.model_view_action.setChecked(False)
+
+    def _request_model_view(self, tab: DocumentTab, immediately: bool = False) -> None:
+        if self.model_view.isVisible() and tab is self.current_tab():
+            position = tab.editor.textCursor().position()
+            self.model_view.request(text_before(tab.editor.document(), position), immediately)
+
+    # -- continuation --------------------------------------------------------------------------------------------------
+
+    @Slot()
+    def continue_text(self) -> int | None:
+        """Continues the text before the cursor at the cursor; returns the request id (None if unavailable)."""
+        if not self.preferences.continuation_enabled or not self.controller.available:
+            return None
+        cursor = self.editor.textCursor()
+        position = cursor.selectionEnd()
+        if cursor.hasSelection():
+            cursor.setPosition(position)
+            self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
+        return self.controller.start(position, self.length_spin.value(), self.temperature_spin.value())
+
+    @Slot()
+    def stop_continuation(self) -> bool:
+        """Stops the running continuation; returns whether one was running."""
+        return self.controller.cancel()
+
+    @Slot(object)
+    def _on_engine_loaded(self, info: EngineInfo | None) -> None:
+        if info is not None:
+            self._engine_info = info
+        info = self._engine_info
+        text = describe_engine(info)
+        self.model_label.setText(text)
+        self.model_label.setToolTip(text)
+        available = info is not None and info.available
+        enabled = self.preferences.continuation_enabled
+        self.continue_action.setEnabled(available and enabled)
+        if not enabled:
+            tip = "Continuation is switched off (Assist ▸ Shakespeare Continuation)"
+        elif available:
+            tip = "Continue the text at the cursor in Shakespeare's style (Ctrl+Shift+Return)"
+        else:
+            tip = text
+        self.continue_action.setToolTip(tip)
+        self.continue_action.setStatusTip(tip)
+        self.continue_button.setToolTip(tip)
+
+    def _on_running_changed(self, tab: DocumentTab, running: bool) -> None:
+        if tab is self.current_tab():
+            self.stop_action.setEnabled(running)
+        if running:
+            self.statusBar().showMessage("Continuing… (Esc stops)")
+
+    def _on_text_inserted(self, tab: DocumentTab) -> None:
+        if tab.editor.textCursor().position() == tab.controller.inserter.position:
+            tab.editor.ensureCursorVisible()
+
+    def _on_continuation_finished(self, tab: DocumentTab, outcome: str) -> None:
+        chars = tab.controller.inserter.inserted_chars
+        if outcome == COMPLETED:
+            self.statusBar().showMessage(f"Continuation done: {chars} characters", STATUS_TIMEOUT_MS)
+        elif outcome == CANCELLED:
+            self.statusBar().showMessage(f"Continuation stopped after {chars} characters", STATUS_TIMEOUT_MS)
+
+    def _on_continuation_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"Continuation failed: {message}", 2 * STATUS_TIMEOUT_MS)
+
+    # -- preferences and looks -----------------------------------------------------------------------------------------
+
+    def apply_preferences(self, preferences: Preferences, save: bool = True) -> None:
+        """Makes ``preferences`` current: theme, font, assistants, toggles, goal; saves them when ``save``."""
+        self.preferences = preferences
+        self._apply_theme()
+        self._apply_font()
+        self.autosaver.set_idle_ms(int(preferences.autosave_idle_seconds * 1000))
+        for action, on in ((self.completion_toggle_action, preferences.completion_enabled),
+                           (self.continuation_toggle_action, preferences.continuation_enabled)):
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+        self.temperature_spin.blockSignals(True)
+        self.temperature_spin.setValue(preferences.temperature)
+        self.temperature_spin.blockSignals(False)
+        self.length_spin.blockSignals(True)
+        self.length_spin.setValue(preferences.length)
+        self.length_spin.blockSignals(False)
+        for widget in (self.temperature_spin, self.length_spin):
+            widget.setEnabled(preferences.continuation_enabled)
+        self.model_view_action.setEnabled(preferences.model_view_enabled)
+        if not preferences.model_view_enabled and self.model_view_action.isChecked():
+            self.model_view_action.setChecked(False)
+        assistant_preferences = self._assistant_preferences()
+        for tab in self.documents():
+            tab.apply_preferences(assistant_preferences)
+        self._on_engine_loaded(None)
+        self._update_goal()
+        if save:
+            self.save_preferences()
+
+    def save_preferences(self) -> bool:
+        """Writes the preferences file; a failure is shown in the status bar."""
+        try:
+            save_preferences(self.locations.preferences_file, self.preferences, keep_corrupt=self._preferences_corrupt)
+        except FileError as exc:
+            self.statusBar().showMessage(f"Preferences could not be saved: {exc}", 4 * STATUS_TIMEOUT_MS)
+            return False
+        self._preferences_corrupt = False
+        self._preferences_dirty = False
+        return True
+
+    @Slot()
+    def preferences_dialog(self) -> bool:
+        """Shows the Preferences dialog; applies and saves what the writer chose."""
+        from desktop.runtime.session import available_providers
+
+        dialog = PreferencesDialog(self.preferences, available_providers(), self)
+        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
+            return False
+        old = self.preferences
+        new = dialog.values()
+        self.apply_preferences(new)
+        if (old.provider, old.threads) != (new.provider, new.threads):
+            self.statusBar().showMessage("The execution provider and threads apply the next time Folio starts",
+                                         3 * STATUS_TIMEOUT_MS)
+        return True
+
+    def set_theme(self, name: str) -> None:
+        """``"system"``, ``"light"`` or ``"dark"``."""
+        if name != self.preferences.theme:
+            self.apply_preferences(self.preferences.copy(theme=name))
+
+    @property
+    def scheme(self) -> str:
+        """The scheme drawn now: ``"light"`` or ``"dark"``."""
+        return self._scheme
+
+    def _apply_theme(self) -> None:
+        self._scheme = theme.apply(self.preferences.theme)
+        colors = theme.editor_colors(self._scheme)
+        for tab in self.documents():
+            tab.set_colors(colors)
+        self.model_view.set_colors(colors)
+        action = self.theme_actions.get(self.preferences.theme)
+        if action is not None:
+            action.setChecked(True)
+
+    def _on_system_scheme_changed(self, *_args) -> None:
+        if self.preferences.theme == "system" and not self._closed:
+            self._apply_theme()
+
+    @Slot(bool)
+    def set_completion_enabled(self, on: bool) -> None:
+        """Switches word completion on or off (a preference)."""
+        self.apply_preferences(self.preferences.copy(completion_enabled=bool(on)))
+        self.statusBar().showMessage("Word completion on" if on else "Word completion off", STATUS_TIMEOUT_MS)
+
+    @Slot(bool)
+    def set_continuation_enabled(self, on: bool) -> None:
+        """Switches Shakespeare continuation on or off (a preference)."""
+        if not on:
+            self.stop_continuation()
+        self.apply_preferences(self.preferences.copy(continuation_enabled=bool(on)))
+
+    def _on_temperature_changed(self, value: float) -> None:
+        self.preferences.temperature = float(value)
+        self._preferences_dirty = True
+
+    def _on_length_changed(self, value: int) -> None:
+        self.preferences.length = int(value)
+        self._preferences_dirty = True
+
+    @Slot()
+    def about_dialog(self) -> AboutDialog:
+        """Shows the About dialog (models, model cards, data licences)."""
+        models = getattr(self.engines, "models_path", None)
+        if models is None:
+            from desktop.runtime.paths import models_dir
+
+            models = models_dir()
+        dialog = AboutDialog(models, self.windowIcon(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+def run_app(files: list[str], provider: str = "auto", models: str | None = None) -> int:
+    """Runs Folio: one window with a tab per file in ``files`` (or the last session); returns the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("io.github.folio.Folio")
+    app.setWindowIcon(app_icon())
+    locations = default_locations()
+    loaded = load_preferences(locations.preferences_file)
+    chosen = provider if provider != "auto" else loaded.preferences.provider
+    engines = make_engines(chosen, models, loaded.preferences.threads)
+    window = MainWindow(engines, locations=locations, preferences=loaded)
+    factory = _default_completion_factory()
+    if factory is not None:
+        window.set_completion_factory(factory)
+    window.show()
+    window.start_session(files)
+    return app.exec()
+
+
+def _default_completion_factory() -> AssistantFactory | None:
+    """``CompletionController`` when this build has it (desktop.ui.completion), else None."""
+    try:
+        from desktop.ui.completion import CompletionController
+    except ImportError:
+        return None
+    return CompletionController

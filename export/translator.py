@@ -1,0 +1,299 @@
+"""Checkpoint -> translator package: ``encoder.onnx`` + one-step ``decoder.onnx`` (fp32 and int8), the
+tokenizer, parity with PyTorch, quality and speed of both precisions, manifest and model card.
+
+    python -m export.translator runs/translate-lstm/best.pt --data ../shared/data/tatoeba-eng-fra/fra.txt \\
+        --out resources/models/tatoeba-en-fr
+
+Checks:
+
+1. ONNX Runtime against PyTorch on random inputs at shapes other than the tracing input (padded batches
+   included): max abs difference of every output.
+2. Greedy decodes of the first ``parity_sentences`` test sentences: PyTorch decodes them as one padded
+   batch, ONNX Runtime one at a time through the two graphs; the outputs must be token-identical (a
+   divergence at a near-tie, two tokens within 1e-3 in log-probability, is counted apart and allowed). The
+   max abs difference of the decoder's log-probabilities along the PyTorch path is recorded.
+3. Both graphs quantized to int8 (ONNX Runtime dynamic quantization: LSTM, MatMul and Gather weights; a GRU
+   stays fp32); BLEU/chrF of both precisions on the first ``eval_sentences`` test sentences at beam 4. int8
+   ships when its BLEU is within ``int8_tolerance`` of fp32's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from desktop.runtime import contract
+from desktop.runtime.package import ModelPackage, sha256_file
+from desktop.runtime.session import OrtGraph
+from desktop.runtime.subword import SubwordTokenizer
+from desktop.runtime.translator import LENGTH_ALPHA, MAX_WORDS, NO_REPEAT_NGRAM, Translator
+from export.evaluate_translation import evaluate_translator, latency, test_references
+from export.model_card import write_model_card
+from export.onnx_lm import quantize_int8, set_metadata
+from model.seq2seq import DecoderStepForExport, EncoderForExport, Seq2Seq
+from model.train_translate import load_model, max_output_len
+from model.translation_data import pad_batch
+
+LICENSE = "CC BY 2.0 FR (model trained on Tatoeba sentences, https://creativecommons.org/licenses/by/2.0/fr/)"
+ATTRIBUTION = ("English-French sentence pairs from www.manythings.org/anki and tatoeba.org (Tatoeba Project, "
+               "CC BY 2.0 FR), fra-eng file of 2019-04-07.")
+DEFAULT_COMMAND = "python -m model.train_translate model/configs/tatoeba_translate.toml"
+DUMMY = (2, 7)  # (batch, src_len) of the tracing input; parity runs at other shapes
+PARITY_SHAPES = ((1, 1), (3, 9), (5, 23))
+NOTES = (
+    "Scores are multi-reference (every French translation Tatoeba has for a test sentence), computed with "
+    "sacreBLEU (13a) and chrF by `python -m export.evaluate_translation` through the app's own `Translator` "
+    "(beam 4, length-normalized, 4-gram repeat blocking, maximum length 2 x source pieces + 10). Hypotheses and "
+    "references are compared after Unicode-space normalization. Folio writes a narrow no-break space (U+202F) "
+    "before ; : ! ? and inside « ». Latency: one ONNX Runtime thread, test sentences of at most 15 words."
+)
+
+
+def _masks(batch: int, src_len: int, gen: torch.Generator) -> torch.Tensor:
+    """[batch, src_len] bool: row 0 full, the others random lengths >= 1 (padding on the right)."""
+    lengths = torch.randint(1, src_len + 1, (batch,), generator=gen)
+    lengths[0] = src_len
+    return torch.arange(src_len)[None, :] < lengths[:, None]
+
+
+def export_graphs(model: Seq2Seq, encoder_path: Path, decoder_path: Path) -> None:
+    """Writes the encoder and one-step decoder graphs (TorchScript exporter, dynamic batch and length)."""
+    model.eval()
+    cell, cfg = model.config.cell, model.config
+    gen = torch.Generator().manual_seed(0)
+    batch, src_len = DUMMY
+    src = torch.randint(4, cfg.src_vocab_size, (batch, src_len), generator=gen)
+    mask = _masks(batch, src_len, gen)
+    encoder_path.parent.mkdir(parents=True, exist_ok=True)
+    seq = {0: "batch", 1: "src_len"}
+    state_axes = {name: {1: "batch"} for name in (contract.H0, contract.C0, contract.HN, contract.CN)}
+    enc_out = contract.encoder_output_names(cell)
+    torch.onnx.export(
+        EncoderForExport(model), (src, mask), str(encoder_path), input_names=contract.encoder_input_names(),
+        output_names=enc_out, opset_version=17, dynamo=False,
+        dynamic_axes={contract.SRC_IDS: seq, contract.SRC_MASK: seq, contract.ENCODER_OUTPUTS: seq,
+                      **{n: state_axes[n] for n in enc_out[1:]}},
+    )
+    with torch.no_grad():
+        enc, state = model.encode(src, mask)
+    prev = torch.randint(4, cfg.tgt_vocab_size, (batch, 1), generator=gen)
+    dec_in, dec_out = contract.decoder_input_names(cell), contract.decoder_output_names(cell)
+    torch.onnx.export(
+        DecoderStepForExport(model), (prev, *state, enc, mask), str(decoder_path), input_names=dec_in,
+        output_names=dec_out, opset_version=17, dynamo=False,
+        dynamic_axes={contract.PREV_IDS: {0: "batch"}, contract.ENCODER_OUTPUTS: seq, contract.SRC_MASK: seq,
+                      contract.LOG_PROBS: {0: "batch"}, contract.ATTENTION: seq,
+                      **{n: state_axes[n] for n in dec_in[1:-2] + dec_out[1:-1]}},
+    )
+
+
+@torch.no_grad()
+def random_parity(model: Seq2Seq, encoder_path: Path, decoder_path: Path, shapes=PARITY_SHAPES) -> dict:
+    """Max abs difference of every output of both graphs against PyTorch, on random padded inputs."""
+    model.eval()
+    cell, cfg = model.config.cell, model.config
+    encoder, decoder = OrtGraph(encoder_path, "cpu"), OrtGraph(decoder_path, "cpu")
+    gen = torch.Generator().manual_seed(1)
+    per_shape = {}
+    for batch, src_len in shapes:
+        src = torch.randint(4, cfg.src_vocab_size, (batch, src_len), generator=gen)
+        mask = _masks(batch, src_len, gen)
+        enc, state = model.encode(src, mask)
+        got = encoder.run({contract.SRC_IDS: src.numpy(), contract.SRC_MASK: mask.numpy()})
+        diffs = [float(np.abs(got[n] - t.numpy()).max()) for n, t in zip(contract.encoder_output_names(cell),
+                                                                          (enc, *state))]
+        state = tuple(0.5 * torch.randn(s.shape, generator=gen) for s in state)
+        prev = torch.randint(4, cfg.tgt_vocab_size, (batch, 1), generator=gen)
+        expected = DecoderStepForExport(model)(prev, *state, enc, mask)
+        feeds = dict(zip(contract.decoder_input_names(cell), (t.numpy() for t in (prev, *state, enc, mask))))
+        got = decoder.run(feeds)
+        diffs += [float(np.abs(got[n] - t.numpy()).max()) for n, t in zip(contract.decoder_output_names(cell),
+                                                                          expected)]
+        per_shape[f"{batch}x{src_len}"] = max(diffs)
+    return {"max_abs_diff": max(per_shape.values()), "per_shape": per_shape}
+
+
+class _OrtSteps:
+    """Runs the two graphs on one sentence: ``step(prev_id)`` -> log-probs [V], state carried."""
+
+    def __init__(self, encoder: OrtGraph, decoder: OrtGraph, cell: str, src: np.ndarray):
+        self.decoder, self.mask = decoder, np.ones_like(src, dtype=bool)
+        out = encoder.run({contract.SRC_IDS: src, contract.SRC_MASK: self.mask})
+        self.enc = out[contract.ENCODER_OUTPUTS]
+        self.state_in = contract.encoder_output_names(cell)[1:]
+        self.state_out = contract.decoder_output_names(cell)[1:-1]
+        self.state = [out[n] for n in self.state_in]
+
+    def step(self, prev: int) -> np.ndarray:
+        feeds = {contract.PREV_IDS: np.array([[prev]], np.int64), contract.ENCODER_OUTPUTS: self.enc,
+                 contract.SRC_MASK: self.mask, **dict(zip(self.state_in, self.state))}
+        out = self.decoder.run(feeds)
+        self.state = [out[n] for n in self.state_out]
+        return out[contract.LOG_PROBS][0]
+
+
+@torch.no_grad()
+def greedy_parity(model: Seq2Seq, tokenizer: SubwordTokenizer, encoder_path: Path, decoder_path: Path,
+                  sentences: list[str], tie: float = 1e-3) -> dict:
+    """PyTorch greedy decodes (one padded batch) against ONNX Runtime (one sentence at a time) on real
+    sentences. ONNX Runtime follows PyTorch's path step by step; its own greedy decode is identical iff its
+    argmax equals PyTorch's token at every step (</s> included). A step where they differ but PyTorch's
+    log-probabilities of the two tokens are within ``tie`` is a near-tie, counted apart from mismatches."""
+    model.eval()
+    cell = model.config.cell
+    encoder, decoder = OrtGraph(encoder_path, "cpu"), OrtGraph(decoder_path, "cpu")
+    ids = [x for x in tokenizer.encode_ids(sentences) if x]
+    src = pad_batch(ids, tokenizer.pad_id)
+    max_len = max_output_len(src.size(1))
+    torch_out = model.greedy(src, src != tokenizer.pad_id, tokenizer.bos_id, tokenizer.eos_id, max_len)
+    identical, ties, max_diff = 0, 0, 0.0
+    for sentence_ids, expected in zip(ids, torch_out):
+        s = torch.tensor([sentence_ids])
+        m = torch.ones_like(s, dtype=torch.bool)
+        enc, state = model.encode(s, m)
+        ort = _OrtSteps(encoder, decoder, cell, s.numpy())
+        path = [*expected, tokenizer.eos_id][:max_len]
+        outcome, prev = "identical", tokenizer.bos_id
+        for target in path:
+            logits, state, _ = model.decode(torch.tensor([[prev]]), state, enc, m)
+            expected_lp = torch.log_softmax(logits[0, -1], -1).numpy()
+            got_lp = ort.step(prev)
+            max_diff = max(max_diff, float(np.abs(got_lp - expected_lp).max()))
+            chosen = int(got_lp.argmax())
+            if chosen != target:
+                outcome = "tie" if expected_lp[target] - expected_lp[chosen] < tie else "mismatch"
+                break
+            prev = target
+        identical += outcome == "identical"
+        ties += outcome == "tie"
+    return {"sentences": len(ids), "token_identical": identical, "near_ties": ties,
+            "mismatches": len(ids) - identical - ties, "log_prob_max_abs_diff": max_diff}
+
+
+def _metadata(model: Seq2Seq, package_id: str, graph: str, precision: str) -> dict:
+    cfg = model.config
+    return {contract.META_CONTRACT: contract.CONTRACT_VERSION, contract.META_ID: package_id,
+            contract.META_KIND: contract.KIND_TRANSLATOR, contract.META_CELL: cfg.cell,
+            contract.META_LAYERS: cfg.n_layer, contract.META_HIDDEN: cfg.n_hidden,
+            contract.META_VOCAB_SIZE: cfg.tgt_vocab_size, contract.META_SRC_VOCAB_SIZE: cfg.src_vocab_size,
+            contract.META_GRAPH: graph, contract.META_PRECISION: precision}
+
+
+def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, data: Path | None = None,
+                  references: dict[str, list[str]] | None = None, eval_sentences: int = 1000,
+                  int8_tolerance: float = 0.5, measure_speed: bool = True, parity_sentences: int = 100) -> dict:
+    """Writes the package folder ``out`` and returns its manifest. Quality is measured on the test split of
+    ``data`` (or on ``references``: English -> French references, e.g. a fixture's pairs)."""
+    model, tokenizer, ckpt = load_model(checkpoint)
+    cfg = model.config
+    if references is None and data is not None:
+        references = test_references(data, ckpt["config"])
+    sentences = list(references)[:parity_sentences] if references else ["Tom lives in Boston.", "I was born in 1914."]
+
+    work_dir.mkdir(parents=True, exist_ok=True)
+    graphs = {p: (work_dir / f"encoder{s}.onnx", work_dir / f"decoder{s}.onnx") for p, s in
+              (("fp32", ""), ("int8", ".int8"))}
+    export_graphs(model, *graphs["fp32"])
+    check = random_parity(model, *graphs["fp32"])
+    if check["max_abs_diff"] > 1e-3:
+        raise RuntimeError(f"ONNX Runtime disagrees with PyTorch: {check}")
+    greedy = greedy_parity(model, tokenizer, *graphs["fp32"], sentences)
+    if greedy["mismatches"]:
+        raise RuntimeError(f"greedy decodes differ between PyTorch and ONNX Runtime: {greedy}")
+    for name, path in zip(("encoder", "decoder"), graphs["fp32"]):
+        set_metadata(path, _metadata(model, package_id, name, "fp32"))
+    for src, dst in zip(graphs["fp32"], graphs["int8"]):
+        quantize_int8(src, dst)
+    for name, path in zip(("encoder", "decoder"), graphs["int8"]):
+        set_metadata(path, _metadata(model, package_id, name, "int8"))
+
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("*.onnx"):
+        stale.unlink()
+    tokenizer.save(out / "tokenizer.json")
+    metrics: dict = {
+        "parameters": model.num_params(), "parity_fp32_max_abs_diff": check["max_abs_diff"],
+        "parity_shapes": " ".join(check["per_shape"]), "greedy_parity_sentences": greedy["sentences"],
+        "greedy_parity_token_identical": greedy["token_identical"], "greedy_parity_near_ties": greedy["near_ties"],
+        "greedy_parity_log_prob_max_abs_diff": greedy["log_prob_max_abs_diff"],
+    }
+    for precision, (enc, dec) in graphs.items():
+        metrics[f"size_bytes_encoder_{precision}"] = enc.stat().st_size
+        metrics[f"size_bytes_decoder_{precision}"] = dec.stat().st_size
+    vocab_entry = {"path": "tokenizer.json", "sha256": sha256_file(out / "tokenizer.json")}
+    training_cfg = ckpt["config"]
+    manifest = {
+        "contract": contract.CONTRACT_VERSION, "id": package_id, "kind": contract.KIND_TRANSLATOR, "cell": cfg.cell,
+        "files": {contract.ROLE_SRC_VOCAB: dict(vocab_entry), contract.ROLE_TGT_VOCAB: dict(vocab_entry)},
+        "vocab": {"src": "tokenizer.json", "tgt": "tokenizer.json", "type": "subword (joint BPE, tokenizers)",
+                  "size": len(tokenizer)},
+        "architecture": {**dataclasses.asdict(cfg), "attention": "Luong general, bidirectional encoder"},
+        "decoding": {"beam": 4, "length_alpha": LENGTH_ALPHA, "no_repeat_ngram": NO_REPEAT_NGRAM,
+                     "max_len": "2 * source pieces + 10", "max_words_per_segment": MAX_WORDS},
+        "metrics": metrics,
+        "training": {
+            "data": training_cfg.get("data", ""), "split": ckpt.get("split", ""),
+            "command": ckpt.get("command", DEFAULT_COMMAND), "hardware": ckpt.get("hardware", ""),
+            "wall_time_seconds": round(ckpt.get("train_seconds", 0.0), 1), "steps": ckpt.get("step", 0),
+            "epochs": ckpt.get("epoch", 0), "best_val_loss_pytorch": round(ckpt.get("best_val", 0.0), 4),
+            "pretrained_embeddings": ckpt.get("pretrained", []), "config": training_cfg,
+        },
+        "license": LICENSE,
+        "attribution": ATTRIBUTION,
+    }
+    staged = ModelPackage(out, manifest)  # unverified: each graph pair below is passed by path
+    scores = {}
+    for precision, (enc, dec) in graphs.items():
+        translator = Translator(staged, "cpu", 1, encoder_path=enc, decoder_path=dec)
+        if references:
+            scores[precision] = evaluate_translator(translator, references, beam=4, limit=eval_sentences)
+            metrics.update({f"{k}_{precision}": v for k, v in scores[precision].items()
+                            if k not in ("beam", "seconds")})
+        if measure_speed and references:
+            metrics.update({f"{k}_{precision}": v for k, v in latency(translator, list(references)).items()})
+
+    int8_holds = not scores or scores["int8"]["bleu"] >= scores["fp32"]["bleu"] - int8_tolerance
+    shipped = "int8" if int8_holds else "fp32"
+    metrics["shipped_precision"] = shipped
+    for role, path in zip((contract.ROLE_ENCODER, contract.ROLE_DECODER), graphs[shipped]):
+        shutil.copyfile(path, out / path.name)
+        manifest["files"][role] = {"path": path.name, "sha256": sha256_file(out / path.name), "precision": shipped}
+    metrics["package_bytes"] = sum((out / p).stat().st_size for p in {e["path"] for e in manifest["files"].values()})
+    (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+    write_model_card(out, manifest, NOTES)
+    ModelPackage.load(out)  # the package we wrote must pass the runtime's own checks
+    return manifest
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m export.translator", description=__doc__.split("\n")[0])
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("resources/models/tatoeba-en-fr"))
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/tatoeba-eng-fra/fra.txt"))
+    parser.add_argument("--work-dir", type=Path, default=None,
+                        help="where the unshipped graphs go (default runs/export/<id>)")
+    parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
+    parser.add_argument("--eval-sentences", type=int, default=0,
+                        help="test sentences scored for the fp32/int8 decision (0 = the whole test split)")
+    parser.add_argument("--int8-tolerance", type=float, default=0.5, help="BLEU int8 may lose and still ship")
+    parser.add_argument("--no-speed", action="store_true", help="skip the latency measurement")
+    args = parser.parse_args(argv)
+    package_id = args.id or args.out.name
+    torch.set_num_threads(1)
+    manifest = build_package(args.checkpoint, args.out, args.work_dir or Path("runs/export") / package_id,
+                             package_id, data=args.data, eval_sentences=args.eval_sentences,
+                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed)
+    print(json.dumps(manifest["metrics"], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

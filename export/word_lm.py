@@ -1,0 +1,91 @@
+"""Checkpoint -> word_lm model package (next-word completion): fp32 and int8 ONNX with full-vocabulary
+log-probabilities, vocab, manifest, model card.
+
+    python -m export.word_lm runs/wikitext2-word/best.pt --data ../shared/data/wikitext-2 \\
+        --out resources/models/wikitext2-word
+
+Ships int8 when its test perplexity is within ``--int8-tolerance`` (relative, default 2%) of fp32.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from desktop.runtime import contract
+from desktop.runtime.package import ModelPackage
+from desktop.runtime.recurrent_lm import RecurrentLM
+from export.evaluate import evaluate_word_lm
+from export.lm_package import LMExport, build_lm_package
+from model.train_word import load_model
+from model.word_rnn import WordRNNForExport
+
+WIKITEXT_ATTRIBUTION = (
+    "Trained on WikiText-2 (Merity, Xiong, Bradbury and Socher 2016, 'Pointer Sentinel Mixture Models'), "
+    "text from Wikipedia's Good and Featured articles, CC BY-SA."
+)
+
+
+def step_latency_ms(package: ModelPackage, path: Path, steps: int = 300) -> dict:
+    """Median and p95 milliseconds of one single-word model step on one thread."""
+    lm = RecurrentLM(package, provider="cpu", threads=1, model_path=path)
+    state = lm.zero_state()
+    ids = np.zeros((1, 1), np.int64)
+    times = []
+    for i in range(steps):
+        ids[0, 0] = i % 1000
+        started = time.perf_counter()
+        _, state = lm.run(ids, state)
+        times.append(time.perf_counter() - started)
+    return {"step_ms_p50": round(1000 * float(np.percentile(times, 50)), 3),
+            "step_ms_p95": round(1000 * float(np.percentile(times, 95)), 3)}
+
+
+def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
+                  int8_tolerance: float = 0.02, measure_speed: bool = True) -> dict:
+    """Writes the package folder ``out`` and returns its manifest."""
+    model, vocab, ckpt = load_model(checkpoint)
+    spec = LMExport(
+        package_id=package_id, kind=contract.KIND_WORD_LM, model=model, wrapper=WordRNNForExport(model),
+        vocab=vocab, checkpoint=ckpt, split="WikiText-2 train / valid / test as published",
+        default_command="python -m model.train_word model/configs/wikitext2_word.toml",
+        license="CC BY-SA 4.0 (trained on CC BY-SA text)", attribution=WIKITEXT_ATTRIBUTION,
+        extra_architecture={"cutoffs": list(model.config.cutoffs), "div_value": model.config.div_value,
+                            "softmax": "adaptive (exported as full-vocabulary log-probabilities)"},
+    )
+
+    def quality(package: ModelPackage, path: Path) -> dict:
+        result = evaluate_word_lm(package, data, path)
+        return {"valid_ppl": result["valid_ppl"], "test_ppl": result["test_ppl"]}
+
+    return build_lm_package(
+        spec, out, work_dir, quality if data is not None else None, step_latency_ms if measure_speed else None,
+        int8_holds=lambda fp32, int8: int8["test_ppl"] <= fp32["test_ppl"] * (1 + int8_tolerance),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m export.word_lm", description=__doc__.split("\n")[0])
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--out", type=Path, default=Path("resources/models/wikitext2-word"))
+    parser.add_argument("--data", type=Path, default=None, help="WikiText-2 folder, for the perplexities")
+    parser.add_argument("--work-dir", type=Path, default=None,
+                        help="where the unshipped graphs go (default runs/export/<id>)")
+    parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
+    parser.add_argument("--int8-tolerance", type=float, default=0.02, help="relative perplexity tolerance")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args(argv)
+    package_id = args.id or args.out.name
+    manifest = build_package(args.checkpoint, args.out, args.data, args.work_dir or Path("runs/export") / package_id,
+                             package_id, args.int8_tolerance, not args.no_speed)
+    print(json.dumps(manifest["metrics"], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

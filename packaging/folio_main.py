@@ -1,0 +1,12 @@
+"""The frozen app's entry point: PyInstaller runs this file as ``__main__`` (see packaging/folio.spec)."""
+
+import sys
+
+# onnxruntime is imported before Qt: on Windows, PySide6's bundled Visual C++ runtime DLLs can otherwise be
+# loaded first and clash with the newer ones onnxruntime needs ("DLL load failed" at the first model load).
+import onnxruntime  # noqa: F401
+
+from desktop.app import main
+
+if __name__ == "__main__":
+    sys.exit(main())

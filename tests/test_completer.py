@@ -1,0 +1,135 @@
+"""Next-word completion: prefixes and case, specials never suggested, spacing, state cache, document
+memory, phrases, odd input."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from desktop.runtime import Engines
+
+
+def test_partial_word_is_completed_with_words_of_that_prefix(completer):
+    suggestions = completer.suggest("The qu", 3)
+    assert suggestions and suggestions[0].word.lower() == "quick"
+    assert suggestions[0].text.startswith("ick")
+    for s in completer.suggest("In the morning th", 5):
+        assert s.word.lower().startswith("th") and len(s.word) > 2
+
+
+def test_case_of_the_typed_prefix_is_kept(completer):
+    upper = completer.suggest("the Qu", 3)
+    assert upper[0].word.startswith("Qu") and upper[0].text.startswith("ick")
+    lower = completer.suggest("In the morning th", 1)
+    assert lower[0].word.startswith("th")
+
+
+def test_next_word_after_space_and_after_punctuation(completer):
+    after_space = completer.suggest("The quick brown ", 3)
+    assert after_space[0].word == "fox" and after_space[0].text.startswith("fox")
+    after_comma = completer.suggest("the weather was fine,", 3)
+    assert all(s.text.startswith(" ") for s in after_comma)
+    after_paren = completer.suggest("the (", 3)
+    assert all(not s.text.startswith(" ") for s in after_paren)
+
+
+def test_sentence_start_is_capitalized(completer):
+    for text in ["", "The dog slept. ", "A line.\n"]:
+        for s in completer.suggest(text, 3):
+            assert s.word[0].isupper(), (text, s)
+
+
+def test_specials_punctuation_and_markers_are_never_suggested(completer):
+    seen = set()
+    for text in ["", "The quick brown fox jumps over the lazy dog", "The quick brown fox jumps over the lazy dog ",
+                 "is a country ", "fine , ", "she said that the weather was fine and the children played outside "]:
+        seen.update(s.word for s in completer.suggest(text, 10))
+    assert seen
+    for word in seen:
+        assert word not in {"<unk>", "<eos>", "@-@", "@,@", "@.@"}
+        assert word[0].isalnum()
+
+
+def test_cursor_inside_numbers_and_contractions_gets_nothing(completer):
+    assert completer.suggest("It cost 12", 3) == []
+    assert completer.suggest("She don't", 3) == []
+
+
+def test_typing_forward_costs_at_most_one_model_step_per_word(completer):
+    completer.max_phrase_words = 1
+    text = "She said that the weather was fine , and the children played outside . "
+    completer.suggest("", 3)
+    before = completer.model_steps
+    words = 0
+    typed = ""
+    for ch in text:
+        typed += ch
+        completer.suggest(typed, 3)
+        words += ch == " "
+    assert completer.model_steps - before <= words
+
+
+def test_an_edit_elsewhere_recomputes_from_a_bounded_window(completer):
+    long_text = "The quick brown fox jumps over the lazy dog . " * 2000
+    completer.suggest(long_text, 3)
+    steps = completer.model_steps
+    cut = long_text.rindex("lazy", 0, len(long_text) - 200)  # a word a few sentences back
+    edited = long_text[:cut] + "sleepy" + long_text[cut + 4 :]
+    started = time.perf_counter()
+    assert completer.suggest(edited, 3)
+    assert time.perf_counter() - started < 1.0
+    # Only a bounded window is read again, not the whole document.
+    assert 0 < completer.model_steps - steps <= 200
+
+
+def test_document_memory_brings_back_unseen_names(completer):
+    text = "Zorblax went to the old school. Then Zor"
+    remembered = completer.suggest(text, 3)
+    assert remembered and remembered[0].word == "Zorblax" and remembered[0].text == "blax"
+    completer.cache_weight = 0.0
+    completer.memory.clear()
+    assert all(s.word != "Zorblax" for s in completer.suggest("Zorblax went to the old school. Then Zor", 3))
+
+
+def test_confident_top_suggestion_extends_to_a_phrase(completer):
+    completer.phrase_threshold = -math.inf
+    top = completer.suggest("The United ", 3)[0]
+    assert top.phrase and len(top.text.split()) == completer.max_phrase_words
+    completer.phrase_threshold = 0.0  # nothing is that certain
+    assert not completer.suggest("The United ", 3)[0].phrase
+
+
+def test_odd_input_never_crashes(completer):
+    for text in ["!!!???", "12345 ", "\u65e5\u672c\u8a9e\u306e\u6587\u7ae0 ", "caf\u00e9 ", "\U0001f600 ", "\u200b",
+                 "x" * 10_000, "word\n\n\n", "\t"]:
+        suggestions = completer.suggest(text, 3)
+        assert all(isinstance(s.text, str) and 0.0 <= s.probability <= 1.0 for s in suggestions)
+    assert completer.suggest("The ", 0) == []
+
+
+def test_engines_give_a_completer(models_dir):
+    completer = Engines.from_dir(models_dir).completer
+    assert completer.available
+    assert completer.suggest("The quick brown ", 1)[0].word == "fox"
+
+
+def test_contractions_hyphens_and_capitals(completer):
+    for s in completer.suggest("I don'", 3):
+        assert s.text in {"t", "s", "re", "m", "ve", "ll", "d"}, s
+    assert all(s.text == "" or s.text.isalpha() for s in completer.suggest("I don't", 3))
+    assert completer.context_tokens("a well-")[-1] == "@-@"
+    for s in completer.suggest("THE QU", 3):
+        assert s.word.isupper(), s
+
+
+def test_document_memory_follows_the_text_not_the_cursor_path(completer):
+    text = "Zanzibar is far. " + "The quick brown fox jumps over the lazy dog. " * 40
+    typed = ""
+    for word in text.split(" "):
+        typed += word + " "
+        completer.suggest(typed, 1)
+    forward = dict(completer.memory.counts)
+    completer.memory.clear()
+    completer.suggest(typed, 1)
+    assert forward == dict(completer.memory.counts)
+    assert "x" * 100 not in completer.memory.update("the " + "x" * 100 + " ")

@@ -1,0 +1,253 @@
+"""Look, preferences, switches, keyboard and accessibility."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont, QKeySequence, QPalette
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QDialog, QLineEdit, QMenu, QWidget
+
+from desktop.locations import Locations
+from desktop.preferences import Preferences, load_preferences
+from desktop.ui import theme
+from desktop.ui.main_window import MainWindow
+from desktop.ui.preferences_dialog import PreferencesDialog, provider_choices
+from tests.ui_support import FakeContinuer, FakeEngines
+
+
+def window_color(window) -> QPalette:
+    return QApplication.palette().color(QPalette.ColorRole.Window)
+
+
+def test_light_and_dark_themes_and_following_the_system(make_window):
+    window = make_window(preferences=Preferences(theme="dark"))
+    assert window.scheme == "dark" and theme.is_dark(window_color(window))
+    assert window.theme_actions["dark"].isChecked()
+    window.theme_actions["light"].trigger()
+    assert window.scheme == "light" and not theme.is_dark(window_color(window))
+    assert window.preferences.theme == "light"
+    assert load_preferences(window.locations.preferences_file).preferences.theme == "light"  # saved
+    window.theme_actions["system"].trigger()
+    assert window.preferences.theme == "system" and window.scheme == theme.system_scheme()
+    colors = theme.editor_colors("dark")
+    assert colors.generated_background != theme.editor_colors("light").generated_background
+
+
+def test_default_theme_follows_the_system():
+    assert Preferences().theme == "system"
+    assert theme.resolve("system") in ("light", "dark")
+    assert theme.resolve("dark") == "dark" and theme.resolve("light") == "light"
+
+
+def test_font_choice_is_applied_and_saved(make_window, dialogs):
+    window = make_window()
+    chosen = QFont("DejaVu Serif")
+    chosen.setPointSizeF(15.0)
+    dialogs.font = (True, chosen)
+    window.font_action.trigger()
+    assert window.editor.font().family() == chosen.family()
+    assert window.editor.font().pointSizeF() == 15.0
+    saved = load_preferences(window.locations.preferences_file).preferences
+    assert (saved.font_family, saved.font_size) == (chosen.family(), 15.0)
+
+
+def test_window_has_the_app_icon(make_window):
+    window = make_window()
+    assert not window.windowIcon().isNull()
+    assert window.windowIcon().availableSizes()
+
+
+def test_preferences_dialog_shows_and_returns_every_setting(qtbot):
+    prefs = Preferences(theme="dark", daily_goal=750, completion_enabled=False, suggestion_count=4,
+                        phrase_threshold=0.3, temperature=0.6, length=800, provider="cpu", threads=1,
+                        continuation_enabled=False)
+    dialog = PreferencesDialog(prefs, ["CUDAExecutionProvider", "CPUExecutionProvider"])
+    qtbot.addWidget(dialog)
+    assert dialog.values() == prefs
+    labels = [dialog.provider_box.itemText(i) for i in range(dialog.provider_box.count())]
+    assert labels[:3] == ["Automatic (the fastest available)", "CPU", "GPU — NVIDIA CUDA"]
+    dialog.completion_enabled.setChecked(True)
+    dialog.suggestions.setValue(2)
+    dialog.phrase_threshold.setValue(0.5)
+    dialog.temperature.setValue(1.2)
+    dialog.length.setValue(300)
+    dialog.provider_box.setCurrentIndex(2)
+    dialog.theme_box.setCurrentIndex(0)
+    values = dialog.values()
+    assert (values.completion_enabled, values.suggestion_count, values.phrase_threshold) == (True, 2, 0.5)
+    assert (values.temperature, values.length, values.provider, values.theme) == (1.2, 300, "cuda", "system")
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, (QComboBox, QLineEdit, QAbstractButton)) and widget.isVisibleTo(dialog):
+            assert widget.accessibleName() or widget.text() if hasattr(widget, "text") else widget.accessibleName()
+
+
+def test_provider_choices_list_what_this_machine_has():
+    assert provider_choices(["CPUExecutionProvider"]) == [("Automatic (the fastest available)", "auto"),
+                                                          ("CPU", "cpu")]
+    choices = provider_choices(["CPUExecutionProvider"], current="cuda")
+    assert choices[-1] == ("cuda (not available on this machine)", "cuda")
+
+
+def test_preferences_dialog_applies_and_saves(make_window, monkeypatch):
+    window = make_window()
+
+    def accept(dialog):
+        dialog.suggestions.setValue(5)
+        dialog.temperature.setValue(1.4)
+        dialog.length.setValue(250)
+        dialog.goal.setValue(321)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(PreferencesDialog, "exec", accept)
+    window.preferences_action.trigger()
+    assert window.temperature_spin.value() == 1.4 and window.length_spin.value() == 250
+    assert window.goal_label.text().endswith("/ 321")
+    saved = load_preferences(window.locations.preferences_file).preferences
+    assert (saved.suggestion_count, saved.temperature, saved.length, saved.daily_goal) == (5, 1.4, 250, 321)
+
+
+def test_corrupt_preferences_file_falls_back_to_defaults_with_a_warning(qtbot, tmp_path, dialogs):
+    locations = Locations.under(tmp_path)
+    locations.config_dir.mkdir(parents=True)
+    locations.preferences_file.write_text("theme = [unclosed", encoding="utf-8")
+    window = MainWindow(FakeEngines(FakeContinuer()), locations=locations)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.preferences == Preferences()
+    assert "not valid TOML" in window.statusBar().currentMessage()
+    window.start_session([])
+    assert any("not valid TOML" in q for q in dialogs.questions)
+    window.apply_preferences(window.preferences.copy(daily_goal=100))  # saving keeps the broken file as .bak
+    assert (locations.config_dir / "preferences.toml.bak").read_text(encoding="utf-8") == "theme = [unclosed"
+    window.close()
+
+
+def test_toolbar_values_are_remembered(make_window, qtbot):
+    window = make_window()
+    window.temperature_spin.setValue(0.3)
+    window.length_spin.setValue(1000)
+    assert window.close()
+    saved = load_preferences(window.locations.preferences_file).preferences
+    assert (saved.temperature, saved.length) == (0.3, 1000)
+
+
+class FakeAssistant(QObject):
+    """Stands in for desktop.ui.completion.CompletionController."""
+
+    accepted = Signal(str)
+
+    def __init__(self, editor, engines):
+        super().__init__(editor)
+        self.editor = editor
+        self.calls: list[tuple[str, object]] = []
+        self.loaded = False
+        self.stopped = False
+
+    def set_enabled(self, on):
+        self.calls.append(("enabled", on))
+
+    def set_suggestion_count(self, k):
+        self.calls.append(("count", k))
+
+    def set_phrase_threshold(self, x):
+        self.calls.append(("threshold", x))
+
+    def load_engine(self):
+        self.loaded = True
+
+    def shutdown(self):
+        self.stopped = True
+
+
+def test_completion_factory_is_attached_to_every_document_with_the_preferences(make_window):
+    window = make_window(preferences=Preferences(suggestion_count=4, phrase_threshold=0.5))
+    window.set_completion_factory(FakeAssistant)
+    window.new_document()
+    assistants = [a for tab in window.documents() for a in tab.assistants]
+    assert len(assistants) == 2 and all(a.loaded for a in assistants)
+    first = assistants[0]
+    assert ("enabled", True) in first.calls and ("count", 4) in first.calls
+    assert ("threshold", math.log(0.5)) in first.calls  # the controller takes a log-probability
+    window.completion_toggle_action.trigger()  # switched off, for every document
+    assert all(a.calls[-3] == ("enabled", False) for a in assistants)
+    assert not window.preferences.completion_enabled
+    window.close_tab(1)
+    assert assistants[1].stopped
+
+
+def test_a_failing_assistant_leaves_the_editor_working(make_window, qtbot):
+    def broken(editor, engines):
+        raise RuntimeError("no word model here")
+
+    window = make_window()
+    window.set_completion_factory(broken)
+    assert "no word model here" in window.statusBar().currentMessage()
+    qtbot.keyClicks(window.editor, "still fine")
+    assert window.text() == "still fine"
+
+
+def test_continuation_can_be_switched_off(make_window):
+    window = make_window()
+    assert window.continue_action.isEnabled()
+    window.continuation_toggle_action.trigger()
+    assert not window.continue_action.isEnabled() and not window.temperature_spin.isEnabled()
+    assert window.continue_text() is None
+    assert "switched off" in window.continue_action.toolTip()
+    window.continuation_toggle_action.trigger()
+    assert window.continue_action.isEnabled()
+
+
+def _menu_actions(menu: QMenu):
+    for action in menu.actions():
+        if action.menu() is not None:
+            yield from _menu_actions(action.menu())
+        elif not action.isSeparator():
+            yield action
+
+
+def test_every_action_has_a_menu_entry_and_a_shortcut(make_window, tmp_path):
+    path = tmp_path / "recent.txt"
+    path.write_text("x", encoding="utf-8")
+    window = make_window()
+    window.open_file(path)
+    in_menus = [a for menu in window.menuBar().actions() for a in _menu_actions(menu.menu())]
+    assert len(in_menus) >= 40
+    for action in window.actions():
+        assert action in in_menus, f"{action.text()} is in no menu"
+    for action in in_menus:
+        assert not action.shortcut().isEmpty(), f"{action.text()} has no shortcut"
+    shortcuts = [a.shortcut().toString() for a in in_menus]
+    duplicates = {s for s in shortcuts if shortcuts.count(s) > 1}
+    assert not duplicates
+    std = QKeySequence.StandardKey
+    for action, key in ((window.open_action, std.Open), (window.save_action, std.Save), (window.find_action, std.Find),
+                        (window.zoom_in_action, std.ZoomIn), (window.close_tab_action, std.Close)):
+        assert action.shortcut() in QKeySequence.keyBindings(key)
+
+
+def test_model_view_is_one_shortcut_away(make_window, qtbot):
+    window = make_window()
+    assert not window.model_view.isVisible()
+    qtbot.keyClick(window.editor, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.model_view.isVisible()
+
+
+def test_widgets_have_accessible_names(make_window):
+    window = make_window()
+    window.find_bar.show_find(True)
+    window.model_view_action.trigger()
+    unnamed = []
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible() or widget.objectName().startswith("qt_"):
+            continue
+        interactive = isinstance(widget, (QComboBox, QLineEdit)) or (
+            isinstance(widget, QAbstractButton) and not widget.text())
+        if interactive and not widget.accessibleName():
+            unnamed.append(type(widget).__name__)
+    assert unnamed == []
+    for widget in (window.editor, window.tabs, window.stats_label, window.goal_bar, window.position_label,
+                   window.model_view, window.model_view.char_bars, window.model_view.word_bars,
+                   window.model_view.heat_map, window.find_bar.find_edit, window.find_bar.replace_edit):
+        assert widget.accessibleName(), widget
+    assert window.editor.accessibleName() == "Document text: Untitled"

@@ -1,0 +1,205 @@
+"""Shared pieces of the UI tests: fake engines, recorded dialogs, and a window factory.
+
+``tests/conftest.py`` loads this module as a plugin, so every test can ask for ``dialogs`` and ``make_window``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+import onnxruntime  # noqa: F401 - before Qt, as desktop.app does
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtGui import QFont, QTextCursor  # noqa: E402
+from PySide6.QtWidgets import QFileDialog, QFontDialog, QInputDialog, QMessageBox  # noqa: E402
+
+from desktop.ui import main_window  # noqa: E402
+from desktop.ui.main_window import MainWindow  # noqa: E402
+
+STREAM = "Now is the winter of our discontent\nMade glorious summer by this sun of York;\n"
+
+
+class FakeContinuer:
+    """Same interface as ``desktop.runtime.continuer.Continuer``; yields ``STREAM`` slowly and records calls."""
+
+    available = True
+    error = ""
+    name = "fake-char"
+    provider = "CPUExecutionProvider"
+
+    def __init__(self, delay: float = 0.01, text: str = STREAM):
+        self.delay = delay
+        self.text = text
+        self.prompts: list[str] = []
+        self.temperatures: list[float] = []
+        self.pulled = 0
+        self.closed = threading.Event()
+        self.vocab = type("Vocab", (), {"tokens": ["e", "t", " ", "\n", "a"]})()
+        self.view_prompts: list[str] = []
+
+    def expected(self, n: int) -> str:
+        """The first ``n`` characters this fake generates."""
+        return "".join(self.text[i % len(self.text)] for i in range(n))
+
+    def generate(self, prompt, max_chars, temperature=0.8, top_k=None, seed=None, top_p=None):
+        self.prompts.append(prompt)
+        self.temperatures.append(temperature)
+        try:
+            for i in range(max_chars):
+                time.sleep(self.delay)
+                self.pulled += 1
+                yield self.text[i % len(self.text)]
+        finally:
+            self.closed.set()
+
+    def next_char_log_probs(self, prompt: str) -> np.ndarray:
+        self.view_prompts.append(prompt)
+        return np.log(np.array([0.5, 0.2, 0.15, 0.1, 0.05]))
+
+
+class FakeCompleter:
+    """Enough of ``Completer`` for the model view."""
+
+    available = True
+    error = ""
+    name = "fake-word"
+    provider = "CPUExecutionProvider"
+
+    def __init__(self):
+        self.vocab = type("Vocab", (), {"tokens": ["the", "<eos>", "king", "of", "<unk>"]})()
+        self.contexts: list[str] = []
+
+    def next_word_distribution(self, context: str) -> np.ndarray:
+        self.contexts.append(context)
+        return np.array([0.4, 0.3, 0.2, 0.07, 0.03])
+
+
+class FakeEngines:
+    """An ``Engines`` stand-in that records which thread loaded the continuer."""
+
+    def __init__(self, continuer, load_delay: float = 0.0, completer=None):
+        self._continuer = continuer
+        self.load_delay = load_delay
+        self.loaded_in: threading.Thread | None = None
+        if completer is not None:
+            self.completer = completer
+
+    @property
+    def continuer(self):
+        self.loaded_in = threading.current_thread()
+        time.sleep(self.load_delay)
+        return self._continuer
+
+
+class Dialogs:
+    """Records message boxes instead of showing them; ``answer`` is what the unsaved-changes question returns."""
+
+    def __init__(self):
+        self.errors: list[tuple[str, str]] = []
+        self.questions: list[str] = []  # QMessageBox.warning texts (unsaved changes, preference warnings)
+        self.asked: list[str] = []  # QMessageBox.question texts (reload a changed file?)
+        self.answer = QMessageBox.StandardButton.Discard
+        self.question_answer = QMessageBox.StandardButton.Yes
+        self.open_name = ""
+        self.open_names: list[str] = []
+        self.save_name = ""
+        self.line: tuple[int, bool] = (1, False)
+        self.font: tuple[bool, QFont] | None = None
+        self.recovery_choice = main_window.LATER
+        self.recovery_titles: list[list[str]] = []
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    """No modal dialog may block a test (closing a modified window asks, and the answer here is Discard)."""
+    record = Dialogs()
+
+    def critical(parent, title, text, *args, **kwargs):
+        record.errors.append((title, text))
+        return QMessageBox.StandardButton.Ok
+
+    def warning(parent, title, text, *args, **kwargs):
+        record.questions.append(text)
+        return record.answer
+
+    def question(parent, title, text, *args, **kwargs):
+        record.asked.append(text)
+        return record.question_answer
+
+    def open_names(*args, **kwargs):
+        names = record.open_names or ([record.open_name] if record.open_name else [])
+        return names, ""
+
+    def get_font(initial, *args, **kwargs):
+        return record.font if record.font is not None else (False, initial)
+
+    def ask_recovery(parent, titles):
+        record.recovery_titles.append(list(titles))
+        return record.recovery_choice
+
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(critical))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(warning))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (record.open_name, "")))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(open_names))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (record.save_name, "")))
+    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: record.line))
+    monkeypatch.setattr(QFontDialog, "getFont", staticmethod(get_font))
+    monkeypatch.setattr(main_window, "ask_recovery", ask_recovery)
+    return record
+
+
+@pytest.fixture
+def make_window(qtbot, dialogs):
+    """Makes a shown window over ``engines`` (default: a fast fake, or the real ``Engines`` when ``models`` is
+    given) and waits until its engine is loaded."""
+    windows: list[MainWindow] = []  # qtbot holds weak references only; it closes them after the test
+
+    def make(engines=None, wait_loaded: bool = True, **kwargs) -> MainWindow:
+        if engines is None and "models" not in kwargs:
+            engines = FakeEngines(FakeContinuer())
+        window = MainWindow(engines, **kwargs)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        window.editor.setFocus()
+        if wait_loaded:
+            qtbot.waitUntil(lambda: window.controller.engine_info is not None, timeout=5000)
+        return window
+
+    yield make
+    for window in windows:  # close before the dialogs are restored: a modified document would ask
+        window.close()
+
+
+def set_text(window: MainWindow, text: str, cursor_at: int | None = None) -> None:
+    window.editor.setPlainText(text)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len(text) if cursor_at is None else cursor_at)
+    window.editor.setTextCursor(cursor)
+
+
+def move_cursor(window: MainWindow, position: int) -> None:
+    cursor = window.editor.textCursor()
+    cursor.setPosition(position)
+    window.editor.setTextCursor(cursor)
+
+
+def move_to_end(window: MainWindow) -> None:
+    cursor = window.editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    window.editor.setTextCursor(cursor)
+
+
+def run_to_end(qtbot, window: MainWindow, trigger=None) -> tuple[int, str]:
+    with qtbot.waitSignal(window.controller.finished, timeout=10000) as blocker:
+        request_id = trigger() if trigger is not None else window.continue_text()
+    assert blocker.args[0] == request_id
+    return blocker.args[0], blocker.args[1]
