@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import shutil
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -243,11 +243,6 @@ def save_preferences(path: str | Path, preferences: Preferences, keep_corrupt: b
     except OSError as exc:
         raise FileError(f"{path} could not be saved: {exc.strerror or exc}.") from None
     write_text_atomic(path, to_toml(preferences))
-
-
-def field_names() -> list[str]:
-    """Every preference's attribute name."""
-    return [f.name for f in fields(Preferences)]
 
 
 __all__ = [

@@ -84,6 +84,17 @@ def write_scene(app, window, path: Path, continuation_chars: int) -> None:
     wait(app, 0.5)
 
 
+def show_translation_attention(window, engines, sentence: str) -> None:
+    """Translates ``sentence`` and shows its word-level attention in the model view (the hook the translation
+    panel calls)."""
+    translator = engines.translator
+    if not getattr(translator, "available", False) or not sentence:
+        return
+    segment = translator.translate(sentence)[0].segments[0]
+    window.show_attention(segment.src_words, segment.tgt_words, segment.word_attention)
+    print(f"translated {sentence!r} -> {segment.text!r}")
+
+
 def grab(app, window, out: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
@@ -102,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=None, help="folder of model packages")
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--chars", type=int, default=260, help="characters the continuation writes")
+    parser.add_argument("--translate", default="I am happy.",
+                        help="a sentence whose attention the model view shows (when a translator is installed)")
     args = parser.parse_args(argv)
     os.environ["FOLIO_HOME"] = tempfile.mkdtemp(prefix="folio-screenshots-")
     import onnxruntime  # noqa: F401 - before Qt, as desktop.app does
@@ -115,11 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(os.environ["FOLIO_HOME"])
     for scheme, name, model_view in (("light", "screenshot-light.png", False), ("dark", "screenshot-dark.png", False),
                                      ("light", "screenshot-model-view.png", True)):
-        window = make_window(app, engines, scheme, (1240, 800) if model_view else (1100, 760))
+        window = make_window(app, engines, scheme, (1280, 800) if model_view else (1200, 780))
         if model_view:
             window.set_model_view_visible(True)
         write_scene(app, window, work / "the-tempest.md", args.chars)
         if model_view:
+            show_translation_attention(window, engines, args.translate)
             wait(app, 5, lambda w=window: w.model_view.shown_id == w.model_view.latest_id)
         grab(app, window, args.out / name)
         for tab in window.documents():

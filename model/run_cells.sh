@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# "Why LSTMs": trains rnn, gru and lstm at ~1.3M parameters for the same 6 minutes each, one after
+# "Why LSTMs": trains rnn, gru and lstm at ~1.3M parameters for the same 400 steps each, one after
 # another (they would slow each other on a small machine), then tables and plots the curves.
 set -euo pipefail
 cd "$(dirname "$0")/.."

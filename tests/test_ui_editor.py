@@ -262,11 +262,7 @@ def test_unavailable_engine_reason_is_shown(make_window, qtbot):
     _assert_unavailable(window, qtbot, "sha256 mismatch")
 
 
-def test_real_tiny_model_end_to_end(make_window, qtbot, request):
-    try:
-        char_models_dir = request.getfixturevalue("char_models_dir")
-    except pytest.FixtureLookupError:
-        pytest.skip("tests/conftest.py does not provide char_models_dir yet")
+def test_real_tiny_model_end_to_end(make_window, qtbot, char_models_dir):
     window = make_window(models=char_models_dir, provider="cpu")
     assert window.controller.available, window.model_label.text()
     assert "CPU" in window.model_label.text()
@@ -473,3 +469,13 @@ def test_quit_closes_the_window_after_asking(make_window, qtbot, dialogs):
     window.quit_action.trigger()
     assert not window.isVisible()
     assert not window.controller._thread.isRunning()
+
+
+def test_models_ready_is_emitted_once_every_model_has_loaded(make_window, qtbot, models_dir):
+    from desktop.ui.completion import CompletionController
+
+    window = make_window(models=models_dir, provider="cpu")
+    with qtbot.waitSignal(window.modelsReady, timeout=30_000):
+        window.set_completion_factory(CompletionController)
+    assert window.controller.available
+    assert window.current_tab().assistants and window.current_tab().assistants[0].available

@@ -77,9 +77,21 @@ def test_preferences_dialog_shows_and_returns_every_setting(qtbot):
     values = dialog.values()
     assert (values.completion_enabled, values.suggestion_count, values.phrase_threshold) == (True, 2, 0.5)
     assert (values.temperature, values.length, values.provider, values.theme) == (1.2, 300, "cuda", "system")
-    for widget in dialog.findChildren(QWidget):
-        if isinstance(widget, (QComboBox, QLineEdit, QAbstractButton)) and widget.isVisibleTo(dialog):
-            assert widget.accessibleName() or widget.text() if hasattr(widget, "text") else widget.accessibleName()
+    fields = [dialog.theme_box, dialog.font_box, dialog.font_size, dialog.goal, dialog.restore_session,
+              dialog.autosave_idle, dialog.completion_enabled, dialog.suggestions, dialog.phrase_threshold,
+              dialog.continuation_enabled, dialog.temperature, dialog.length, dialog.model_view_enabled,
+              dialog.provider_box, dialog.threads]
+    assert all(f.accessibleName() for f in fields)
+
+
+def test_default_locations_are_the_platform_folders_unless_folio_home_is_set(monkeypatch, tmp_path):
+    from desktop.ui.main_window import default_locations
+
+    monkeypatch.setenv("FOLIO_HOME", str(tmp_path))
+    assert default_locations() == Locations.under(tmp_path)
+    monkeypatch.delenv("FOLIO_HOME")
+    locations = default_locations()
+    assert locations.config_dir.name == "Folio" and locations.data_dir.name == "Folio"
 
 
 def test_provider_choices_list_what_this_machine_has():

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from desktop.runtime import Engines
 from desktop.ui.about_dialog import AboutDialog, data_sources_markdown
 from desktop.ui.continuation import COMPLETED
-from desktop.ui.model_view import AttentionHeatMap, ModelViewDock, top_k
+from desktop.ui.model_view import AttentionHeatMap, ModelViewDock, top_k, weight_label
 from tests.ui_support import FakeCompleter, FakeContinuer, FakeEngines, move_cursor, run_to_end, set_text
 
 # -- the model view ----------------------------------------------------------------------------------------------
@@ -111,6 +111,22 @@ def test_attention_heat_map_draws_the_matrix(make_window, qtbot):
     assert strong.lightnessF() < weak.lightnessF() - 0.2  # light theme: strong attention is dark
     with pytest.raises(ValueError, match="shape"):
         window.show_attention(["a"], ["b", "c"], np.zeros((1, 1)))
+
+
+def test_heat_map_with_a_real_translation(make_window, translator):
+    segment = translator.translate("Tom lives in Boston.")[0].segments[0]
+    window = make_window()
+    window.set_model_view_visible(True)
+    window.show_attention(segment.src_tokens, segment.tgt_tokens, segment.attention)
+    heat = window.model_view.heat_map
+    assert heat.source == segment.src_tokens and heat.target == segment.tgt_tokens
+    assert heat.minimumHeight() > 0 and not heat.grab().isNull()
+    window.show_attention(segment.src_words, segment.tgt_words, segment.word_attention)
+    assert heat.source == segment.src_words
+
+
+def test_weight_labels():
+    assert [weight_label(w) for w in (0.04, 0.3, 0.96, 1.0)] == [".0", ".3", "1", "1"]
 
 
 def test_heat_map_cell_colours_run_from_background_to_accent():
@@ -234,3 +250,20 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
     window.accept_generated_action.trigger()
     window.update_stats()
     assert window.goal_label.text() == "Today 10 / 100"
+
+
+def test_real_completion_acceptances_are_marked(make_window, qtbot, models_dir):
+    from desktop.ui.completion import CompletionController
+
+    window = make_window(Engines.from_dir(models_dir, provider="cpu"))
+    window.set_completion_factory(CompletionController)
+    controller = window.current_tab().assistants[0]
+    qtbot.waitUntil(lambda: controller.available, timeout=30000)
+    qtbot.keyClicks(window.editor, "The quick brown ")
+    qtbot.waitUntil(lambda: controller.ghost_text.startswith("fox"), timeout=10000)
+    ghost = controller.ghost_text
+    qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
+    assert window.text() == "The quick brown " + ghost
+    assert window.current_tab().marks.texts() == [ghost]
+    qtbot.keyClicks(window.editor, "!")  # typing on after it does not end the mark
+    assert window.current_tab().marks.texts() == [ghost]

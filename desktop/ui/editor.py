@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QMimeData, Signal
-from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 TEXT_COLUMN_CHARS = 84  # the text column is at most this many average characters wide
@@ -137,11 +137,3 @@ class Editor(QPlainTextEdit):
             return
         super().insertFromMimeData(source)
 
-
-def full_width_selection(cursor: QTextCursor, fmt: QTextCharFormat) -> ExtraSelection:
-    """An extra selection over ``cursor``'s selection with ``fmt``."""
-    selection = ExtraSelection()
-    selection.cursor = cursor
-    selection.format = fmt
-    fmt.setProperty(QTextFormat.Property.FullWidthSelection, False)
-    return selection

@@ -11,7 +11,7 @@ Hooks for other features:
 - ``set_completion_factory(factory)``: ``factory(editor, engines)`` (e.g. ``CompletionController``) is attached
   to every open and future document, with the completion preferences passed on; its ``accepted(str)`` signal,
   when it has one, marks the accepted text as generated.
-- ``add_side_panel(widget, title)``: a dock on the right (the translation panel).
+- ``add_side_panel(widget, title)``: a dock in the right-hand area (the translation panel).
 - ``show_attention(src_tokens, tgt_tokens, matrix)``: the model view's heat map after a translation.
 - ``insert_generated(text)``: inserts model text at the cursor, marked as generated.
 """
@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
 
     autosaved = Signal(str)  # document id whose recovery copy is now on disk
     documentOpened = Signal(object)  # DocumentTab
+    modelsReady = Signal()  # every model the window uses has loaded (or failed with a reason)
 
     def __init__(
         self,
@@ -204,6 +205,8 @@ class MainWindow(QMainWindow):
         self.recovery = RecoverySession(self.locations.recovery_dir)
         self.completion_factory: AssistantFactory | None = None
         self._engine_info: EngineInfo | None = None
+        self._models_pending: set[str] = {"continuation"}  # models still loading (see modelsReady)
+        self._models_ready_sent = False
         self._closed = False
         self._state_error_shown = False
         self._scheme = theme.LIGHT
@@ -260,11 +263,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.model_view.visibilityChanged.connect(self._on_model_view_visibility)
 
+        self.resize(1100, 720)
         self.new_tab()
         self.apply_preferences(self.preferences, save=False)
         self._restore_window_state()
         self._on_engine_loaded(None)
-        self.resize(1100, 720)
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
         for warning in self.preference_warnings:
             logger.warning("%s", warning)
@@ -1204,6 +1207,8 @@ class MainWindow(QMainWindow):
         with the completion preferences passed on."""
         self.completion_factory = factory
         if factory is not None:
+            self._models_pending.add("completion")
+            self._models_ready_sent = False
             for tab in self.documents():
                 self._attach_completion(tab)
 
@@ -1212,6 +1217,29 @@ class MainWindow(QMainWindow):
         if assistant is None:
             self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
                                          2 * STATUS_TIMEOUT_MS)
+            self._model_ready("completion")
+            return
+        loaded = getattr(assistant, "engineLoaded", None)
+        if loaded is not None and hasattr(loaded, "connect"):
+            loaded.connect(self._on_completion_loaded)
+        else:
+            self._model_ready("completion")
+
+    @Slot(object)
+    def _on_completion_loaded(self, info: EngineInfo | None) -> None:
+        if info is None:
+            return
+        from desktop.ui.completion import describe_completion  # optional module: imported where it is used
+
+        self.statusBar().showMessage(describe_completion(info), STATUS_TIMEOUT_MS)
+        self._model_ready("completion")
+
+    def _model_ready(self, name: str) -> None:
+        """Notes that ``name``'s model finished loading; emits ``modelsReady`` when none is left."""
+        self._models_pending.discard(name)
+        if not self._models_pending and not self._models_ready_sent:
+            self._models_ready_sent = True
+            self.modelsReady.emit()
 
     def _assistant_preferences(self) -> Preferences:
         """The preferences as assistants take them: the phrase threshold as a log-probability."""
@@ -1221,7 +1249,7 @@ class MainWindow(QMainWindow):
     # -- translation hooks ---------------------------------------------------------------------------------------------
 
     def add_side_panel(self, widget: QWidget, title: str, object_name: str = "") -> QDockWidget:
-        """Adds ``widget`` as a dock on the right (tabbed with the model view); returns the dock."""
+        """Adds ``widget`` as a dock in the right-hand dock area (beside the model view); returns the dock."""
         dock = QDockWidget(title, self)
         dock.setObjectName(object_name or f"sidePanel{len(self.side_panels)}")
         dock.setAccessibleName(title)
@@ -1283,6 +1311,7 @@ class MainWindow(QMainWindow):
     def _on_engine_loaded(self, info: EngineInfo | None) -> None:
         if info is not None:
             self._engine_info = info
+            self._model_ready("continuation")
         info = self._engine_info
         text = describe_engine(info)
         self.model_label.setText(text)

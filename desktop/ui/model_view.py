@@ -38,6 +38,12 @@ def char_label(token: str) -> str:
     return _CHAR_NAMES.get(token, token)
 
 
+def weight_label(weight: float) -> str:
+    """A cell's weight in two characters: ``".3"``, ``"1"``."""
+    text = f"{weight:.1f}"
+    return "1" if text == "1.0" else text.removeprefix("0")
+
+
 def word_label(token: str) -> str:
     return _WORD_NAMES.get(token, token)
 
@@ -282,7 +288,7 @@ class AttentionHeatMap(QWidget):
                 if cell >= 26 and weight >= 0.1:
                     painter.setFont(small)
                     painter.setPen(QColor("#ffffff") if is_dark(color) else QColor("#202020"))
-                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{weight:.1f}"[1:] if weight < 1 else "1")
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, weight_label(weight))
 
 
 class ModelViewDock(QDockWidget):
