@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.completer import CACHE_PRIOR_WORDS
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import RecurrentLM
 from desktop.runtime.vocab import WordVocab
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         seen[int(ids[0])] += 1
         for t, p in enumerate(p_model, start=1):
             target = int(ids[t])
-            p_cache = seen[target] / len(history)
+            p_cache = seen[target] / (len(history) + CACHE_PRIOR_WORDS)  # as the completer mixes it
             for w in weights:
                 nll[w] -= math.log(max((1 - w) * p + w * p_cache, 1e-30))
             history.append(target)

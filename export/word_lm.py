@@ -47,7 +47,7 @@ def step_latency_ms(package: ModelPackage, path: Path, steps: int = 300) -> dict
 
 
 def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
-                  int8_tolerance: float = 0.02, measure_speed: bool = True) -> dict:
+                  int8_tolerance: float = 0.02, measure_speed: bool = True, note: str = "") -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
     model, vocab, ckpt = load_model(checkpoint)
     spec = LMExport(
@@ -57,6 +57,7 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
         license="CC BY-SA 4.0 (trained on CC BY-SA text)", attribution=WIKITEXT_ATTRIBUTION,
         extra_architecture={"cutoffs": list(model.config.cutoffs), "div_value": model.config.div_value,
                             "softmax": "adaptive (exported as full-vocabulary log-probabilities)"},
+        notes=note,
     )
 
     def quality(package: ModelPackage, path: Path) -> dict:
@@ -79,10 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
     parser.add_argument("--int8-tolerance", type=float, default=0.02, help="relative perplexity tolerance")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--note", default="", help="Markdown for the model card (e.g. keystroke savings)")
     args = parser.parse_args(argv)
     package_id = args.id or args.out.name
     manifest = build_package(args.checkpoint, args.out, args.data, args.work_dir or Path("runs/export") / package_id,
-                             package_id, args.int8_tolerance, not args.no_speed)
+                             package_id, args.int8_tolerance, not args.no_speed, args.note)
     print(json.dumps(manifest["metrics"], indent=2))
     return 0
 

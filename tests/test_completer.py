@@ -133,3 +133,11 @@ def test_document_memory_follows_the_text_not_the_cursor_path(completer):
     completer.suggest(typed, 1)
     assert forward == dict(completer.memory.counts)
     assert "x" * 100 not in completer.memory.update("the " + "x" * 100 + " ")
+
+
+def test_document_memory_counts_repeated_text_typed_forward(completer):
+    first = "The history of the "
+    completer.suggest(first, 1)
+    grown = first + "Roman Empire began. The history of the "
+    completer.suggest(grown, 1)
+    assert completer.memory.counts["Roman"] == 1 and completer.memory.counts["history"] == 2

@@ -37,6 +37,10 @@ _CONTRACTION_START = re.compile(r"\w['\u2019]$")  # "don'" : the cursor is insid
 _CONTRACTIONS = ("'s", "'t", "'re", "'m", "'ve", "'ll", "'d")
 _OPEN_HYPHEN = re.compile(r"\w-$")
 MAX_WORD_CHARS = 64  # longer runs of letters are not words to complete or remember
+# For the next word, the memory's probability of a word is count / (words + CACHE_PRIOR_WORDS): in a document
+# of a few words it stays modest instead of echoing every word back; in a long one the prior hardly matters.
+# Once the writer has typed a prefix, a remembered word that fits is strong evidence: no prior then.
+CACHE_PRIOR_WORDS = 50
 MAX_NEW_TOKENS = 3  # more new tokens than this since the last call (a paste, a jump) reads the window again
 
 
@@ -191,7 +195,7 @@ class Completer:
     def _candidates(self, probs: np.ndarray, cache: Counter, partial: str) -> list[tuple[str, float]]:
         """(word, mixed probability) pairs that may follow; filtered by ``partial`` when given."""
         vocab, lam = self.vocab, self.cache_weight if cache else 0.0
-        n_cache = sum(cache.values()) or 1
+        n_cache = sum(cache.values()) + (0 if partial else CACHE_PRIOR_WORDS)
         if partial:
             low = partial.lower()
             start = bisect.bisect_left(self._sorted_lower, low)
@@ -252,19 +256,23 @@ class DocumentMemory:
         self.counts: Counter = Counter()
         self._by_initial: dict[str, set[str]] = {}
         self._anchor = ""  # the last characters counted, to recognise the same text grown at its end
+        self._end = 0  # where they ended
         self._added = 0
 
     def update(self, context: str) -> Counter:
         """Counts for ``context`` (which must end at a word boundary)."""
-        anchor = self._anchor
-        pos = context.rfind(anchor, max(0, len(context) - len(anchor) - 400)) if anchor else -1
+        anchor, end = self._anchor, self._end
+        if anchor and context[end - len(anchor) : end] == anchor:
+            pos = end - len(anchor)  # the same text, grown at its end
+        else:  # a sliding window: look for the last characters counted near the end
+            pos = context.rfind(anchor, max(0, len(context) - len(anchor) - 400)) if anchor else -1
         if pos >= 0 and self._added < RECOUNT_AFTER_WORDS:
             self._add(_WORD.findall(context[pos + len(anchor) :]))
         else:
             self.counts, self._by_initial, self._added = Counter(), {}, 0
             self._add(_WORD.findall(context))
             self._added = 0
-        self._anchor = context[-_ANCHOR_CHARS:]
+        self._anchor, self._end = context[-_ANCHOR_CHARS:], len(context)
         return self.counts
 
     def _add(self, words: list[str]) -> None:
@@ -280,4 +288,4 @@ class DocumentMemory:
 
     def clear(self) -> None:
         """Forgets everything (a new document)."""
-        self.counts, self._by_initial, self._anchor, self._added = Counter(), {}, "", 0
+        self.counts, self._by_initial, self._anchor, self._end, self._added = Counter(), {}, "", 0, 0
