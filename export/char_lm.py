@@ -10,8 +10,6 @@ fp32. The fp32 graph stays in ``--work-dir`` (not shipped) unless int8 fails the
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from desktop.runtime import contract
 from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage
 from export.evaluate import evaluate_char_lm
-from export.lm_package import LMExport, build_lm_package
+from export.lm_package import LMExport, build_lm_package, export_main
 from export.speed import chars_per_second
 from model.char_rnn import CharRNNForExport
 from model.data import read_text
@@ -64,22 +62,9 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m export.char_lm", description=__doc__.split("\n")[0])
-    parser.add_argument("checkpoint", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("resources/models/shakespeare-char"))
-    parser.add_argument("--data", type=Path, default=None, help="corpus for the fp32/int8 validation loss")
-    parser.add_argument("--work-dir", type=Path, default=None,
-                        help="where the unshipped graphs go (default runs/export/<id>)")
-    parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
-    parser.add_argument("--int8-tolerance", type=float, default=0.01)
-    parser.add_argument("--no-speed", action="store_true", help="skip the generation-speed measurement")
-    parser.add_argument("--note", default="", help="a paragraph for the model card (e.g. how training went)")
-    args = parser.parse_args(argv)
-    package_id = args.id or args.out.name
-    manifest = build_package(args.checkpoint, args.out, args.data, args.work_dir or Path("runs/export") / package_id,
-                             package_id, args.int8_tolerance, not args.no_speed, args.note)
-    print(json.dumps(manifest["metrics"], indent=2))
-    return 0
+    return export_main(argv, "python -m export.char_lm", __doc__.split("\n")[0], build_package,
+                       "resources/models/shakespeare-char", "corpus for the fp32/int8 validation loss", 0.01,
+                       "largest int8 - fp32 validation loss that still ships int8")
 
 
 if __name__ == "__main__":

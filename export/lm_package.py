@@ -4,6 +4,7 @@ score it) come in as arguments from export/char_lm.py and export/word_lm.py."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
 from collections.abc import Callable
@@ -105,3 +106,25 @@ def build_lm_package(spec: LMExport, out: Path, work_dir: Path, quality: Measure
     write_model_card(out, manifest, spec.notes)
     ModelPackage.load(out)  # the package we wrote must pass the runtime's own checks
     return manifest
+
+
+def export_main(argv: list[str] | None, prog: str, description: str, build_package: Callable[..., dict],
+                default_out: str, data_help: str, int8_tolerance: float, tolerance_help: str) -> int:
+    """The command line shared by ``python -m export.char_lm`` and ``python -m export.word_lm``:
+    ``build_package(checkpoint, out, data, work_dir, package_id, int8_tolerance, measure_speed, note)``."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--out", type=Path, default=Path(default_out))
+    parser.add_argument("--data", type=Path, default=None, help=data_help)
+    parser.add_argument("--work-dir", type=Path, default=None,
+                        help="where the unshipped graphs go (default runs/export/<id>)")
+    parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
+    parser.add_argument("--int8-tolerance", type=float, default=int8_tolerance, help=tolerance_help)
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed measurement")
+    parser.add_argument("--note", default="", help="Markdown for the model card (e.g. how training went)")
+    args = parser.parse_args(argv)
+    package_id = args.id or args.out.name
+    manifest = build_package(args.checkpoint, args.out, args.data, args.work_dir or Path("runs/export") / package_id,
+                             package_id, args.int8_tolerance, not args.no_speed, args.note)
+    print(json.dumps(manifest["metrics"], indent=2))
+    return 0

@@ -9,8 +9,6 @@ Ships int8 when its test perplexity is within ``--int8-tolerance`` (relative, de
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -21,7 +19,7 @@ from desktop.runtime import contract
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import RecurrentLM
 from export.evaluate import evaluate_word_lm
-from export.lm_package import LMExport, build_lm_package
+from export.lm_package import LMExport, build_lm_package, export_main
 from model.train_word import load_model
 from model.word_rnn import WordRNNForExport
 
@@ -71,22 +69,9 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m export.word_lm", description=__doc__.split("\n")[0])
-    parser.add_argument("checkpoint", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("resources/models/wikitext2-word"))
-    parser.add_argument("--data", type=Path, default=None, help="WikiText-2 folder, for the perplexities")
-    parser.add_argument("--work-dir", type=Path, default=None,
-                        help="where the unshipped graphs go (default runs/export/<id>)")
-    parser.add_argument("--id", default=None, help="package id (default: the output folder name)")
-    parser.add_argument("--int8-tolerance", type=float, default=0.02, help="relative perplexity tolerance")
-    parser.add_argument("--no-speed", action="store_true")
-    parser.add_argument("--note", default="", help="Markdown for the model card (e.g. keystroke savings)")
-    args = parser.parse_args(argv)
-    package_id = args.id or args.out.name
-    manifest = build_package(args.checkpoint, args.out, args.data, args.work_dir or Path("runs/export") / package_id,
-                             package_id, args.int8_tolerance, not args.no_speed, args.note)
-    print(json.dumps(manifest["metrics"], indent=2))
-    return 0
+    return export_main(argv, "python -m export.word_lm", __doc__.split("\n")[0], build_package,
+                       "resources/models/wikitext2-word", "WikiText-2 folder, for the perplexities", 0.02,
+                       "relative perplexity tolerance for shipping int8")
 
 
 if __name__ == "__main__":
