@@ -22,7 +22,7 @@ import numpy as np
 
 from desktop.runtime import contract
 from desktop.runtime.package import ModelPackage
-from desktop.runtime.recurrent_lm import RecurrentLM, State
+from desktop.runtime.recurrent_lm import LMEngine, State
 from desktop.runtime.vocab import WordVocab
 from desktop.runtime.wikitext import detokenize, normalize, tokenize
 
@@ -54,17 +54,13 @@ class Suggestion:
     phrase: bool = False  # True when ``text`` runs over several words
 
 
-class Completer:
+class Completer(LMEngine):
     """Suggests completions with a word_lm package."""
-
-    available = True
-    error = ""
 
     def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1,
                  cache_weight: float = 0.1, phrase_threshold: float = math.log(0.4), max_phrase_words: int = 4,
                  model_path: Path | None = None):
-        self.package = package
-        self.lm = RecurrentLM(package, provider, threads, model_path)
+        super().__init__(package, provider, threads, model_path)
         self.vocab = WordVocab.load(package.file(contract.ROLE_VOCAB))
         self.cache_weight = cache_weight
         self.phrase_threshold = phrase_threshold
@@ -84,14 +80,6 @@ class Completer:
         self.model_steps = 0  # tokens fed to the model since creation (for tests and benchmarks)
         # suggest() and next_word_distribution() share the cached state: one caller at a time.
         self._lock = threading.RLock()
-
-    @property
-    def provider(self) -> str:
-        return self.lm.provider
-
-    @property
-    def name(self) -> str:
-        return self.package.id
 
     # -- reading the text ------------------------------------------------------------------------------
 

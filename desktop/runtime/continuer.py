@@ -9,7 +9,7 @@ import numpy as np
 
 from desktop.runtime import contract
 from desktop.runtime.package import ModelPackage
-from desktop.runtime.recurrent_lm import RecurrentLM
+from desktop.runtime.recurrent_lm import LMEngine
 from desktop.runtime.sampling import clamp_temperature, sample_next
 from desktop.runtime.vocab import CharVocab
 
@@ -18,24 +18,12 @@ MAX_CHARS = 20_000  # one request generates at most this many characters
 START_OF_TEXT = "\n"  # an empty prompt starts as if after a blank line
 
 
-class Continuer:
+class Continuer(LMEngine):
     """Generates text after a prompt with a char_lm package."""
 
-    available = True
-    error = ""
-
     def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1, model_path: Path | None = None):
-        self.package = package
-        self.lm = RecurrentLM(package, provider, threads, model_path)
+        super().__init__(package, provider, threads, model_path)
         self.vocab = CharVocab.load(package.file(contract.ROLE_VOCAB))
-
-    @property
-    def provider(self) -> str:
-        return self.lm.provider
-
-    @property
-    def name(self) -> str:
-        return self.package.id
 
     def next_char_log_probs(self, prompt: str) -> np.ndarray:
         """Log-probabilities [vocab] of the character after ``prompt`` (for the model view)."""

@@ -48,3 +48,25 @@ class RecurrentLM:
         feeds.update(zip(self.state_names, state))
         out = self.graph.run(feeds)
         return out[contract.LOG_PROBS], tuple(out[name] for name in self.state_out_names)
+
+
+class LMEngine:
+    """What the continuation and completion engines share: a package, its graph, and the names the UI shows
+    (an :class:`~desktop.runtime.engines.UnavailableEngine` has the same ``available``/``error``/``name``)."""
+
+    available = True
+    error = ""
+
+    def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1, model_path: Path | None = None):
+        self.package = package
+        self.lm = RecurrentLM(package, provider, threads, model_path)
+
+    @property
+    def provider(self) -> str:
+        """The ONNX Runtime execution provider in use."""
+        return self.lm.provider
+
+    @property
+    def name(self) -> str:
+        """The package id."""
+        return self.package.id
