@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from desktop.runtime.subword import SubwordTokenizer
 from desktop.runtime.translation_text import french_typography, normalize_text
 from model import config as configlib
 from model.seq2seq import Seq2Seq, Seq2SeqConfig
-from model.trainer import learning_rate, save_checkpoint
+from model.trainer import keep_checkpoints, learning_rate, save_checkpoint, start_process
 from model.translation_data import (
     EncodedPairs,
     Splits,
@@ -183,15 +182,8 @@ def greedy_bleu(model: Seq2Seq, tokenizer: SubwordTokenizer, references: dict[st
 
 def train_translate(cfg: TranslateTrainConfig) -> dict:
     """Runs training as ``cfg`` says; returns the final progress record."""
-    ddp = "RANK" in os.environ
-    rank, world = (int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])) if ddp else (0, 1)
-    if ddp:
-        dist.init_process_group(backend="nccl" if cfg.device.startswith("cuda") else "gloo")
-        if cfg.device.startswith("cuda"):
-            cfg = dataclasses.replace(cfg, device=f"cuda:{int(os.environ['LOCAL_RANK'])}")
+    cfg, ddp, rank, world = start_process(cfg)
     master = rank == 0
-    if cfg.threads:
-        torch.set_num_threads(cfg.threads)
     if cfg.dry_run:
         cfg = dataclasses.replace(cfg, max_iters=min(cfg.max_iters, 4), epochs=0.0, eval_interval=2,
                                   warmup_iters=1, max_train_pairs=min(cfg.max_train_pairs or 2000, 2000),
@@ -287,10 +279,7 @@ def train_translate(cfg: TranslateTrainConfig) -> dict:
                 record["seconds_per_epoch"] = round(progress["train_seconds"] / progress["step"] * per_rank, 1)
                 if bleu_refs:
                     record["val_bleu_greedy"] = greedy_bleu(model, tokenizer, bleu_refs, cfg.device)
-                if val < progress["best_val"]:
-                    progress["best_val"] = val
-                    checkpoint(best_path)
-                checkpoint(ckpt_path)
+                keep_checkpoints(progress, val, checkpoint, best_path, ckpt_path)
                 bar.set_postfix(train=f"{nll.item():.3f}", val=f"{val:.3f}", bleu=record.get("val_bleu_greedy"))
             if master and (progress["step"] % 10 == 0 or "val_loss" in record):
                 log.write(json.dumps(record) + "\n")

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import torch
@@ -30,6 +31,7 @@ from tqdm import tqdm
 from model.data import stream_chunks, to_streams
 
 State = tuple[torch.Tensor, ...]
+C = TypeVar("C")  # a training config dataclass
 
 
 @dataclass
@@ -130,19 +132,35 @@ def detach(state: State) -> State:
     return tuple(s.detach() for s in state)
 
 
-def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: Callable[[int], nn.Module]) -> dict:
-    """Runs training; returns the final progress record (step, best_val, ...).
-
-    ``corpus(cfg)`` gives (vocab, train ids, val ids); ``make_model(vocab_size)`` builds the model."""
+def start_process(cfg: C) -> tuple[C, bool, int, int]:
+    """Joins the torchrun process group when there is one (one GPU per rank), sets torch's threads;
+    returns (cfg with this rank's device, ddp, rank, world size)."""
     ddp = "RANK" in os.environ
     rank, world = (int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])) if ddp else (0, 1)
     if ddp:
         dist.init_process_group(backend="nccl" if cfg.device.startswith("cuda") else "gloo")
         if cfg.device.startswith("cuda"):
             cfg = dataclasses.replace(cfg, device=f"cuda:{int(os.environ['LOCAL_RANK'])}")
-    master = rank == 0
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
+    return cfg, ddp, rank, world
+
+
+def keep_checkpoints(progress: dict, val: float, checkpoint: Callable[[Path], None], best_path: Path,
+                     ckpt_path: Path) -> None:
+    """After an evaluation: ``best_path`` when ``val`` is the best so far, ``ckpt_path`` (for resume) always."""
+    if val < progress["best_val"]:
+        progress["best_val"] = val
+        checkpoint(best_path)
+    checkpoint(ckpt_path)
+
+
+def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: Callable[[int], nn.Module]) -> dict:
+    """Runs training; returns the final progress record (step, best_val, ...).
+
+    ``corpus(cfg)`` gives (vocab, train ids, val ids); ``make_model(vocab_size)`` builds the model."""
+    cfg, ddp, rank, world = start_process(cfg)
+    master = rank == 0
     if cfg.dry_run:
         cfg = dataclasses.replace(cfg, max_iters=min(cfg.max_iters, 4), eval_interval=2, warmup_iters=1)
     torch.manual_seed(cfg.seed + rank)
@@ -209,10 +227,7 @@ def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: 
             if master and (progress["step"] % cfg.eval_interval == 0 or done):
                 val = evaluate(model, val_ids, cfg.eval_streams, cfg.eval_seq_len, cfg.device)
                 record["val_loss"] = round(val, 4)
-                if val < progress["best_val"]:
-                    progress["best_val"] = val
-                    checkpoint(best_path)
-                checkpoint(ckpt_path)
+                keep_checkpoints(progress, val, checkpoint, best_path, ckpt_path)
                 bar.set_postfix(train=f"{loss.item():.3f}", val=f"{val:.4f}", best=f"{progress['best_val']:.4f}")
             if master and (progress["step"] % 10 == 0 or "val_loss" in record):
                 log.write(json.dumps(record) + "\n")
