@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop.files import FileError
 from desktop.recovery import RecoveryEntry, RecoverySession
 from desktop.ui.document import DocumentTab
+from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
@@ -62,17 +63,12 @@ class Autosaver(QObject):
         super().__init__(parent)
         self.session = session
         self.tabs = tabs
-        self._thread = QThread()
-        self._thread.setObjectName("folio-autosave")
         self.writer = RecoveryWriter(session)
-        self.writer.moveToThread(self._thread)
+        self._thread = start_worker_thread(self, self.writer, "folio-autosave")
         self._write.connect(self.writer.write)
         self._remove.connect(self.writer.remove)
         self.writer.written.connect(self._on_written)
         self.writer.failed.connect(self.failed)
-        thread = self._thread
-        self.destroyed.connect(lambda *_: _stop(thread))
-        self._thread.start()
         self._pending: dict[str, int] = {}  # doc id -> key sent to the writer, not yet confirmed
         self.saved_keys: dict[str, int] = {}  # doc id -> key of the copy on disk
 
@@ -136,15 +132,6 @@ class Autosaver(QObject):
         """Stops the writer thread; a ``clean`` shutdown (everything saved or discarded) removes the folder."""
         self.idle_timer.stop()
         self.max_timer.stop()
-        _stop(self._thread)
+        stop_thread(self._thread)
         if clean:
             self.session.close()
-
-
-def _stop(thread: QThread) -> None:
-    try:
-        if thread.isRunning():
-            thread.quit()
-            thread.wait()
-    except RuntimeError:  # the C++ thread object is already gone (interpreter exit)
-        pass

@@ -24,12 +24,13 @@ import threading
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
 from desktop.ui.continuation import EngineInfo, short_provider
 from desktop.ui.ghost_text import GhostTextOverlay, SuggestionPopup
+from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
@@ -239,18 +240,12 @@ class CompletionController(QObject):
         self._typing_timer.setInterval(0)
         self._typing_timer.timeout.connect(self._end_typing)
 
-        self._thread = QThread()
-        self._thread.setObjectName("folio-completion")
         self.worker = CompletionWorker()
-        self.worker.moveToThread(self._thread)
+        self._thread = start_worker_thread(self, self.worker, "folio-completion", self.worker.cancel)
         self._loadRequested.connect(self.worker.load)
         self.worker.engineLoaded.connect(self._on_engine_loaded)
         self.worker.suggestionsReady.connect(self._on_suggestions)
         self.worker.failed.connect(self._on_failed)
-        # A QThread destroyed while running aborts the process: stop it even if the owner is deleted unclosed.
-        thread, worker = self._thread, self.worker
-        self.destroyed.connect(lambda *_: _stop_thread(thread, worker))
-        self._thread.start()
 
         document = editor.document()
         document.contentsChange.connect(self._on_contents_change)
@@ -332,7 +327,7 @@ class CompletionController(QObject):
     def shutdown(self) -> None:
         """Stops the worker thread, hides everything and detaches from the editor (safe to call twice, and after
         the editor is gone)."""
-        _stop_thread(self._thread, self.worker)
+        stop_thread(self._thread, self.worker.cancel)
         self._enabled = False
         if not self._attached:
             return
@@ -606,12 +601,3 @@ def _seal(cursor: QTextCursor) -> None:
     last.setCharFormat(last.charFormat())
 
 
-def _stop_thread(thread: QThread, worker: CompletionWorker) -> None:
-    """Drops ``worker``'s pending request, stops its thread and waits for it (at most one suggestion)."""
-    try:
-        worker.cancel()
-        if thread.isRunning():
-            thread.quit()
-            thread.wait()
-    except RuntimeError:  # already deleted (at interpreter exit): nothing left to stop
-        pass

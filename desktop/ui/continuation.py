@@ -18,8 +18,10 @@ import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
+
+from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
@@ -282,20 +284,15 @@ class ContinuationController(QObject):
         self.inserter = StreamInserter(document, self)
         self._next_id = 0
         self._active_id = 0
-        self._thread = QThread()
-        self._thread.setObjectName("folio-continuation")
         self.worker = ContinuationWorker(flush_interval)
-        self.worker.moveToThread(self._thread)
+        worker = self.worker
+        self._thread = start_worker_thread(self, worker, "folio-continuation", lambda: worker.set_current(0))
         self._loadRequested.connect(self.worker.load)
         self._generateRequested.connect(self.worker.generate)
         self.worker.engineLoaded.connect(self._on_engine_loaded)
         self.worker.chunkReady.connect(self._on_chunk)
         self.worker.finished.connect(self._on_worker_finished)
         self.worker.failed.connect(self._on_worker_failed)
-        # A QThread destroyed while running aborts the process: stop it even if the owner is deleted unclosed.
-        thread, worker = self._thread, self.worker
-        self.destroyed.connect(lambda *_: _stop_thread(thread, worker))
-        self._thread.start()
 
     @property
     def available(self) -> bool:
@@ -348,7 +345,7 @@ class ContinuationController(QObject):
     def shutdown(self) -> None:
         """Cancels any continuation and stops the worker thread (waits for the current character)."""
         self.cancel()
-        _stop_thread(self._thread, self.worker)
+        stop_thread(self._thread, lambda: self.worker.set_current(0))
 
     def _end(self, request_id: int, outcome: str, notify_running: bool = True) -> None:
         self._active_id = 0
@@ -385,12 +382,3 @@ class ContinuationController(QObject):
             self._end(request_id, FAILED)
 
 
-def _stop_thread(thread: QThread, worker: ContinuationWorker) -> None:
-    """Stops ``worker``'s generation and its thread, and waits for the thread to end."""
-    worker.set_current(0)
-    try:
-        if thread.isRunning():
-            thread.quit()
-            thread.wait()
-    except RuntimeError:  # the C++ thread object is already gone (interpreter exit)
-        pass

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.ui.theme import EditorColors, editor_colors, is_dark
+from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
@@ -336,15 +337,10 @@ class ModelViewDock(QDockWidget):
         self._debounce.setInterval(DEBOUNCE_MS)
         self._debounce.timeout.connect(self._send)
 
-        self._thread = QThread()
-        self._thread.setObjectName("folio-model-view")
         self.worker = PredictionWorker(engines)
-        self.worker.moveToThread(self._thread)
+        self._thread = start_worker_thread(self, self.worker, "folio-model-view")
         self._compute.connect(self.worker.compute)
         self.worker.ready.connect(self._on_ready)
-        thread = self._thread
-        self.destroyed.connect(lambda *_: _stop(thread))
-        self._thread.start()
 
     # -- predictions ---------------------------------------------------------------------------------------------
 
@@ -404,13 +400,4 @@ class ModelViewDock(QDockWidget):
         """Stops the worker thread (waits for a running prediction)."""
         self._debounce.stop()
         self.worker.set_latest(-1)
-        _stop(self._thread)
-
-
-def _stop(thread: QThread) -> None:
-    try:
-        if thread.isRunning():
-            thread.quit()
-            thread.wait()
-    except RuntimeError:  # the C++ thread object is already gone (interpreter exit)
-        pass
+        stop_thread(self._thread)
