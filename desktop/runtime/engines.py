@@ -79,10 +79,3 @@ class Engines:
     def translator(self) -> Translator | UnavailableEngine:
         """English to French translation (translator)."""
         return self._engine(contract.KIND_TRANSLATOR, "translation", Translator)
-
-
-def _not_built(name: str):
-    def factory(package: ModelPackage, provider: str, threads: int) -> UnavailableEngine:
-        return UnavailableEngine(name, f"this version of Folio cannot run {package.kind} packages yet")
-
-    return factory
