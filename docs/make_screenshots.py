@@ -1,5 +1,5 @@
-"""Takes the README's screenshots of Folio: light and dark, with a continuation and a completion showing, and
-the model view open.
+"""Takes the README's screenshots of Folio: light and dark, with a continuation and a completion showing, the
+model view open, and the translation panel.
 
     Xvfb :99 -screen 0 1400x900x24 &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb python docs/make_screenshots.py --models resources/models
@@ -84,15 +84,30 @@ def write_scene(app, window, path: Path, continuation_chars: int) -> None:
     wait(app, 0.5)
 
 
-def show_translation_attention(window, engines, sentence: str) -> None:
-    """Translates ``sentence`` and shows its word-level attention in the model view (the hook the translation
-    panel calls)."""
-    translator = engines.translator
-    if not getattr(translator, "available", False) or not sentence:
-        return
-    segment = translator.translate(sentence)[0].segments[0]
-    window.show_attention(segment.src_words, segment.tgt_words, segment.word_attention)
-    print(f"translated {sentence!r} -> {segment.text!r}")
+ENGLISH = """Letter to Claire
+
+Dear Claire,
+
+Thank you for your letter. I am happy that you are coming to see us next week. Tom will meet you at the \
+station. We have a lot to talk about!
+"""
+
+
+def translation_scene(app, window, path: Path, sentence: str) -> None:
+    """Opens an English letter, selects ``sentence`` and translates it in the translation panel."""
+    from PySide6.QtGui import QTextCursor
+
+    path.write_text(ENGLISH, encoding="utf-8")
+    window.open_file(path)
+    start = ENGLISH.index(sentence)
+    cursor = window.editor.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(start + len(sentence), QTextCursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    if window.translate_selection() is not None:
+        wait(app, 30, lambda: bool(window.translation_panel.results))
+        if window.translation_panel.results:
+            print(f"translated {sentence!r} -> {window.translation_panel.results[0].text!r}")
 
 
 def grab(app, window, out: Path) -> None:
@@ -113,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=None, help="folder of model packages")
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--chars", type=int, default=260, help="characters the continuation writes")
-    parser.add_argument("--translate", default="I am happy.",
-                        help="a sentence whose attention the model view shows (when a translator is installed)")
+    parser.add_argument("--translate", default="I am happy that you are coming to see us next week.",
+                        help="the sentence of the letter the translation screenshot translates")
     args = parser.parse_args(argv)
     os.environ["FOLIO_HOME"] = tempfile.mkdtemp(prefix="folio-screenshots-")
     import onnxruntime  # noqa: F401 - before Qt, as desktop.app does
@@ -126,15 +141,18 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Folio")
     engines = Engines.from_dir(args.models, provider="cpu")
     work = Path(os.environ["FOLIO_HOME"])
-    for scheme, name, model_view in (("light", "screenshot-light.png", False), ("dark", "screenshot-dark.png", False),
-                                     ("light", "screenshot-model-view.png", True)):
-        window = make_window(app, engines, scheme, (1280, 800) if model_view else (1200, 780))
-        if model_view:
-            window.set_model_view_visible(True)
-        write_scene(app, window, work / "the-tempest.md", args.chars)
-        if model_view:
-            show_translation_attention(window, engines, args.translate)
-            wait(app, 5, lambda w=window: w.model_view.shown_id == w.model_view.latest_id)
+    scenes = (("light", "screenshot-light.png", ""), ("dark", "screenshot-dark.png", ""),
+              ("light", "screenshot-model-view.png", "model view"),
+              ("light", "screenshot-translation.png", "translation"))
+    for scheme, name, scene in scenes:
+        window = make_window(app, engines, scheme, (1200, 780) if not scene else (1280, 800))
+        window.set_model_view_visible(scene == "model view")
+        if scene == "translation":
+            translation_scene(app, window, work / "letter.txt", args.translate)
+        else:
+            write_scene(app, window, work / "the-tempest.md", args.chars)
+            if scene == "model view":
+                wait(app, 5, lambda w=window: w.model_view.shown_id == w.model_view.latest_id)
         grab(app, window, args.out / name)
         for tab in window.documents():
             tab.set_modified(False)

@@ -5,6 +5,7 @@
   apostrophes straightened).
 - :func:`split_sentences` and :func:`split_clauses`: multi-sentence input is translated sentence by
   sentence; an over-long sentence is cut at clause boundaries (then, if need be, every ``max_words`` words).
+  :func:`sentence_at` finds the sentence at the cursor (the editor translates it when nothing is selected).
 - :func:`french_typography`: French punctuation spacing for the model's output. Folio writes a NARROW
   NO-BREAK SPACE (U+202F) before ``; : ! ?``, after ``«`` and before ``»`` — never a line break there — and
   no space before ``, .`` (nor ``)`` or ``…``). This is the modern typographic convention (and what most of
@@ -49,24 +50,42 @@ _ABBREVIATIONS = {
 _SENTENCE_END = re.compile(r"([.!?\u2026]+[\"')\]\u00bb]*)\s+(?=[\"'(\[\u00ab]?[A-Z0-9\u00c0-\u00de])")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Splits one line of text into sentences (keeps their final punctuation). Abbreviations such as
-    "Mr." or "e.g." and single initials ("J. Smith") do not end a sentence."""
-    text = text.strip()
-    if not text:
-        return []
-    sentences, start = [], 0
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` index ranges of the sentences of one line of text, in order, each without the
+    whitespace around it and with its final punctuation. Abbreviations such as "Mr." or "e.g." and single
+    initials ("J. Smith") do not end a sentence."""
+    spans, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         before = text[start : match.start(1)].split()
         last_word = before[-1].lower().strip("\"'([") if before else ""
         if match.group(1) == "." and (last_word in _ABBREVIATIONS or _is_initial(last_word)):
             continue
-        sentences.append(text[start : match.end(1)].strip())
+        spans.append((start, match.end(1)))
         start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        sentences.append(tail)
-    return sentences
+    spans.append((start, len(text)))
+    trimmed = []
+    for begin, end in spans:
+        piece = text[begin:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            trimmed.append((begin + lead, begin + len(piece.rstrip())))
+    return trimmed
+
+
+def split_sentences(text: str) -> list[str]:
+    """Splits one line of text into sentences (keeps their final punctuation); see :func:`sentence_spans`."""
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_at(text: str, index: int) -> tuple[int, int]:
+    """The ``(start, end)`` range of the sentence of ``text`` (one line) at ``index``: the sentence the index
+    falls in, or the one just before it when it is in the space between two; ``(index, index)`` when the
+    line has no sentence there."""
+    spans = sentence_spans(text)
+    for start, end in reversed(spans):
+        if start <= index:
+            return (start, end)
+    return spans[0] if spans else (index, index)
 
 
 def _is_initial(word: str) -> bool:

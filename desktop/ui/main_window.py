@@ -11,7 +11,7 @@ Hooks for other features:
 - ``set_completion_factory(factory)``: ``factory(editor, engines)`` (e.g. ``CompletionController``) is attached
   to every open and future document, with the completion preferences passed on; its ``accepted(str)`` signal,
   when it has one, marks the accepted text as generated.
-- ``add_side_panel(widget, title)``: a dock in the right-hand area (the translation panel).
+- ``add_side_panel(widget, title)``: a dock in the right-hand area (the translation panel, Ctrl+Shift+T, uses it).
 - ``show_attention(src_tokens, tgt_tokens, matrix)``: the model view's heat map after a translation.
 - ``insert_generated(text)``: inserts model text at the cursor, marked as generated.
 """
@@ -81,6 +81,7 @@ from desktop.ui.editor import Editor, local_files
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
+from desktop.ui.translation import TranslationPanel
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
 
@@ -237,6 +238,13 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.model_view)
         self.model_view.hide()
         self.side_panels: list[QDockWidget] = []
+        self.translation_panel = TranslationPanel(self.engines, self)
+        self.translation_panel.attentionShown.connect(
+            lambda heat: self.show_attention(heat.source, heat.target, heat.matrix))
+        self.translation_panel.statusMessage.connect(
+            lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
+        self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
+        self.translation_dock.hide()
 
         self.autosaver = Autosaver(self.recovery, self.documents, int(self.preferences.autosave_idle_seconds * 1000),
                                    self)
@@ -360,6 +368,8 @@ class MainWindow(QMainWindow):
         self.accept_generated_action = a("&Accept Generated Text", self.accept_generated,
                                          [QKeySequence("Ctrl+Shift+A")],
                                          "Make the marked, model-written text your own (removes the marks)")
+        self.translate_action = a("&Translate to French", self.translate_selection, [QKeySequence("Ctrl+Shift+T")],
+                                  "Translate the selection, or the sentence at the cursor, into French")
         self.completion_toggle_action = a("Word &Completion", self.set_completion_enabled,
                                           [QKeySequence("Ctrl+Alt+C")], "Suggest the next word while typing",
                                           checkable=True)
@@ -402,6 +412,8 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu
         assist_menu = bar.addMenu("&Assist")
         assist_menu.addActions([self.continue_action, self.stop_action, self.accept_generated_action])
+        assist_menu.addSeparator()
+        assist_menu.addAction(self.translate_action)
         assist_menu.addSeparator()
         assist_menu.addActions([self.completion_toggle_action, self.continuation_toggle_action])
         self.assist_menu = assist_menu
@@ -581,6 +593,7 @@ class MainWindow(QMainWindow):
             if not self.maybe_discard(tab):
                 return False
         tab.shutdown()
+        self.translation_panel.forget(tab)
         self.autosaver.forget(tab.doc_id)
         self._unwatch(tab.path, tab)
         self.tabs.removeTab(self.tabs.indexOf(tab))
@@ -997,6 +1010,7 @@ class MainWindow(QMainWindow):
         for tab in self.documents():
             tab.shutdown()
         self.model_view.shutdown()
+        self.translation_panel.shutdown()
         self.autosaver.shutdown(clean)
 
     # -- writing tools ------------------------------------------------------------------------------------------------
@@ -1262,6 +1276,14 @@ class MainWindow(QMainWindow):
         """Draws a translation's attention in the model view (rows: target tokens, columns: source tokens)."""
         self.model_view.show_attention(src_tokens, tgt_tokens, matrix)
 
+    @Slot()
+    def translate_selection(self) -> int | None:
+        """Translates the selection (or the sentence at the cursor) into French in the translation panel;
+        returns the request id, or None when there is nothing to translate."""
+        self.translation_dock.show()
+        self.translation_dock.raise_()
+        return self.translation_panel.translate_from(self.current_tab())
+
     # -- model view ----------------------------------------------------------------------------------------------------
 
     @Slot(bool)
@@ -1424,6 +1446,7 @@ class MainWindow(QMainWindow):
         for tab in self.documents():
             tab.set_colors(colors)
         self.model_view.set_colors(colors)
+        self.translation_panel.set_colors(colors)
         action = self.theme_actions.get(self.preferences.theme)
         if action is not None:
             action.setChecked(True)

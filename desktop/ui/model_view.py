@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.runtime.engines import UnavailableEngine
 from desktop.ui.theme import EditorColors, editor_colors, is_dark
 from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
@@ -73,7 +74,7 @@ def top_k(probs: np.ndarray, tokens: Sequence[str], k: int, label=lambda t: t) -
 def predict(engines: Any, text: str) -> Prediction:
     """Asks both language models about ``text`` (slow: call it in a worker thread)."""
     result = Prediction()
-    continuer = _engine(engines, "continuer")
+    continuer = engine_of(engines, "continuer")
     if continuer is None:
         result.char_message = "No character model"
     elif not getattr(continuer, "available", False):
@@ -85,7 +86,7 @@ def predict(engines: Any, text: str) -> Prediction:
         except Exception as exc:  # noqa: BLE001 - show the failure in the dock, not a crash
             logger.exception("character prediction failed")
             result.char_message = f"Character model failed: {exc}"
-    completer = _engine(engines, "completer")
+    completer = engine_of(engines, "completer")
     if completer is None:
         result.word_message = "No word model"
     elif not getattr(completer, "available", False):
@@ -100,17 +101,13 @@ def predict(engines: Any, text: str) -> Prediction:
     return result
 
 
-def _engine(engines: Any, name: str) -> Any:
+def engine_of(engines: Any, name: str) -> Any:
+    """``engines.<name>`` (None if there is no such engine); a lazy engine that raises while loading comes back
+    as an :class:`UnavailableEngine` saying why, so workers report the failure instead of dying."""
     try:
         return getattr(engines, name, None)
     except Exception as exc:  # noqa: BLE001 - a lazy engine that fails to load
-        return _Failed(str(exc))
-
-
-@dataclass
-class _Failed:
-    error: str
-    available: bool = False
+        return UnavailableEngine(name, str(exc))
 
 
 class PredictionWorker(QObject):

@@ -1,0 +1,380 @@
+"""The translation panel: English in the document, French beside it.
+
+Select English text (or leave the cursor in a sentence) and press Ctrl+Shift+T: :class:`TranslationPanel`
+remembers where that text is, asks :class:`TranslationWorker` (its own thread) for a beam search with
+alternatives, and shows the best translation, the other candidates and an attention heat map of source words
+against target words. **Replace** puts the French in place of the English, **Insert After** adds it after
+it, **Copy** puts it on the clipboard; each edit is one undo step and is marked as generated text. Typing
+goes on meanwhile: the newest request wins, and the panel follows the English text as the document changes
+around it (a QTextCursor keeps its range), refusing to replace it once the English itself was edited.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.runtime.translation_text import has_letters, sentence_at
+from desktop.ui.document import DocumentTab
+from desktop.ui.model_view import AttentionHeatMap, engine_of
+from desktop.ui.theme import EditorColors
+from desktop.ui.worker_thread import start_worker_thread, stop_thread
+from desktop.utf16 import Utf16Map, utf16_length
+
+logger = logging.getLogger(__name__)
+
+BEAM = 4
+N_BEST = 4  # the best translation and up to three alternatives
+MAX_SOURCE_CHARS = 5000  # a longer selection is refused (a few hundred sentences would take many seconds)
+PARAGRAPH_SEPARATOR = "\u2029"  # how QTextCursor.selectedText() writes a line break
+
+NOTHING_SELECTED = "Nothing to translate here: select English text, or put the cursor in a sentence."
+TOO_LONG = f"The selection is too long to translate at once: select at most {MAX_SOURCE_CHARS:,} characters."
+SOURCE_CHANGED = "The English text changed after it was translated: translate it again (Ctrl+Shift+T)."
+DOCUMENT_CLOSED = "The document of this translation was closed: Copy still works."
+
+
+def selected_text(cursor: QTextCursor) -> str:
+    """The cursor's selection as plain text, line breaks as ``\\n``."""
+    return cursor.selectedText().replace(PARAGRAPH_SEPARATOR, "\n")
+
+
+def source_range(cursor: QTextCursor) -> tuple[int, int]:
+    """What Translate works on: the selection, or else the sentence at the cursor (Qt positions)."""
+    if cursor.hasSelection():
+        return cursor.selectionStart(), cursor.selectionEnd()
+    block = cursor.block()
+    positions = Utf16Map(block.text())
+    start, end = sentence_at(block.text(), positions.from_utf16(cursor.positionInBlock()))
+    return block.position() + positions.to_utf16(start), block.position() + positions.to_utf16(end)
+
+
+@dataclass
+class HeatMap:
+    """A translation's attention for the heat map: source words x target words (all its segments)."""
+
+    source: list[str]
+    target: list[str]
+    matrix: np.ndarray  # [target words, source words]
+
+
+def heat_map_of(translation: Any) -> HeatMap:
+    """The word-level attention of every segment of ``translation``, laid out block-diagonally (a target word
+    of one sentence never looks at another sentence)."""
+    segments = [s for s in translation.segments if len(s.src_words) and len(s.tgt_words)]
+    source = [w for s in segments for w in s.src_words]
+    target = [w for s in segments for w in s.tgt_words]
+    matrix = np.zeros((len(target), len(source)), np.float32)
+    row = column = 0
+    for s in segments:
+        rows, columns = len(s.tgt_words), len(s.src_words)
+        matrix[row : row + rows, column : column + columns] = s.word_attention
+        row, column = row + rows, column + columns
+    return HeatMap(source, target, matrix)
+
+
+class TranslationWorker(QObject):
+    """Translates in a worker thread; a request that is no longer the latest when it starts is skipped."""
+
+    ready = Signal(int, object)  # request id, list[Translation] (best first)
+    failed = Signal(int, str)  # request id, message for the writer
+
+    def __init__(self, engines: Any) -> None:
+        super().__init__()
+        self.engines = engines
+        self._lock = threading.Lock()
+        self._latest = 0
+
+    def set_latest(self, request_id: int) -> None:
+        with self._lock:
+            self._latest = request_id
+
+    def is_latest(self, request_id: int) -> bool:
+        with self._lock:
+            return request_id == self._latest
+
+    @Slot(int, str)
+    def translate(self, request_id: int, text: str) -> None:
+        if not self.is_latest(request_id):
+            return
+        translator = engine_of(self.engines, "translator")
+        if translator is None or not getattr(translator, "available", False):
+            reason = getattr(translator, "error", "") or "no translation model is installed"
+            self.failed.emit(request_id, f"Translation is unavailable: {reason}")
+            return
+        try:
+            results = translator.translate(text, beam=BEAM, n_best=N_BEST)
+        except Exception as exc:  # noqa: BLE001 - a model failure is reported, the editor goes on
+            logger.exception("translation failed")
+            self.failed.emit(request_id, f"Translation failed: {exc}")
+            return
+        self.ready.emit(request_id, results)
+
+
+class TranslationPanel(QWidget):
+    """The side panel. :meth:`translate_from` starts a translation of a document's selection or sentence."""
+
+    translationShown = Signal(object)  # the Translation now chosen in the panel
+    attentionShown = Signal(object)  # its HeatMap
+    statusMessage = Signal(str)  # a short message for the status bar
+    _translate = Signal(int, str)
+
+    def __init__(self, engines: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("translationPanel")
+        self.setAccessibleName("Translation")
+        self.results: list[Any] = []
+        self.tab: DocumentTab | None = None
+        self.source = ""
+        self._range: QTextCursor | None = None  # follows the English text as the document changes
+        self._next_id = 0
+
+        self.source_label = QLabel(self)
+        self.source_label.setObjectName("translationSource")
+        self.source_label.setAccessibleName("English text")
+        self.source_label.setWordWrap(True)
+        self.source_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("translationStatus")
+        self.status_label.setAccessibleName("Translation status")
+        self.status_label.setWordWrap(True)
+        self.result_view = QPlainTextEdit(self)
+        self.result_view.setObjectName("translationResult")
+        self.result_view.setAccessibleName("French translation")
+        self.result_view.setReadOnly(True)
+        self.result_view.setMaximumHeight(90)
+        self.alternatives = QListWidget(self)
+        self.alternatives.setObjectName("translationAlternatives")
+        self.alternatives.setAccessibleName("Alternative translations")
+        self.alternatives.setMaximumHeight(100)
+        self.alternatives.setWordWrap(True)
+        self.alternatives.currentRowChanged.connect(self.choose)
+        self.heat_map = AttentionHeatMap(self)
+        heat_scroll = QScrollArea(self)
+        heat_scroll.setWidgetResizable(True)
+        heat_scroll.setWidget(self.heat_map)
+        heat_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.replace_button = QPushButton("&Replace", self)
+        self.replace_button.setToolTip("Put the French in place of the English (one undo step)")
+        self.replace_button.clicked.connect(self.replace)
+        self.insert_button = QPushButton("&Insert After", self)
+        self.insert_button.setToolTip("Add the French after the English (one undo step)")
+        self.insert_button.clicked.connect(self.insert_after)
+        self.copy_button = QPushButton("&Copy", self)
+        self.copy_button.setToolTip("Copy the French to the clipboard")
+        self.copy_button.clicked.connect(self.copy)
+        buttons = QHBoxLayout()
+        for button in (self.replace_button, self.insert_button, self.copy_button):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.source_label)
+        layout.addWidget(self.status_label)
+        layout.addWidget(QLabel("<b>French</b>", self))
+        layout.addWidget(self.result_view)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("<b>Alternatives</b>", self))
+        layout.addWidget(self.alternatives)
+        attention_title = QLabel("<b>Attention</b> — rows: French words; columns: the English words they looked at",
+                                 self)
+        attention_title.setWordWrap(True)
+        layout.addWidget(attention_title)
+        layout.addWidget(heat_scroll, 1)
+        self.setMinimumWidth(280)
+        self._set_buttons(False)
+        self.status_label.setText("Select English text and press Ctrl+Shift+T.")
+
+        self.worker = TranslationWorker(engines)
+        self._thread = start_worker_thread(self, self.worker, "folio-translation",
+                                           before_stop=lambda: self.worker.set_latest(-1))
+        self._translate.connect(self.worker.translate)
+        self.worker.ready.connect(self._on_ready)
+        self.worker.failed.connect(self._on_failed)
+
+    # -- requests ------------------------------------------------------------------------------------------------
+
+    @property
+    def latest_id(self) -> int:
+        return self._next_id
+
+    def translate_from(self, tab: DocumentTab) -> int | None:
+        """Translates ``tab``'s selection, or the sentence at its cursor; returns the request id, or None
+        (with a message) when there is nothing to translate."""
+        start, end = source_range(tab.editor.textCursor())
+        cursor = QTextCursor(tab.editor.document())
+        cursor.setPosition(start)
+        cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        text = selected_text(cursor)
+        if not text.strip() or not has_letters(text):
+            self._show_problem(NOTHING_SELECTED)
+            return None
+        if len(text) > MAX_SOURCE_CHARS:
+            self._show_problem(TOO_LONG)
+            return None
+        return self.translate_text(text, tab, cursor)
+
+    def translate_text(self, text: str, tab: DocumentTab | None = None, where: QTextCursor | None = None) -> int:
+        """Translates ``text``; Replace and Insert After act on ``where`` (a selection in ``tab``'s document)."""
+        self.tab, self._range, self.source = tab, where, text
+        self._next_id += 1
+        self.worker.set_latest(self._next_id)
+        self.results = []
+        self.alternatives.clear()
+        self.result_view.clear()
+        self._set_buttons(False)
+        shown = " ".join(text.split())
+        self.source_label.setText(f"English: {shown[:300]}{'…' if len(shown) > 300 else ''}")
+        self.status_label.setText("Translating…")
+        self._translate.emit(self._next_id, text)
+        return self._next_id
+
+    @Slot(int, object)
+    def _on_ready(self, request_id: int, results: list) -> None:
+        if request_id != self._next_id:
+            return  # an older request finished after a newer one was made
+        self.results = list(results)
+        if not self.results:
+            self.status_label.setText(NOTHING_SELECTED)
+            return
+        self.alternatives.blockSignals(True)
+        for rank, result in enumerate(self.results, 1):
+            item = QListWidgetItem(f"{rank}. {result.text}")
+            item.setToolTip(f"score {result.score:.3f} (mean log-probability per piece)")
+            self.alternatives.addItem(item)
+        self.alternatives.blockSignals(False)
+        self.alternatives.setCurrentRow(0)
+        self.choose(0)
+
+    @Slot(int, str)
+    def _on_failed(self, request_id: int, message: str) -> None:
+        if request_id == self._next_id:
+            self._show_problem(message)
+
+    def _show_problem(self, message: str) -> None:
+        self.status_label.setText(message)
+        self.statusMessage.emit(message)
+
+    # -- the chosen translation ----------------------------------------------------------------------------------
+
+    @property
+    def chosen(self) -> Any | None:
+        row = self.alternatives.currentRow()
+        return self.results[row] if 0 <= row < len(self.results) else None
+
+    @Slot(int)
+    def choose(self, row: int) -> None:
+        """Shows alternative ``row`` (0 = the best) as the translation the buttons use."""
+        if not 0 <= row < len(self.results):
+            return
+        if self.alternatives.currentRow() != row:
+            self.alternatives.setCurrentRow(row)  # comes back here through currentRowChanged
+            return
+        result = self.results[row]
+        self.result_view.setPlainText(result.text)
+        self.status_label.setText(result.note or (f"Alternative {row + 1} of {len(self.results)}" if row else
+                                                  f"Best of {len(self.results)} (beam {BEAM})"))
+        heat = heat_map_of(result)
+        self.heat_map.set_attention(heat.source, heat.target, heat.matrix)
+        self._set_buttons(bool(result.text))
+        self.translationShown.emit(result)
+        self.attentionShown.emit(heat)
+
+    # -- Replace, Insert After, Copy -----------------------------------------------------------------------------
+
+    def _target(self) -> QTextCursor | None:
+        """The English text's range, if it is still there unchanged; otherwise says why and returns None."""
+        if self.tab is None or self._range is None:
+            self._show_problem(DOCUMENT_CLOSED if self.results else NOTHING_SELECTED)
+            return None
+        if selected_text(self._range) != self.source:
+            self._show_problem(SOURCE_CHANGED)
+            return None
+        return QTextCursor(self._range)
+
+    @Slot()
+    def replace(self) -> bool:
+        """Puts the chosen French in place of the English: one undo step, marked as generated."""
+        result, cursor = self.chosen, self._target()
+        if result is None or cursor is None:
+            return False
+        start = cursor.selectionStart()
+        self._edit(cursor, result.text, start)
+        self.replace_button.setEnabled(False)  # the English is gone
+        self.statusMessage.emit("Replaced the English with the translation (Ctrl+Z undoes it)")
+        return True
+
+    @Slot()
+    def insert_after(self) -> bool:
+        """Adds the chosen French after the English (a space or a new line between): one undo step."""
+        result, cursor = self.chosen, self._target()
+        if result is None or cursor is None:
+            return False
+        end = cursor.selectionEnd()
+        cursor.setPosition(end)
+        separator = "\n" if "\n" in self.source or "\n" in result.text or cursor.atBlockStart() else " "
+        self._edit(cursor, result.text, end + utf16_length(separator), separator)
+        self.statusMessage.emit("Inserted the translation after the English (Ctrl+Z undoes it)")
+        return True
+
+    def _edit(self, cursor: QTextCursor, text: str, start: int, separator: str = "") -> None:
+        assert self.tab is not None
+        cursor.beginEditBlock()
+        cursor.insertText(separator + text)
+        cursor.endEditBlock()
+        self.tab.mark_generated(start, start + utf16_length(text))
+        self.tab.editor.setTextCursor(cursor)
+
+    @Slot()
+    def copy(self) -> bool:
+        """Copies the chosen French to the clipboard."""
+        result = self.chosen
+        if result is None:
+            return False
+        QGuiApplication.clipboard().setText(result.text)
+        self.statusMessage.emit("Copied the translation")
+        return True
+
+    def _set_buttons(self, enabled: bool) -> None:
+        have_target = enabled and self._range is not None
+        self.replace_button.setEnabled(have_target)
+        self.insert_button.setEnabled(have_target)
+        self.copy_button.setEnabled(enabled)
+
+    # -- looks and lifetime ----------------------------------------------------------------------------------
+
+    def forget(self, tab: DocumentTab) -> None:
+        """Drops the link to ``tab``'s document (it is closing); the translation stays for Copy."""
+        if self.tab is tab:
+            self.tab, self._range = None, None
+            self._set_buttons(self.chosen is not None)
+
+    def set_colors(self, colors: EditorColors) -> None:
+        self.heat_map.colors = colors
+        self.heat_map.update()
+
+    def set_engines(self, engines: Any) -> None:
+        self.worker.engines = engines
+
+    def shutdown(self) -> None:
+        """Stops the worker thread (waits for a running translation)."""
+        self.worker.set_latest(-1)
+        stop_thread(self._thread)
