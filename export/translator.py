@@ -188,7 +188,8 @@ def _metadata(model: Seq2Seq, package_id: str, graph: str, precision: str) -> di
 
 def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, data: Path | None = None,
                   references: dict[str, list[str]] | None = None, eval_sentences: int = 1000,
-                  int8_tolerance: float = 0.5, measure_speed: bool = True, parity_sentences: int = 100) -> dict:
+                  int8_tolerance: float = 0.5, measure_speed: bool = True, parity_sentences: int = 100,
+                  note: str = "") -> dict:
     """Writes the package folder ``out`` and returns its manifest. Quality is measured on the test split of
     ``data`` (or on ``references``: English -> French references, e.g. a fixture's pairs)."""
     model, tokenizer, ckpt = load_model(checkpoint)
@@ -268,7 +269,7 @@ def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, 
     metrics["package_bytes"] = sum((out / p).stat().st_size for p in {e["path"] for e in manifest["files"].values()})
     (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                               encoding="utf-8")
-    write_model_card(out, manifest, NOTES)
+    write_model_card(out, manifest, NOTES + ("\n\n" + note if note else ""))
     ModelPackage.load(out)  # the package we wrote must pass the runtime's own checks
     return manifest
 
@@ -285,12 +286,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="test sentences scored for the fp32/int8 decision (0 = the whole test split)")
     parser.add_argument("--int8-tolerance", type=float, default=0.5, help="BLEU int8 may lose and still ship")
     parser.add_argument("--no-speed", action="store_true", help="skip the latency measurement")
+    parser.add_argument("--note", default="", help="Markdown for the model card (e.g. how training went)")
     args = parser.parse_args(argv)
     package_id = args.id or args.out.name
     torch.set_num_threads(1)
     manifest = build_package(args.checkpoint, args.out, args.work_dir or Path("runs/export") / package_id,
                              package_id, data=args.data, eval_sentences=args.eval_sentences,
-                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed)
+                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed, note=args.note)
     print(json.dumps(manifest["metrics"], indent=2))
     return 0
 
