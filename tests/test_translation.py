@@ -176,6 +176,8 @@ def test_long_sentences_are_cut_at_clauses_then_by_words():
 @pytest.mark.parametrize(("text", "french"), [
     ("Je suis fatigué.", True), ("Où est la gare ?", True), ("Nous sommes arrivés hier.", True),
     ("Tom lives in Boston.", False), ("I am at the café.", False), ("Bonjour Tom", False), ("Paris", False),
+    # English with contractions and "as" (a French word too): passed through untranslated before
+    ("You're almost as tall as Tom.", False), ("Tom can't swim as well as Mary.", False),
 ])
 def test_french_input_is_recognized(text: str, french: bool):
     assert looks_french(text) is french

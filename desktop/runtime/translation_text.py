@@ -158,7 +158,7 @@ _FRENCH_WORDS = {
     "le", "la", "les", "des", "est", "une", "je", "tu", "il", "elle", "nous", "vous", "ils", "elles", "pas",
     "ne", "que", "qui", "et", "du", "au", "aux", "avec", "pour", "dans", "sur", "suis", "sont", "très", "mais",
     "ce", "cette", "mon", "ma", "mes", "ton", "ta", "ses", "leur", "être", "avoir", "fait", "à", "où", "ça",
-    "c'est", "j'ai", "bonjour", "merci", "oui", "non", "été", "avez", "êtes", "sommes", "ai", "as", "étais",
+    "c'est", "j'ai", "bonjour", "merci", "oui", "non", "été", "avez", "êtes", "sommes", "ai", "étais",
 }
 _ENGLISH_WORDS = {
     "the", "a", "an", "is", "are", "was", "were", "i", "you", "he", "she", "it", "we", "they", "not", "to", "of",
@@ -170,10 +170,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 def looks_french(text: str) -> bool:
     """A cheap guess that ``text`` is French rather than English: French stop words clearly outnumber
-    English ones (ambiguous words such as "on", "a" count for English)."""
+    English ones (ambiguous words such as "on", "a" count for English, "as" for neither; English contractions
+    count by their first part)."""
     words = [w.lower() for w in _WORD.findall(normalize_text(text))]
     french = sum(w in _FRENCH_WORDS or w.split("'")[-1] in _FRENCH_WORDS for w in words)
-    english = sum(w in _ENGLISH_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS or w.split("'")[0] in _ENGLISH_WORDS for w in words)  # "you're", "can't"
     if english == 0:
         return french >= 1 and (french >= 2 or any(ch in "éèêàçùûôîœ" for ch in text.lower()))
     return french >= 3 and french >= 3 * english
