@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.runtime.engines import UnavailableEngine
 from desktop.ui.theme import EditorColors, editor_colors, is_dark
-from desktop.ui.worker_thread import start_worker_thread, stop_thread
+from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +109,7 @@ def engine_of(engines: Any, name: str) -> Any:
         return UnavailableEngine(name, str(exc))
 
 
-class PredictionWorker(QObject):
+class PredictionWorker(LatestRequestWorker):
     """Runs :func:`predict` in a worker thread; only the latest request is computed."""
 
     ready = Signal(int, object)  # request id, Prediction
@@ -118,16 +117,6 @@ class PredictionWorker(QObject):
     def __init__(self, engines: Any) -> None:
         super().__init__()
         self.engines = engines
-        self._lock = threading.Lock()
-        self._latest = 0
-
-    def set_latest(self, request_id: int) -> None:
-        with self._lock:
-            self._latest = request_id
-
-    def is_latest(self, request_id: int) -> bool:
-        with self._lock:
-            return request_id == self._latest
 
     @Slot(int, str)
     def compute(self, request_id: int, text: str) -> None:

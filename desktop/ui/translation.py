@@ -12,12 +12,11 @@ around it (a QTextCursor keeps its range), refusing to replace it once the Engli
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -35,7 +34,7 @@ from desktop.runtime.translation_text import has_letters, sentence_at
 from desktop.ui.document import DocumentTab
 from desktop.ui.model_view import AttentionHeatMap, engine_of
 from desktop.ui.theme import EditorColors
-from desktop.ui.worker_thread import start_worker_thread, stop_thread
+from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 from desktop.utf16 import Utf16Map, utf16_length
 
 logger = logging.getLogger(__name__)
@@ -90,7 +89,7 @@ def heat_map_of(translation: Any) -> HeatMap:
     return HeatMap(source, target, matrix)
 
 
-class TranslationWorker(QObject):
+class TranslationWorker(LatestRequestWorker):
     """Translates in a worker thread; a request that is no longer the latest when it starts is skipped."""
 
     ready = Signal(int, object)  # request id, list[Translation] (best first)
@@ -99,16 +98,6 @@ class TranslationWorker(QObject):
     def __init__(self, engines: Any) -> None:
         super().__init__()
         self.engines = engines
-        self._lock = threading.Lock()
-        self._latest = 0
-
-    def set_latest(self, request_id: int) -> None:
-        with self._lock:
-            self._latest = request_id
-
-    def is_latest(self, request_id: int) -> bool:
-        with self._lock:
-            return request_id == self._latest
 
     @Slot(int, str)
     def translate(self, request_id: int, text: str) -> None:

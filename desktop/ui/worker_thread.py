@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread
@@ -30,3 +31,21 @@ def stop_thread(thread: QThread, before_stop: Callable[[], None] | None = None) 
             thread.wait()
     except RuntimeError:  # the C++ objects are already gone (interpreter exit)
         pass
+
+
+class LatestRequestWorker(QObject):
+    """A worker whose requests are numbered: the UI thread marks the newest one with :meth:`set_latest`, and
+    the worker skips a queued request that is no longer the newest (``set_latest(-1)`` skips them all)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lock = threading.Lock()
+        self._latest = 0
+
+    def set_latest(self, request_id: int) -> None:
+        with self._lock:
+            self._latest = request_id
+
+    def is_latest(self, request_id: int) -> bool:
+        with self._lock:
+            return request_id == self._latest
