@@ -26,6 +26,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
+from torch.optim.swa_utils import AveragedModel
 from tqdm import tqdm
 
 from model.data import stream_chunks, to_streams
@@ -56,6 +57,9 @@ class TrainConfig:
     warmup_iters: int = 100
     weight_decay: float = 0.01
     grad_clip: float = 1.0
+    # Polyak averaging of the weights (as in AWD-LSTM's averaged SGD) from this fraction of the schedule on;
+    # each evaluation scores the average too, and best.pt keeps whichever weights did better. 0 = off.
+    average_from: float = 0.0
     # evaluation, logging, budget
     eval_interval: int = 250
     eval_streams: int = 16
@@ -64,19 +68,26 @@ class TrainConfig:
     threads: int = 0  # torch intra-op threads; 0 = torch's default
     seed: int = 1337
     device: str = "cpu"
+    precision: str = "fp32"  # "fp32" | "bf16": bf16 autocast for the forward pass (weights stay fp32)
     dry_run: bool = False
 
 
 
-def learning_rate(step: int, cfg: TrainConfig, seconds: float = 0.0) -> float:
-    """Linear warmup, then cosine decay to ``min_lr`` at ``max_iters`` — or at ``max_minutes`` of wall
-    time if that comes first, so a time-budgeted run still ends on a fully decayed rate."""
-    if step < cfg.warmup_iters:
-        return cfg.learning_rate * (step + 1) / cfg.warmup_iters
+def schedule_progress(step: int, cfg: TrainConfig, seconds: float = 0.0) -> float:
+    """How far the run is through its schedule after warmup, 0..1: by steps toward ``max_iters``, or by
+    wall time toward ``max_minutes`` if that comes first."""
     progress = (step - cfg.warmup_iters) / max(1, cfg.max_iters - cfg.warmup_iters)
     if cfg.max_minutes:
         progress = max(progress, seconds / (cfg.max_minutes * 60))
-    progress = min(1.0, progress)
+    return min(1.0, max(0.0, progress))
+
+
+def learning_rate(step: int, cfg: TrainConfig, seconds: float = 0.0) -> float:
+    """Linear warmup, then cosine decay to ``min_lr`` at the end of the schedule (``schedule_progress``),
+    so a time-budgeted run still ends on a fully decayed rate."""
+    if step < cfg.warmup_iters:
+        return cfg.learning_rate * (step + 1) / cfg.warmup_iters
+    progress = schedule_progress(step, cfg, seconds)
     return cfg.min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.learning_rate - cfg.min_lr)
 
 
@@ -128,8 +139,17 @@ def describe_hardware(device: str) -> str:
     return f"{os.cpu_count()}-core {platform.machine()} CPU, {torch.get_num_threads()} torch threads"
 
 
+def autocast(cfg: TrainConfig) -> torch.autocast:
+    """The forward pass's precision: bf16 autocast runs the matrix products about 1.3x faster on a CPU
+    with AVX512-BF16 (measured on a 2x650 LSTM step) while the weights and optimizer stay fp32."""
+    if cfg.precision not in ("fp32", "bf16"):
+        raise ValueError(f"precision must be 'fp32' or 'bf16', not {cfg.precision!r}")
+    return torch.autocast(cfg.device.split(":")[0], dtype=torch.bfloat16, enabled=cfg.precision == "bf16")
+
+
 def detach(state: State) -> State:
-    return tuple(s.detach() for s in state)
+    """The state carried to the next chunk: cut from the graph, and fp32 even after a bf16 forward."""
+    return tuple(s.detach().float() for s in state)
 
 
 def start_process(cfg: C) -> tuple[C, bool, int, int]:
@@ -146,10 +166,14 @@ def start_process(cfg: C) -> tuple[C, bool, int, int]:
     return cfg, ddp, rank, world
 
 
-def keep_checkpoints(progress: dict, val: float, checkpoint: Callable[[Path], None], best_path: Path,
-                     ckpt_path: Path) -> None:
-    """After an evaluation: ``best_path`` when ``val`` is the best so far, ``ckpt_path`` (for resume) always."""
-    if val < progress["best_val"]:
+def keep_checkpoints(progress: dict, val: float, checkpoint: Callable[..., None], best_path: Path,
+                     ckpt_path: Path, averaged_val: float | None = None) -> None:
+    """After an evaluation: ``best_path`` when ``val`` (or ``averaged_val``, the averaged weights' score) is
+    the best so far, holding the weights that scored it; ``ckpt_path`` (for resume) always."""
+    if averaged_val is not None and averaged_val < min(val, progress["best_val"]):
+        progress["best_val"] = averaged_val
+        checkpoint(best_path, averaged_weights=True)
+    elif val < progress["best_val"]:
         progress["best_val"] = val
         checkpoint(best_path)
     checkpoint(ckpt_path)
@@ -185,13 +209,23 @@ def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: 
             print(f"resumed from {ckpt_path} at step {progress['step']}")
     elif cfg.init_from != "scratch":
         raise ValueError(f"init_from must be 'scratch' or 'resume', not {cfg.init_from!r}")
+    # The running average holds every step's weights from average_from on (equal weights, as in ASGD).
+    averaged = AveragedModel(model) if cfg.average_from > 0 else None
+    if averaged is not None and cfg.init_from == "resume" and "averaged" in ckpt:
+        averaged.module.load_state_dict(ckpt["averaged"])
+        averaged.n_averaged.fill_(ckpt["n_averaged"])
     net = DistributedDataParallel(model) if ddp else model
     if master:
         print(f"{cfg.cell} {cfg.n_layer}x{cfg.n_hidden}: {model.num_params():,} parameters, "
               f"{len(train_ids):,} train / {len(val_ids):,} val tokens")
 
-    def checkpoint(path: Path) -> None:
-        save_checkpoint(path, model, optimizer, vocab, cfg, **progress)
+    def checkpoint(path: Path, averaged_weights: bool = False) -> None:
+        # best.pt may hold the averaged weights; ckpt.pt holds the trained ones plus the average, to resume.
+        extra = {}
+        if averaged is not None and averaged.n_averaged.item() > 0 and not averaged_weights:
+            extra = {"averaged": averaged.module.state_dict(), "n_averaged": int(averaged.n_averaged.item())}
+        save_checkpoint(path, averaged.module if averaged_weights else model, optimizer, vocab, cfg,
+                        **progress, **extra, averaged_weights=averaged_weights)
 
     # Each rank walks its own block of streams.
     all_streams = to_streams(train_ids, cfg.batch_size * world)
@@ -212,12 +246,15 @@ def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: 
             for group in optimizer.param_groups:
                 group["lr"] = lr
             x, y = torch.from_numpy(x).to(cfg.device), torch.from_numpy(y).to(cfg.device)
-            _, state, loss = net(x, state, y)
+            with autocast(cfg):
+                _, state, loss = net(x, state, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             optimizer.step()
             state = detach(state)
+            if averaged is not None and schedule_progress(step, cfg, time.time() - started) >= cfg.average_from:
+                averaged.update_parameters(model)
             progress.update(step=step + 1, chunk=i + 1, train_seconds=time.time() - started)
             bar.update(1)
             record = {"step": step + 1, "train_loss": round(loss.item(), 4), "lr": lr,
@@ -227,7 +264,12 @@ def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: 
             if master and (progress["step"] % cfg.eval_interval == 0 or done):
                 val = evaluate(model, val_ids, cfg.eval_streams, cfg.eval_seq_len, cfg.device)
                 record["val_loss"] = round(val, 4)
-                keep_checkpoints(progress, val, checkpoint, best_path, ckpt_path)
+                averaged_val = None
+                if averaged is not None and averaged.n_averaged.item() > 0:
+                    averaged_val = evaluate(averaged.module, val_ids, cfg.eval_streams, cfg.eval_seq_len,
+                                            cfg.device)
+                    record["averaged_val_loss"] = round(averaged_val, 4)
+                keep_checkpoints(progress, val, checkpoint, best_path, ckpt_path, averaged_val)
                 bar.set_postfix(train=f"{loss.item():.3f}", val=f"{val:.4f}", best=f"{progress['best_val']:.4f}")
             if master and (progress["step"] % 10 == 0 or "val_loss" in record):
                 log.write(json.dumps(record) + "\n")

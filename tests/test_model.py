@@ -12,7 +12,7 @@ from model import config as configlib
 from model.char_rnn import CharRNN, CharRNNConfig
 from model.data import split_text, stream_chunks, to_streams
 from model.train_char import CharTrainConfig, load_model, train_char
-from model.trainer import learning_rate
+from model.trainer import keep_checkpoints, learning_rate
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
@@ -120,6 +120,40 @@ def test_training_writes_checkpoint_log_and_resumes(tmp_path: Path):
     assert resumed["step"] == 9
     # The resumed run continued the step count from the checkpoint instead of starting over.
     assert load_model(run / "ckpt.pt")[2]["step"] == 9
+
+
+def test_averaged_weights_are_scored_kept_and_resumed(tmp_path: Path):
+    cfg = _tiny_run(tmp_path, average_from=0.5, precision="bf16")
+    train_char(cfg)
+    run = Path(cfg.out_dir)
+    records = [line for line in (run / "log.jsonl").read_text().splitlines() if '"val_loss"' in line]
+    # Averaging starts halfway through the schedule (after 1 warmup step, steps 4 and 5 of 0..5): the
+    # first evaluation (after step 3) has no average, the last one does.
+    assert "averaged_val_loss" not in records[0] and "averaged_val_loss" in records[-1]
+    _, _, ckpt = load_model(run / "ckpt.pt")
+    assert ckpt["n_averaged"] == 2 and not ckpt["averaged_weights"]
+    train_char(configlib.apply(cfg, {"init_from": "resume", "max_iters": 8}))
+    assert load_model(run / "ckpt.pt")[2]["n_averaged"] == 4  # the average carried on from the checkpoint
+
+
+def test_best_checkpoint_holds_whichever_weights_scored_best():
+    saved = []
+    progress = {"best_val": 5.0}
+    keep_checkpoints(progress, 4.0, lambda path, **kw: saved.append((path, kw)), "best", "ckpt",
+                     averaged_val=3.5)
+    assert saved == [("best", {"averaged_weights": True}), ("ckpt", {})] and progress["best_val"] == 3.5
+    saved.clear()
+    keep_checkpoints(progress, 3.0, lambda path, **kw: saved.append((path, kw)), "best", "ckpt",
+                     averaged_val=3.2)
+    assert saved == [("best", {}), ("ckpt", {})] and progress["best_val"] == 3.0
+    saved.clear()
+    keep_checkpoints(progress, 3.1, lambda path, **kw: saved.append((path, kw)), "best", "ckpt")
+    assert saved == [("ckpt", {})] and progress["best_val"] == 3.0
+
+
+def test_unknown_precision_is_refused(tmp_path: Path):
+    with pytest.raises(ValueError, match="precision"):
+        train_char(_tiny_run(tmp_path, precision="fp8"))
 
 
 def test_dry_run_is_a_short_smoke_run(tmp_path: Path):
