@@ -64,6 +64,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from desktop.runtime.completer import CONTINUOUS_WEIGHT
+
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikitext-2"
 DEFAULT_PACKAGE = Path("resources/models/wikitext2-word")
 RUNS = Path("runs/presage")
@@ -236,13 +238,13 @@ def _pct(part: int, whole: int) -> str:
 
 def table(results: Sequence[Result], ks: Sequence[int] = KS) -> str:
     """The side-by-side table."""
-    head = f"{'system':<44}" + "".join(f"{'KSR@' + str(k):>8}" for k in ks) + f"{'top-1':>8}{'top-3':>8}{'chars/s':>10}"
+    head = f"{'system':<54}" + "".join(f"{'KSR@' + str(k):>8}" for k in ks) + f"{'top-1':>8}{'top-3':>8}{'chars/s':>10}"
     rows = [head, "-" * len(head)]
     for r in results:
         ksr = "".join(f"{r.tallies[k].ksr:8.2f}" if k in r.tallies else f"{'-':>8}" for k in ks)
         acc = f"{_pct(r.top1, r.words):>8}{_pct(r.top3, r.words):>8}" if r.queries else f"{'-':>8}{'-':>8}"
         speed = f"{r.chars_per_second:10,.0f}" if r.seconds else f"{'-':>10}"
-        rows.append(f"{r.name:<44}{ksr}{acc}{speed}")
+        rows.append(f"{r.name:<54}{ksr}{acc}{speed}")
     return "\n".join(rows)
 
 
@@ -258,8 +260,11 @@ def run_folio(package: Path, text: str, args: argparse.Namespace) -> Result:
     from desktop.runtime.completer import Completer
     from desktop.runtime.package import ModelPackage
 
-    completer = Completer(ModelPackage.load(package), threads=1, cache_weight=args.cache_weight, max_phrase_words=1)
-    name = f"Folio {completer.name}" + ("" if args.cache_weight else " (no cache)")
+    completer = Completer(ModelPackage.load(package), threads=1, cache_weight=args.cache_weight, max_phrase_words=1,
+                          continuous_weight=args.continuous_weight)
+    caches = [f"unigram {args.cache_weight}"] if args.cache_weight else []
+    caches += [f"continuous {args.continuous_weight}"] if args.continuous_weight else []
+    name = f"Folio {completer.name} ({', '.join(caches) or 'no cache'})"
     result = simulate(FolioBackend(completer, name), text, args.ks, args.repeat, args.context, _show_progress)
     print(file=sys.stderr)
     result.notes.append(f"{result.name}: {completer.model_steps:,} model steps, {result.queries:,} suggest calls, "
@@ -272,23 +277,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="Folio word_lm package")
     parser.add_argument("--no-folio", action="store_true", help="skip Folio (presage only)")
     parser.add_argument("--data", type=Path, default=DATA, help="folder holding wiki.{train,test}.tokens")
+    parser.add_argument("--split", choices=("test", "valid"), default="test",
+                        help="the text to type (valid: for choosing settings without looking at test)")
     parser.add_argument("--limit-words", type=int, default=None, help="type only the first N words of the text")
     parser.add_argument("--ks", type=lambda s: tuple(int(k) for k in s.split(",")), default=KS,
                         help="numbers of suggestions, comma-separated (default 1,3,6)")
     parser.add_argument("--repeat", action="store_true", help="offer the plain top k at every keystroke (rule 5)")
     parser.add_argument("--context", choices=("text", "words"), default="text",
                         help="what the systems read: the real text, or presage_simulator's word stream")
-    parser.add_argument("--cache-weight", type=float, default=0.1, help="Folio's document-cache weight (0: off)")
+    parser.add_argument("--cache-weight", type=float, default=0.1, help="Folio's unigram-cache weight (0: off)")
+    parser.add_argument("--continuous-weight", type=float, default=CONTINUOUS_WEIGHT,
+                        help="Folio's continuous-cache weight (0: off)")
     parser.add_argument("--presage", action="store_true",
                         help="also presage through its library (same harness) and presage_simulator")
     parser.add_argument("--no-library", action="store_true", help="with --presage: presage_simulator only")
     parser.add_argument("--runs", type=Path, default=RUNS, help="where presage's texts, database and configs go")
     args = parser.parse_args(argv)
 
-    text = benchmark_text(args.data / "wiki.test.tokens", args.limit_words)
+    text = benchmark_text(args.data / f"wiki.{args.split}.tokens", args.limit_words)
     n_words = len(words(text))
     kn = sum(len(w) + 1 for _, w in words(text))
-    print(f"text: WikiText-2 test, {n_words:,} words, {kn:,} keystrokes without prediction (kn), "
+    print(f"text: WikiText-2 {args.split}, {n_words:,} words, {kn:,} keystrokes without prediction (kn), "
           f"{text.count(chr(10)) + 1:,} paragraphs; <unk> deleted, headings and blank lines skipped")
     print(f"rules: presage_simulator's (auto space, exact case, {'repeats allowed' if args.repeat else 'no repeats'}"
           f" within a word); context: {'the real text' if args.context == 'text' else 'word stream'}")

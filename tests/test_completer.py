@@ -6,7 +6,12 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+import pytest
+
 from desktop.runtime import Engines
+from desktop.runtime.completer import CONTEXT_TOKENS
+from desktop.runtime.continuous_cache import ContinuousCache
 
 
 def test_partial_word_is_completed_with_words_of_that_prefix(completer):
@@ -141,3 +146,39 @@ def test_document_memory_counts_repeated_text_typed_forward(completer):
     grown = first + "Roman Empire began. The history of the "
     completer.suggest(grown, 1)
     assert completer.memory.counts["Roman"] == 1 and completer.memory.counts["history"] == 2
+
+
+def test_continuous_cache_weights_words_by_how_alike_their_states_are():
+    cache = ContinuousCache(hidden_size=2, window=3, theta=1.0)
+    assert cache.distribution(np.ones(2))[0].size == 0
+    cache.add(np.array([4.0, 0.0]), 7)
+    cache.add(np.array([0.0, 4.0]), 9)
+    cache.add(np.array([4.0, 0.1]), 7)
+    ids, probs = cache.distribution(np.array([1.0, 0.0]))
+    assert list(ids) == [7, 9] and probs.sum() == pytest.approx(1.0) and probs[0] > 0.95
+    cache.add(np.array([0.0, 4.0]), 5)  # the window holds three pairs: the oldest goes
+    ids, probs = cache.distribution(np.array([0.0, 1.0]))
+    assert list(ids) == [5, 7, 9] and probs[0] == pytest.approx(probs[2]) and probs[1] < 0.05
+
+
+def test_continuous_cache_brings_back_the_word_that_followed_the_same_context(completer):
+    text = "In the morning the children walked to the old country . In the morning the children walked to the old "
+
+    def p_country(continuous_weight: float) -> float:
+        completer.cache_weight, completer.continuous_weight = 0.0, continuous_weight  # the unigram cache off
+        found = [s.probability for s in completer.suggest(text, 40) if s.word == "country"]
+        return found[0] if found else 0.0
+
+    without, with_cache = p_country(0.0), p_country(0.3)
+    assert without < 0.05 and with_cache > without + 0.2
+
+
+def test_continuous_cache_holds_what_was_read_since_the_last_start_over(completer):
+    text = "The quick brown fox jumps over the lazy dog . " * 30
+    completer.suggest(text, 3)
+    assert completer.continuous.size == completer.model_steps - 1  # every token but the first, read from zero
+    size = completer.continuous.size
+    completer.suggest(text + "The quick ", 3)
+    assert completer.continuous.size == size + 2  # typing forward adds the new tokens
+    completer.suggest("She said that " + text, 3)  # an edit at the start: read again from a bounded window
+    assert 0 < completer.continuous.size < CONTEXT_TOKENS

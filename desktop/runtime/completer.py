@@ -3,9 +3,10 @@
 ``suggest(text_before_cursor, k)`` returns what to insert at the cursor: the rest of the word being typed
 (only words with that prefix, case-aware), or the next word after whitespace or punctuation. The model
 reads WikiText-style tokens of the text before the cursor; its state is cached so typing forward costs at
-most one model step per completed word. Its distribution is mixed with a unigram cache of the words the
-writer has used (names and terms come back, even ones the model has never seen), and a confident top
-suggestion extends over several words (Smart Compose style).
+most one model step per completed word. Its distribution is mixed with two memories of the document: the
+continuous cache (the words read so far, keyed by the model's hidden states, so a name comes back where the
+model expects a name) and a unigram cache of the words the writer has used (even ones the model has never
+seen). A confident top suggestion extends over several words (Smart Compose style).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.continuous_cache import ContinuousCache
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine, State
 from desktop.runtime.vocab import WordVocab
@@ -42,6 +44,12 @@ MAX_WORD_CHARS = 64  # longer runs of letters are not words to complete or remem
 # Once the writer has typed a prefix, a remembered word that fits is strong evidence: no prior then.
 CACHE_PRIOR_WORDS = 50
 MAX_NEW_TOKENS = 3  # more new tokens than this since the last call (a paste, a jump) reads the window again
+# The continuous cache's settings, chosen on WikiText-2 validation: theta by perplexity
+# (benchmarks/cache_gain.py), the weight by keystroke savings (benchmarks/keystrokes.py --split valid), which
+# peak lower than perplexity does (0.2 against 0.4).
+CONTINUOUS_WEIGHT = 0.2
+CONTINUOUS_THETA = 0.3
+CONTINUOUS_WINDOW = 2000  # words; it holds what was read since the last start over, typing forward
 
 
 @dataclass(frozen=True)
@@ -59,10 +67,13 @@ class Completer(LMEngine):
 
     def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1,
                  cache_weight: float = 0.1, phrase_threshold: float = math.log(0.4), max_phrase_words: int = 4,
-                 model_path: Path | None = None):
+                 model_path: Path | None = None, continuous_weight: float = CONTINUOUS_WEIGHT,
+                 continuous_theta: float = CONTINUOUS_THETA):
         super().__init__(package, provider, threads, model_path)
         self.vocab = WordVocab.load(package.file(contract.ROLE_VOCAB))
         self.cache_weight = cache_weight
+        self.continuous_weight = continuous_weight
+        self.continuous = ContinuousCache(self.lm.hidden, CONTINUOUS_WINDOW, continuous_theta)
         self.phrase_threshold = phrase_threshold
         self.max_phrase_words = max_phrase_words
         tokens = self.vocab.tokens
@@ -116,13 +127,29 @@ class Completer(LMEngine):
         if new is None:  # an edit elsewhere, or a jump: start over from a bounded window
             tokens = tokens[-CONTEXT_TOKENS:]
             self._fed, self._state, new = [], self.lm.zero_state(), tokens
+            self.continuous.clear()
         if new:
-            ids = self.vocab.encode(new)[None, :]
-            log_probs, self._state = self.lm.run(ids, self._state)
-            self._log_probs = log_probs[0, -1]
-            self._fed = (self._fed + new)[-4 * CONTEXT_TOKENS :]
+            # One step per token, so the continuous cache gets the hidden state that predicted each one
+            # (the graph returns only the last state; the cost is the same model work).
+            for token, token_id in zip(new, self.vocab.encode(new)):
+                if self._fed:  # not the zero state of a fresh start: its hidden state predicted nothing
+                    self.continuous.add(self._state[0][-1, 0], int(token_id))
+                log_probs, self._state = self.lm.run(np.array([[token_id]], np.int64), self._state)
+                self._log_probs = log_probs[0, -1]
+                self._fed.append(token)
+            self._fed = self._fed[-4 * CONTEXT_TOKENS :]
             self.model_steps += len(new)
         return self._log_probs
+
+    def _mixed_with_continuous_cache(self, log_probs: np.ndarray) -> np.ndarray:
+        """Probabilities [V] of the next token: the model's, mixed with the continuous cache's."""
+        probs = np.exp(log_probs.astype(np.float64))
+        if self.continuous_weight <= 0 or self.continuous.size == 0:
+            return probs
+        ids, cache_probs = self.continuous.distribution(self._state[0][-1, 0])
+        probs *= 1 - self.continuous_weight
+        probs[ids] += self.continuous_weight * cache_probs
+        return probs
 
     def next_word_distribution(self, context: str) -> np.ndarray:
         """Model probabilities [V] of the next token after ``context`` (no cache; for the model view)."""
@@ -148,7 +175,7 @@ class Completer(LMEngine):
         context = text[: len(text) - len(partial)]
         if _CONTRACTION_START.search(context[-MAX_WORD_CHARS:]):
             return self._suggest_contraction(context, partial, k)
-        probs = np.exp(self._read(self.context_tokens(context)).astype(np.float64))
+        probs = self._mixed_with_continuous_cache(self._read(self.context_tokens(context)))
         cache = self.memory.update(context)
         candidates = self._candidates(probs, cache, partial)
         if not candidates:

@@ -1,0 +1,60 @@
+"""The continuous cache of Grave, Joulin and Usunier (2016), "Improving Neural Language Models with a
+Continuous Cache": the document as memory, keyed by the model's own hidden states.
+
+Every word the model has read is stored with the hidden state that predicted it. At the next position the
+cache puts probability on the stored words whose hidden states look like the current one:
+
+    p_cache(w) = sum over stored i with word_i = w of softmax_i(theta * <h, h_i>)
+
+and the completer mixes it with the model: (1 - weight) * p_model + weight * p_cache. Unlike a unigram
+cache it is contextual: a name comes back where the model expects a name, not everywhere.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_WINDOW = 2000  # the last this many words are remembered (Grave et al.'s WikiText-2 setting)
+
+
+class ContinuousCache:
+    """A ring buffer of (hidden state, word id) pairs and the cache distribution they define."""
+
+    def __init__(self, hidden_size: int, window: int = DEFAULT_WINDOW, theta: float = 0.3):
+        if window <= 0:
+            raise ValueError(f"window must be positive, not {window}")
+        self.theta = theta
+        self.window = window
+        self._keys = np.zeros((window, hidden_size), np.float32)  # [window, hidden]
+        self._ids = np.zeros(window, np.int64)  # [window] the word each key predicted
+        self._next = 0  # slot for the next pair
+        self.size = 0  # pairs stored (at most window)
+
+    def add(self, hidden: np.ndarray, word_id: int) -> None:
+        """Remembers that ``hidden`` [hidden] was followed by ``word_id``."""
+        self._keys[self._next] = hidden
+        self._ids[self._next] = word_id
+        self._next = (self._next + 1) % self.window
+        self.size = min(self.size + 1, self.window)
+
+    def attention(self, hidden: np.ndarray, theta: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(word id, weight) of every stored pair at the state ``hidden`` [hidden]: the softmax of
+        ``theta`` times the dot products, summing to 1 (``theta`` defaults to the cache's own)."""
+        if self.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0)
+        keys, ids = self._keys[: self.size], self._ids[: self.size]
+        scores = (self.theta if theta is None else theta) * (keys @ hidden.astype(np.float32)).astype(np.float64)
+        weights = np.exp(scores - scores.max())  # [size]
+        return ids, weights / weights.sum()
+
+    def distribution(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(word ids, probabilities) of the cache distribution at the state ``hidden`` [hidden]: each id
+        once, probabilities summing to 1; both empty when nothing is stored."""
+        ids, weights = self.attention(hidden)
+        unique, slot = np.unique(ids, return_inverse=True)
+        return unique, np.bincount(slot, weights=weights, minlength=len(unique))
+
+    def clear(self) -> None:
+        """Forgets everything (the text was edited elsewhere, or another document)."""
+        self._next = 0
+        self.size = 0
