@@ -55,8 +55,11 @@ def test_specials_punctuation_and_markers_are_never_suggested(completer):
         assert word[0].isalnum()
 
 
-def test_cursor_inside_numbers_and_contractions_gets_nothing(completer):
+def test_numbers_complete_from_the_document_and_finished_contractions_get_nothing(completer):
+    # The tiny model knows no numbers; the document memory does.
     assert completer.suggest("It cost 12", 3) == []
+    years = completer.suggest("The school opened in 1942 and closed in 19", 3)
+    assert [s.word for s in years] == ["1942"] and years[0].text == "42"
     assert completer.suggest("She don't", 3) == []
 
 

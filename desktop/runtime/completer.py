@@ -170,7 +170,8 @@ class Completer(LMEngine):
         # Only the end of the text matters per keystroke; the memory reads the rest incrementally.
         match = _PARTIAL.search(text[-MAX_WORD_CHARS:])
         partial = match.group() if match else ""
-        if partial and (partial.isdigit() or not partial.isascii() and not partial.isalpha()):
+        # Numbers are completed too ("19" -> "1942", from the model's vocabulary and the document's numbers).
+        if partial and not partial.isascii() and not partial.isalpha():
             return []
         context = text[: len(text) - len(partial)]
         if _CONTRACTION_START.search(context[-MAX_WORD_CHARS:]):
@@ -256,7 +257,7 @@ class Completer(LMEngine):
         return [Suggestion(text, top.word, top.probability, phrase=True), *suggestions[1:]]
 
 
-_WORD = re.compile(rf"\b[^\W\d_][\w']{{0,{MAX_WORD_CHARS - 1}}}\b")
+_WORD = re.compile(rf"\b[^\W_][\w']{{0,{MAX_WORD_CHARS - 1}}}\b")  # words and numbers: "Zorblax", "1942"
 _ANCHOR_CHARS = 200
 RECOUNT_AFTER_WORDS = 1000  # typing forward adds words; a recount now and then forgets those that left the text
 
