@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(jumps(completer, big, args.jumps, args.k, label, seed=1))
 
     print(f"suggest latency, {completer.name} ({completer.provider}, 1 thread), k={args.k}, "
-          f"phrases up to {completer.max_phrase_words} words, cache weight {completer.cache_weight}")
+          f"phrases up to {completer.max_phrase_words} words, unigram cache {completer.cache_weight}, "
+          f"continuous cache {completer.continuous_weight}")
     head = f"{'scenario':<46}{'calls':>7}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'steps/call':>11}"
     print(head)
     print("-" * len(head))
