@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
-from desktop.runtime.completer import CACHE_PRIOR_WORDS
+from desktop.runtime.completer import CACHE_PRIOR_WORDS, CONTINUOUS_THETA, CONTINUOUS_WEIGHT, UNIGRAM_WEIGHT
 from desktop.runtime.continuous_cache import ContinuousCache
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import RecurrentLM
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=Path("resources/models/wikitext2-word"))
     parser.add_argument("--data", type=Path, default=Path("../shared/data/wikitext-2"))
     parser.add_argument("--unigram-weights", default="0.05,0.1,0.2", help="unigram cache weights to compare")
-    parser.add_argument("--thetas", default="0.1,0.3,1.0", help="continuous cache flatness values to try")
+    parser.add_argument("--thetas", default="0.3,1.0,2.0", help="continuous cache flatness values to try")
     parser.add_argument("--continuous-weights", default="0.1,0.2,0.3,0.4,0.5",
                         help="continuous cache weights to try")
     parser.add_argument("--window", type=int, default=2000, help="each cache holds this many previous words")
@@ -126,11 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     rows += [(f"+ unigram cache {u}", u, 0.0) for u in uni_weights]
     rows += [(f"+ continuous cache {weight} (theta {theta})", 0.0, weight)]
     rows += [(f"+ continuous {weight} + unigram {both_uni}", both_uni, weight)]
+    rows = [(name, uni, cont, theta) for name, uni, cont in rows]
+    # The completer's own settings (its weight chosen for keystroke savings), when theta was among those tried.
+    if CONTINUOUS_THETA in thetas:
+        rows.append((f"the completer: continuous {CONTINUOUS_WEIGHT} (theta {CONTINUOUS_THETA}) + unigram "
+                     f"{UNIGRAM_WEIGHT}", UNIGRAM_WEIGHT, CONTINUOUS_WEIGHT, CONTINUOUS_THETA))
     base_valid, base_test = valid.perplexity(), test.perplexity()
     print("| mixture | valid ppl | test ppl | test change |")
     print("|---|---:|---:|---:|")
-    for name, uni, cont in rows:
-        v, t = valid.perplexity(uni, cont, theta), test.perplexity(uni, cont, theta)
+    for name, uni, cont, th in rows:
+        v, t = valid.perplexity(uni, cont, th), test.perplexity(uni, cont, th)
         print(f"| {name} | {v:.2f} | {t:.2f} | {100 * (t / base_test - 1):+.1f}% |")
     print(f"\n(model alone, read in one stream per article: valid {base_valid:.2f}, test {base_test:.2f})")
     print("\nvalid perplexity, continuous cache alone, theta x weight:")

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from desktop.runtime.completer import CONTINUOUS_WEIGHT
+from desktop.runtime.completer import CONTINUOUS_THETA, CONTINUOUS_WEIGHT, UNIGRAM_WEIGHT
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikitext-2"
 DEFAULT_PACKAGE = Path("resources/models/wikitext2-word")
@@ -261,9 +261,9 @@ def run_folio(package: Path, text: str, args: argparse.Namespace) -> Result:
     from desktop.runtime.package import ModelPackage
 
     completer = Completer(ModelPackage.load(package), threads=1, cache_weight=args.cache_weight, max_phrase_words=1,
-                          continuous_weight=args.continuous_weight)
+                          continuous_weight=args.continuous_weight, continuous_theta=args.continuous_theta)
     caches = [f"unigram {args.cache_weight}"] if args.cache_weight else []
-    caches += [f"continuous {args.continuous_weight}"] if args.continuous_weight else []
+    caches += [f"continuous {args.continuous_weight}, theta {args.continuous_theta}"] if args.continuous_weight else []
     name = f"Folio {completer.name} ({', '.join(caches) or 'no cache'})"
     result = simulate(FolioBackend(completer, name), text, args.ks, args.repeat, args.context, _show_progress)
     print(file=sys.stderr)
@@ -285,9 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", action="store_true", help="offer the plain top k at every keystroke (rule 5)")
     parser.add_argument("--context", choices=("text", "words"), default="text",
                         help="what the systems read: the real text, or presage_simulator's word stream")
-    parser.add_argument("--cache-weight", type=float, default=0.1, help="Folio's unigram-cache weight (0: off)")
+    parser.add_argument("--cache-weight", type=float, default=UNIGRAM_WEIGHT,
+                        help="Folio's unigram-cache weight (0: off)")
     parser.add_argument("--continuous-weight", type=float, default=CONTINUOUS_WEIGHT,
                         help="Folio's continuous-cache weight (0: off)")
+    parser.add_argument("--continuous-theta", type=float, default=CONTINUOUS_THETA,
+                        help="Folio's continuous-cache flatness (theta)")
     parser.add_argument("--presage", action="store_true",
                         help="also presage through its library (same harness) and presage_simulator")
     parser.add_argument("--no-library", action="store_true", help="with --presage: presage_simulator only")
