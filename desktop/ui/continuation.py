@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -21,7 +20,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from desktop.ui.worker_thread import start_worker_thread, stop_thread
+from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +83,11 @@ def text_before(document: QTextDocument, position: int) -> str:
     return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
 
 
-class ContinuationWorker(QObject):
+class ContinuationWorker(LatestRequestWorker):
     """Runs the continuation engine in its own thread; every result goes out by signal.
 
-    Call :meth:`set_current` from any thread to say which request is wanted: a running generation whose id is
-    no longer current stops at the next character and closes its generator.
+    Call :meth:`set_latest` from any thread to say which request is wanted (0: none): a running generation
+    whose id is no longer the latest stops at the next character and closes its generator.
     """
 
     engineLoaded = Signal(object)  # EngineInfo
@@ -100,18 +99,6 @@ class ContinuationWorker(QObject):
         super().__init__()
         self.flush_interval = flush_interval
         self._engine: Any = None
-        self._lock = threading.Lock()
-        self._current = 0
-
-    def set_current(self, request_id: int) -> None:
-        """Makes ``request_id`` the wanted request (0: none); thread-safe."""
-        with self._lock:
-            self._current = request_id
-
-    def is_current(self, request_id: int) -> bool:
-        """Whether ``request_id`` is still wanted; thread-safe."""
-        with self._lock:
-            return self._current == request_id
 
     @Slot(object)
     def load(self, engines: EnginesLike) -> None:
@@ -128,7 +115,7 @@ class ContinuationWorker(QObject):
     @Slot(int, str, int, float)
     def generate(self, request_id: int, prompt: str, max_chars: int, temperature: float) -> None:
         """Streams up to ``max_chars`` characters after ``prompt`` as ``chunkReady`` batches."""
-        if not self.is_current(request_id):
+        if not self.is_latest(request_id):
             self.finished.emit(request_id, CANCELLED)
             return
         if self._engine is None:
@@ -141,7 +128,7 @@ class ContinuationWorker(QObject):
         try:
             stream = iter(self._engine.generate(prompt, max_chars, temperature=temperature))
             for char in stream:
-                if not self.is_current(request_id):
+                if not self.is_latest(request_id):
                     outcome = CANCELLED
                     break
                 pending.append(char)
@@ -152,7 +139,7 @@ class ContinuationWorker(QObject):
                     last_flush = now
         except Exception as exc:  # noqa: BLE001 - report any engine error to the UI
             logger.exception("continuation %d failed", request_id)
-            if pending and self.is_current(request_id):
+            if pending and self.is_latest(request_id):
                 self.chunkReady.emit(request_id, "".join(pending))
             self.failed.emit(request_id, str(exc) or type(exc).__name__)
             return
@@ -286,7 +273,7 @@ class ContinuationController(QObject):
         self._active_id = 0
         self.worker = ContinuationWorker(flush_interval)
         worker = self.worker
-        self._thread = start_worker_thread(self, worker, "folio-continuation", lambda: worker.set_current(0))
+        self._thread = start_worker_thread(self, worker, "folio-continuation", lambda: worker.set_latest(0))
         self._loadRequested.connect(self.worker.load)
         self._generateRequested.connect(self.worker.generate)
         self.worker.engineLoaded.connect(self._on_engine_loaded)
@@ -329,7 +316,7 @@ class ContinuationController(QObject):
         prompt = text_before(self.document, position)
         self.inserter.begin(position)
         self._active_id = request_id
-        self.worker.set_current(request_id)
+        self.worker.set_latest(request_id)
         self._generateRequested.emit(request_id, prompt, int(max_chars), float(temperature))
         self.started.emit(request_id)
         self.runningChanged.emit(True)
@@ -345,11 +332,11 @@ class ContinuationController(QObject):
     def shutdown(self) -> None:
         """Cancels any continuation and stops the worker thread (waits for the current character)."""
         self.cancel()
-        stop_thread(self._thread, lambda: self.worker.set_current(0))
+        stop_thread(self._thread, lambda: self.worker.set_latest(0))
 
     def _end(self, request_id: int, outcome: str, notify_running: bool = True) -> None:
         self._active_id = 0
-        self.worker.set_current(0)
+        self.worker.set_latest(0)
         self.inserter.finish()
         self.finished.emit(request_id, outcome)
         if notify_running:
