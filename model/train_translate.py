@@ -27,6 +27,7 @@ import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
+from desktop.runtime.placeholders import PLACEHOLDERS, learn_name_lists, mask_pair
 from desktop.runtime.subword import SubwordTokenizer
 from desktop.runtime.translation_text import french_typography, normalize_text
 from model import config as configlib
@@ -63,6 +64,9 @@ class TranslateTrainConfig:
     # tokenizer: one joint English+French BPE vocabulary
     tokenizer: str = ""  # an existing tokenizer JSON; "" = learn one on the training split
     vocab_size: int = 8000
+    # Numbers and names as placeholders (desktop/runtime/placeholders.py): training and validation pairs are
+    # masked, the tokenizer keeps the placeholders whole, and the name lists go into the checkpoint.
+    placeholders: bool = False
     # model
     cell: str = "lstm"  # "lstm" | "gru"
     n_layer: int = 2
@@ -101,6 +105,11 @@ def load_splits(cfg: TranslateTrainConfig) -> Splits:
     splits = split_pairs(read_pairs(cfg.data), cfg.test_sentences, cfg.valid_sentences, cfg.split_seed)
     if cfg.max_train_pairs:
         splits.train = splits.train[: cfg.max_train_pairs]
+    if cfg.placeholders:
+        # The app tells names from translatable capitalised words with lists learnt from the unmasked train split.
+        splits.names = learn_name_lists(splits.train).to_json()
+        splits.train = [mask_pair(en, fr) for en, fr in splits.train]
+        splits.valid = [mask_pair(en, fr) for en, fr in splits.valid]
     return splits
 
 
@@ -109,7 +118,9 @@ def load_or_train_tokenizer(cfg: TranslateTrainConfig, splits: Splits) -> Subwor
     if cfg.tokenizer:
         tokenizer = SubwordTokenizer.load(Path(cfg.tokenizer))
     else:
-        tokenizer = SubwordTokenizer.train((text for pair in splits.train for text in pair), cfg.vocab_size)
+        atomic = PLACEHOLDERS if cfg.placeholders else ()
+        tokenizer = SubwordTokenizer.train((text for pair in splits.train for text in pair), cfg.vocab_size,
+                                           atomic=atomic)
     out = Path(cfg.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer.save(out / "tokenizer.json")
@@ -242,7 +253,7 @@ def train_translate(cfg: TranslateTrainConfig) -> dict:
 
     def checkpoint(path: Path) -> None:
         save_checkpoint(path, model, optimizer, tokenizer, cfg, pretrained=pretrained, split=splits.describe(),
-                        **progress)
+                        names=splits.names, **progress)
 
     log = log_path.open("a") if master else None
     bar = tqdm(total=cfg.max_iters, initial=progress["step"], disable=not master, dynamic_ncols=True)

@@ -73,6 +73,7 @@ class Splits:
     test: list[Pair]
     seed: int
     test_references: dict[str, list[str]] = field(default_factory=dict)
+    names: dict | None = None  # placeholders.NameLists JSON when the pairs are masked
 
     def describe(self) -> str:
         """One line for the model card."""

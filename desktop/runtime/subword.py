@@ -50,11 +50,11 @@ def _empty_tokenizer() -> Tokenizer:
     tokenizer = Tokenizer(models.BPE(unk_token=UNK))
     tokenizer.normalizer = normalizers.NFC()
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
-        pre_tokenizers.Metaspace(replacement=SPACE_MARK, prepend_scheme="always"),
+        pre_tokenizers.Metaspace(replacement=SPACE_MARK, prepend_scheme="first"),
         pre_tokenizers.Digits(individual_digits=True),
         pre_tokenizers.Punctuation(behavior="isolated"),
     ])
-    tokenizer.decoder = decoders.Metaspace(replacement=SPACE_MARK, prepend_scheme="always")
+    tokenizer.decoder = decoders.Metaspace(replacement=SPACE_MARK, prepend_scheme="first")
     return tokenizer
 
 
@@ -70,11 +70,13 @@ class SubwordTokenizer:
         self.tokens = [tokenizer.id_to_token(i) for i in range(tokenizer.get_vocab_size())]
 
     @classmethod
-    def train(cls, texts: Iterable[str], vocab_size: int, min_frequency: int = 2) -> SubwordTokenizer:
-        """Learns BPE merges from ``texts`` (normalized here) up to ``vocab_size`` pieces."""
+    def train(cls, texts: Iterable[str], vocab_size: int, min_frequency: int = 2,
+              atomic: tuple[str, ...] = ()) -> SubwordTokenizer:
+        """Learns BPE merges from ``texts`` (normalized here) up to ``vocab_size`` pieces. ``atomic`` pieces
+        (the translator's placeholders) are never split and come right after the four specials."""
         tokenizer = _empty_tokenizer()
         trainer = trainers.BpeTrainer(
-            vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=list(SPECIALS),
+            vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=[*SPECIALS, *atomic],
             initial_alphabet=sorted(set(BASE_ALPHABET)), show_progress=False,
         )
         tokenizer.train_from_iterator((normalize_text(t) for t in texts), trainer)
@@ -121,8 +123,10 @@ class SubwordTokenizer:
         return [e.ids for e in encodings]
 
     def decode(self, ids: Iterable[int]) -> str:
-        """Ids -> text with spacing restored; special pieces are dropped."""
-        return self.tokenizer.decode([int(i) for i in ids], skip_special_tokens=True)
+        """Ids -> text with spacing restored; the four specials are dropped, atomic pieces (placeholders) kept."""
+        specials = (self.pad_id, self.unk_id, self.bos_id, self.eos_id)
+        kept = [int(i) for i in ids if int(i) not in specials]
+        return self.tokenizer.decode(kept, skip_special_tokens=False)
 
     def decode_pieces(self, pieces: list[str]) -> str:
         """Pieces -> text (spacing restored), keeping any piece as written (used after <unk> replacement)."""

@@ -1,0 +1,183 @@
+"""Numbers and names the translator must carry through unchanged: placeholder tokens, shared by training
+and the app (standard library only).
+
+A translation model that spells "1987" digit by digit can change it ("1977"), and one that has never seen
+"Sarah" invents a word for her. So numbers and names are taken out of the sentence before translation and
+put back after: the source "Sarah paid 250 dollars in 1987." becomes ``⟦P1⟧ paid ⟦N1⟧ dollars in ⟦N2⟧.``
+with the slots ``{"⟦P1⟧": "Sarah", "⟦N1⟧": "250", "⟦N2⟧": "1987"}``; the model was trained on pairs masked
+the same way (so it learnt to copy placeholders to the right place) and the runtime fills each placeholder
+in the output from its slot.
+
+- A **number** is a run of digits with inner separators (``1,250``, ``3.5``, ``7:45``); currency signs and
+  ordinal suffixes stay outside the placeholder, so the model still translates "$" and "3rd".
+- A **name** is a capitalised word (``Sarah``, ``NASA``, ``O'Brien``) that the training pairs copy
+  verbatim. In training a pair's capitalised English word is a name when the French side holds the very same
+  word; in the app, where there is no French yet, it is a name unless the model translates it (the
+  ``translated`` list: "French", "Monday", "London", "Mr", learnt from the training pairs) or it opens the
+  sentence and is an ordinary word written with a capital ("Please", in the ``lowercase`` list).
+
+Placeholders are numbered by kind in order of first appearance (a repeated name reuses its placeholder); at
+most ``MAX_SLOTS`` of each kind, the rest stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+MAX_SLOTS = 9
+NUMBER, NAME = "N", "P"
+PLACEHOLDERS = tuple(f"\u27e6{kind}{i}\u27e7" for kind in (NUMBER, NAME) for i in range(1, MAX_SLOTS + 1))
+PLACEHOLDER_RE = re.compile(r"\u27e6([NP])([1-9])\u27e7")
+
+# A number: digits with inner separators, not glued to letters ("B52" or "mp3" are not numbers).
+_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?![\w])")
+# The same number as French writes it: thousands with a (narrow no-break) space, decimals with a comma,
+# times as "7 h 45".
+_FRENCH_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:(?:[.,:]|\s?h\s?|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*(?![\w])")
+_CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de][\w'\u2019-]*(?<!['\u2019-])")
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def digits(text: str) -> str:
+    """The digits of ``text`` in order ("7 h 45" -> "745")."""
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+def placeholder(kind: str, number: int) -> str:
+    """The placeholder token of slot ``number`` (1-based) of ``kind`` (NUMBER or NAME)."""
+    return f"\u27e6{kind}{number}\u27e7"
+
+
+@dataclass
+class NameLists:
+    """What the app needs to tell names from words: capitalised words the model translates, and the words
+    the training text writes in lower case (a sentence's first word is a name only if it is not one)."""
+
+    translated: set[str] = field(default_factory=set)
+    lowercase: set[str] = field(default_factory=set)
+
+    def to_json(self) -> dict:
+        return {"translated": sorted(self.translated), "lowercase": sorted(self.lowercase)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> NameLists:
+        return cls(set(data.get("translated", ())), set(data.get("lowercase", ())))
+
+
+def _is_name_candidate(word: str) -> bool:
+    return len(word) >= 2 or word.isdigit()
+
+
+def learn_name_lists(pairs: Iterable[tuple[str, str]], min_count: int = 2) -> NameLists:
+    """From (English, French) training pairs: the capitalised English words that the French side usually
+    does not copy (seen ``min_count`` times or more), and every lower-case English word."""
+    seen, copied = Counter(), Counter()
+    lowercase: set[str] = set()
+    for en, fr in pairs:
+        french_words = set(_WORD.findall(fr))
+        for word in _WORD.findall(en):
+            if word.islower():
+                lowercase.add(word)
+        for match in _CAPITALISED.finditer(en):
+            word = match.group()
+            if word == "I":
+                continue
+            seen[word] += 1
+            copied[word] += word in french_words
+    translated = {w for w, n in seen.items() if n >= min_count and copied[w] * 2 < n}
+    return NameLists(translated, lowercase)
+
+
+@dataclass
+class Masked:
+    """A sentence with placeholders, and what each placeholder stands for."""
+
+    text: str
+    slots: dict[str, str]  # placeholder -> the source text it replaced
+
+
+def _sentence_starts(text: str) -> set[int]:
+    starts = {0}
+    for match in re.finditer(r"[.!?:;\"\u00ab(]\s*", text):
+        starts.add(match.end())
+    return starts
+
+
+def protect(text: str, names: NameLists | None) -> Masked:
+    """The app's side: numbers, and names as ``names`` tells them, replaced by placeholders.
+
+    ``names`` None protects numbers only (a model trained without name placeholders)."""
+    spans: list[tuple[int, int, str]] = [(m.start(), m.end(), NUMBER) for m in _NUMBER.finditer(text)]
+    if names is not None:
+        starts = _sentence_starts(text)
+        for match in _CAPITALISED.finditer(text):
+            word = match.group()
+            if word == "I" or not _is_name_candidate(word) or word in names.translated:
+                continue
+            if match.start() in starts and word.lower() in names.lowercase and not word.isupper():
+                continue  # "Please", "The": an ordinary word opening the sentence
+            spans.append((match.start(), match.end(), NAME))
+    return _replace(text, spans)
+
+
+def _replace(text: str, spans: list[tuple[int, int, str]]) -> Masked:
+    spans.sort()
+    out, slots, by_value, pos = [], {}, {}, 0
+    counts = {NUMBER: 0, NAME: 0}
+    for start, end, kind in spans:
+        if start < pos:
+            continue  # overlapping spans: the first wins
+        value = text[start:end]
+        token = by_value.get((kind, value))
+        if token is None:
+            if counts[kind] >= MAX_SLOTS:
+                continue
+            counts[kind] += 1
+            token = placeholder(kind, counts[kind])
+            by_value[(kind, value)] = token
+            slots[token] = value
+        out.append(text[pos:start])
+        out.append(token)
+        pos = end
+    out.append(text[pos:])
+    return Masked("".join(out), slots)
+
+
+def mask_pair(en: str, fr: str) -> tuple[str, str]:
+    """The training side: numbers found on both sides (the same digits) and capitalised English words that
+    the French copies verbatim become the same placeholders on both sides. Anything unmatched stays."""
+    french_numbers: dict[str, list[tuple[int, int]]] = {}
+    for m in _FRENCH_NUMBER.finditer(fr):
+        french_numbers.setdefault(digits(m.group()), []).append((m.start(), m.end()))
+    french_words: dict[str, list[tuple[int, int]]] = {}
+    for m in _WORD.finditer(fr):
+        french_words.setdefault(m.group(), []).append((m.start(), m.end()))
+
+    en_spans: list[tuple[int, int, str]] = []
+    for m in _NUMBER.finditer(en):
+        if digits(m.group()) in french_numbers:
+            en_spans.append((m.start(), m.end(), NUMBER))
+    for m in _CAPITALISED.finditer(en):
+        word = m.group()
+        if word != "I" and _is_name_candidate(word) and word in french_words:
+            en_spans.append((m.start(), m.end(), NAME))
+    masked_en = _replace(en, en_spans)
+    if not masked_en.slots:
+        return en, fr
+    fr_spans: list[tuple[int, int, str]] = []
+    for token, value in masked_en.slots.items():
+        kind = PLACEHOLDER_RE.fullmatch(token).group(1)
+        found = french_numbers.get(digits(value), []) if kind == NUMBER else french_words.get(value, [])
+        fr_spans.extend((start, end, token) for start, end in found)
+    fr_spans.sort()
+    out, pos = [], 0
+    for start, end, token in fr_spans:
+        if start < pos:
+            continue
+        out += [fr[pos:start], token]
+        pos = end
+    out.append(fr[pos:])
+    return masked_en.text, "".join(out)
