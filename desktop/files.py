@@ -1,9 +1,11 @@
-"""Reading and saving the user's documents: UTF-8 ``.txt`` and ``.md`` files, saved atomically. No Qt.
+"""Reading and saving the user's documents: ``.txt`` and ``.md`` files, saved atomically. No Qt.
 
-Reading strips a UTF-8 byte order mark and turns every line ending into ``\\n`` (the editor's own), remembering
-whether the file used ``\\r\\n`` so that saving writes the file back the way it came. A file that is not valid
-UTF-8 is refused with a :class:`NotUtf8Error` instead of being decoded with replacement characters, which would
-silently damage it on the next save.
+Reading finds the file's encoding (:mod:`desktop.textformat`: a byte order mark, then UTF-8, then a detector) and
+turns every line ending into ``\\n`` (the editor's own), remembering the encoding, the byte order mark and the
+line endings (mixed ones included) so that saving writes the file back the way it came: an unedited document
+saves byte for byte the same. A file whose encoding cannot be recognised is refused with an
+:class:`UnknownEncodingError` instead of being decoded with replacement characters, which would silently damage
+it on the next save.
 
 Saving writes a temporary file in the target's folder, flushes and fsyncs it, then renames it over the target
 with :func:`os.replace`, so a failure at any point (read-only folder, full disk) leaves the old file as it was.
@@ -15,63 +17,89 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.textformat import EncodingError, FileFormat, decode_text, encode_text
+
 SUFFIXES = (".txt", ".md")
 DEFAULT_SUFFIX = ".txt"
-UTF8_BOM = b"\xef\xbb\xbf"
+READ_CHUNK_BYTES = 4 << 20  # a large file is read in pieces this big, reporting progress between them
 
 
 class FileError(Exception):
     """A document could not be read or written; the message is meant for the user."""
 
 
-class NotUtf8Error(FileError):
-    """The file is not valid UTF-8 text."""
+class UnknownEncodingError(FileError):
+    """The file is not text in an encoding Folio recognises (or not in the encoding asked for)."""
+
+
+class UnencodableError(FileError):
+    """The text holds characters that the file's encoding cannot store."""
 
 
 @dataclass(frozen=True)
 class TextFile:
-    """A document's text with ``\\n`` line endings, and the line ending its file used."""
+    """A document's text with ``\\n`` line endings, and how its file is written (encoding, BOM, line endings)."""
 
     text: str
-    newline: str = "\n"
+    format: FileFormat = FileFormat()
+
+    @property
+    def newline(self) -> str:
+        """The file's (most common) line ending."""
+        return self.format.newline
 
 
-def read_text_file(path: str | Path) -> TextFile:
-    """Reads a UTF-8 text file; raises :class:`NotUtf8Error` or :class:`FileError` with a readable reason."""
+def read_text_file(path: str | Path, encoding: str | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> TextFile:
+    """Reads a text file (in ``encoding`` when given, else the one detected); raises :class:`UnknownEncodingError`
+    or :class:`FileError` with a readable reason. ``progress(bytes read, size)`` is called between chunks."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if progress is None else _read_in_chunks(path, progress)
     except FileNotFoundError:
         raise FileError(f"{path.name} was not found in {path.parent}.") from None
     except IsADirectoryError:
         raise FileError(f"{path} is a folder, not a file.") from None
     except OSError as exc:
         raise FileError(f"{path.name} could not be read: {exc.strerror or exc}.") from None
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise NotUtf8Error(
-            f"{path.name} is not UTF-8 text (byte 0x{bad} at offset {exc.start} is invalid). "
-            "Folio opens UTF-8 text and Markdown files only; convert the file to UTF-8 first."
-        ) from None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    return TextFile(text.replace("\r\n", "\n").replace("\r", "\n"), newline)
+        decoded = decode_text(data, encoding)
+    except LookupError:
+        raise UnknownEncodingError(f"Folio does not know the encoding {encoding}.") from None
+    except EncodingError as exc:
+        hint = ("Choose another one with File ▸ Reopen with Encoding." if encoding else
+                "Folio opens text and Markdown files in UTF-8, UTF-16 and the common legacy encodings.")
+        raise UnknownEncodingError(f"{path.name} cannot be opened: {exc}. {hint}") from None
+    return TextFile(decoded.text, decoded.format)
 
 
-def write_text_atomic(path: str | Path, text: str, newline: str = "\n") -> None:
-    """Saves ``text`` (``\\n`` line endings) as UTF-8 at ``path``, atomically; raises :class:`FileError`.
+def _read_in_chunks(path: Path, progress: Callable[[int, int], None]) -> bytes:
+    size = path.stat().st_size
+    parts, done = [], 0
+    with open(path, "rb") as f:
+        while chunk := f.read(READ_CHUNK_BYTES):
+            parts.append(chunk)
+            done += len(chunk)
+            progress(done, max(size, done))
+    return b"".join(parts)
 
-    ``newline`` is the line ending written to the file. An existing file keeps its permission bits, and a
+
+def write_text_atomic(path: str | Path, text: str, newline: str = "\n", fmt: FileFormat | None = None) -> None:
+    """Saves ``text`` (``\\n`` line endings) at ``path``, atomically; raises :class:`FileError`.
+
+    ``fmt`` is the file's format (encoding, byte order mark, line endings; see :mod:`desktop.textformat`); without
+    it the file is UTF-8 with ``newline`` line endings. An existing file keeps its permission bits, and a
     symbolic link is followed so the file it points to is replaced, not the link.
     """
     target = Path(os.path.realpath(path))
-    data = (text.replace("\n", newline) if newline != "\n" else text).encode("utf-8")
+    try:
+        data = encode_text(text, fmt if fmt is not None else FileFormat(newline=newline))
+    except EncodingError as exc:
+        raise UnencodableError(f"{target.name} was not saved: {exc}. Nothing on disk was changed.") from None
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:

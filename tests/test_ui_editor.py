@@ -33,7 +33,7 @@ def test_status_bar_names_model_and_provider_and_model_loads_off_the_ui_thread(m
     assert "CPU" in window.model_label.text()
     assert "ExecutionProvider" not in window.model_label.text()
     assert engines.loaded_in is not None and engines.loaded_in is not threading.main_thread()
-    assert window.windowTitle().startswith("Folio — ")
+    assert window.windowTitle() == "Untitled[*]"
 
 
 def test_window_shows_before_a_slow_model_finishes_loading(make_window, qtbot):
@@ -287,7 +287,7 @@ def test_open_edit_save_round_trip_keeps_non_ascii_text(make_window, qtbot, tmp_
     window = make_window()
     assert window.open_file(path)
     assert window.text() == SAMPLE
-    assert window.windowTitle().replace("[*]", "") == "Folio — notes.md"
+    assert window.windowTitle().replace("[*]", "") == "notes.md"
     assert not window.isWindowModified()
 
     cursor = window.editor.textCursor()
@@ -348,7 +348,7 @@ def test_new_document_opens_a_tab_and_closing_can_save_first(make_window, qtbot,
     assert window.new_document()
     assert window.tabs.count() == 2
     assert window.text() == "" and window.path is None
-    assert window.windowTitle().replace("[*]", "") == "Folio — Untitled"
+    assert window.windowTitle().replace("[*]", "") == "Untitled"
 
     dialogs.answer = QMessageBox.StandardButton.Save
     assert window.close_tab(0)
@@ -356,7 +356,7 @@ def test_new_document_opens_a_tab_and_closing_can_save_first(make_window, qtbot,
     assert window.tabs.count() == 1 and window.path is None
 
 
-def test_utf8_bom_is_stripped_and_crlf_kept(make_window, qtbot, tmp_path):
+def test_utf8_bom_and_crlf_are_kept(make_window, qtbot, tmp_path):
     path = tmp_path / "windows.txt"
     path.write_bytes(b"\xef\xbb\xbfline one\r\nline two\r\n")
     window = make_window()
@@ -364,19 +364,19 @@ def test_utf8_bom_is_stripped_and_crlf_kept(make_window, qtbot, tmp_path):
     assert window.text() == "line one\nline two\n"
     qtbot.keyClicks(window.editor, "x")
     assert window.save()
-    assert path.read_bytes() == b"xline one\r\nline two\r\n"
+    assert path.read_bytes() == b"\xef\xbb\xbfxline one\r\nline two\r\n"
 
 
-def test_invalid_utf8_file_is_refused_and_the_document_kept(make_window, qtbot, tmp_path, dialogs):
+def test_a_file_that_is_not_text_is_refused_and_the_document_kept(make_window, qtbot, tmp_path, dialogs):
     good = tmp_path / "good.txt"
     good.write_text("good", encoding="utf-8")
-    bad = tmp_path / "latin1.txt"
-    bad.write_bytes("Café".encode("latin-1"))
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\xef\xbb\xbfCaf\xe9")  # a UTF-8 byte order mark, then Latin-1
     window = make_window()
     window.open_file(good)
     qtbot.keyClicks(window.editor, "edited ")
     assert not window.open_file(bad)
-    assert dialogs.errors and "not UTF-8" in dialogs.errors[-1][1]
+    assert dialogs.errors and "cannot be opened" in dialogs.errors[-1][1]
     assert window.text() == "edited good"
     assert window.path == good.resolve()
     assert window.isWindowModified()

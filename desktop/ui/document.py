@@ -22,6 +22,7 @@ from desktop.files import read_text_file, write_text_atomic
 from desktop.markdown import is_markdown_path
 from desktop.preferences import Preferences
 from desktop.recovery import RecoveryEntry, new_id
+from desktop.textformat import FileFormat
 from desktop.textstats import count_words
 from desktop.ui.continuation import ContinuationController, EnginesLike
 from desktop.ui.editor import Editor
@@ -33,6 +34,7 @@ from desktop.utf16 import utf16_length
 logger = logging.getLogger(__name__)
 
 UNTITLED = "Untitled"
+LOAD_CHUNK_CHARS = 1 << 20  # a long text goes into the editor this many characters at a time
 
 # Something that attaches to an editor: ``factory(editor, engines) -> assistant``. An assistant may have
 # ``set_enabled(bool)``, ``set_suggestion_count(int)``, ``set_phrase_threshold(float)`` and ``shutdown()``.
@@ -72,13 +74,14 @@ class DocumentTab(QWidget):
 
     titleChanged = Signal()  # the name or the modified flag changed
     pathChanged = Signal(object, object)  # old path, new path (Path | None)
+    formatChanged = Signal()  # the file's encoding, byte order mark or line endings changed
 
     def __init__(self, engines: EnginesLike, parent: QWidget | None = None, doc_id: str | None = None) -> None:
         super().__init__(parent)
         self.doc_id = doc_id or new_id()
         self.engines = engines
         self._path: Path | None = None
-        self.newline = "\n"
+        self._format = FileFormat()
         self.disk_fingerprint: tuple[int, int] | None = None  # the file as Folio last read or wrote it
         self.autosaved_key: int | None = None  # hash of what the recovery copy holds (None: no copy)
         self.assistants: list[Any] = []
@@ -132,6 +135,21 @@ class DocumentTab(QWidget):
         """Whether the document has unsaved changes."""
         return self.editor.document().isModified()
 
+    @property
+    def file_format(self) -> FileFormat:
+        """How the file is written: encoding, byte order mark, line endings (see :mod:`desktop.textformat`)."""
+        return self._format
+
+    def set_file_format(self, fmt: FileFormat) -> None:
+        if fmt != self._format or fmt.layout is not self._format.layout:
+            self._format = fmt
+            self.formatChanged.emit()
+
+    @property
+    def newline(self) -> str:
+        """The line ending of the document's file (its most common one)."""
+        return self._format.newline
+
     def set_modified(self, modified: bool) -> None:
         self.editor.document().setModified(modified)
 
@@ -149,35 +167,64 @@ class DocumentTab(QWidget):
 
     # -- loading and saving ------------------------------------------------------------------------------------
 
-    def set_content(self, text: str, path: Path | None, newline: str = "\n", modified: bool = False) -> None:
-        """Replaces the text (a fresh undo history) and the file it belongs to."""
+    def set_content(self, text: str, path: Path | None, newline: str = "\n", modified: bool = False,
+                    file_format: FileFormat | None = None,
+                    progress: Callable[[int, int], None] | None = None) -> None:
+        """Replaces the text (a fresh undo history), the file it belongs to and that file's format (by default
+        UTF-8 with ``newline`` line endings). With ``progress``, a long text goes in by chunks and
+        ``progress(characters in, total)`` is called after each (the window shows it and paints)."""
         self.controller.cancel()
         self.marks.accept()
-        self.editor.setPlainText(text)
-        self.newline = newline
+        if progress is None or len(text) <= LOAD_CHUNK_CHARS:
+            self.editor.setPlainText(text)
+        else:
+            self._set_text_in_chunks(text, progress)
+        self.set_file_format(file_format if file_format is not None else FileFormat(newline=newline))
         self.set_path(path)
         self.set_modified(modified)
         self.disk_fingerprint = fingerprint(self._path)
 
-    def load(self, path: str | Path) -> None:
-        """Reads ``path`` into the document; raises :class:`desktop.files.FileError` and then changes nothing."""
-        path = Path(path)
-        loaded = read_text_file(path)
-        self.set_content(loaded.text, path, loaded.newline)
+    def _set_text_in_chunks(self, text: str, progress: Callable[[int, int], None]) -> None:
+        """``setPlainText(text)`` a chunk at a time, read-only meanwhile and without undo steps."""
+        editor, document = self.editor, self.editor.document()
+        read_only = editor.isReadOnly()
+        editor.setReadOnly(True)
+        document.setUndoRedoEnabled(False)
+        try:
+            editor.setPlainText(text[:LOAD_CHUNK_CHARS])
+            cursor = QTextCursor(document)
+            for start in range(LOAD_CHUNK_CHARS, len(text), LOAD_CHUNK_CHARS):
+                document.setModified(False)  # a half-loaded document is no unsaved work (autosave skips it)
+                progress(start, len(text))
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertText(text[start : start + LOAD_CHUNK_CHARS])
+            progress(len(text), len(text))
+        finally:
+            document.setUndoRedoEnabled(True)
+            editor.setReadOnly(read_only)
+            editor.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def reload(self) -> None:
-        """Reads the file again (keeping the cursor where it can); raises :class:`desktop.files.FileError`."""
+    def load(self, path: str | Path, encoding: str | None = None) -> None:
+        """Reads ``path`` (in ``encoding``, else the one detected) into the document; raises
+        :class:`desktop.files.FileError` and then changes nothing."""
+        path = Path(path)
+        loaded = read_text_file(path, encoding)
+        self.set_content(loaded.text, path, file_format=loaded.format)
+
+    def reload(self, encoding: str | None = None) -> None:
+        """Reads the file again (in ``encoding`` when given; keeping the cursor where it can); raises
+        :class:`desktop.files.FileError`."""
         if self._path is None:
             return
         position = self.editor.textCursor().position()
-        self.load(self._path)
+        self.load(self._path, encoding)
         self.set_cursor(position)
 
     def save_to(self, path: str | Path) -> None:
         """Saves to ``path`` atomically; raises :class:`desktop.files.FileError`, and then the old file, the
         document's own file name and its modified flag stay as they were."""
         path = Path(path)
-        write_text_atomic(path, self.text(), self.newline)
+        write_text_atomic(path, self.text(), fmt=self._format)
         self.set_path(path)
         self.set_modified(False)
         self.disk_fingerprint = fingerprint(self._path)

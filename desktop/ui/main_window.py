@@ -26,7 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QFileSystemWatcher, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEventLoop, QFileSystemWatcher, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -59,11 +59,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.files import FileError, read_text_file, with_default_suffix
+from desktop.files import FileError, UnencodableError, read_text_file, with_default_suffix
 from desktop.locations import Locations
 from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
 from desktop.runtime import Engines, UnavailableEngine
+from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
@@ -81,7 +82,8 @@ from desktop.ui.editor import Editor, local_files
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
-from desktop.ui.translation import TranslationPanel
+from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary
+from desktop.ui.translation import TranslationPanel, describe_translation
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
 
@@ -100,6 +102,8 @@ STATS_DELAY_MS = 200
 WATCH_DELAY_MS = 200
 MIN_FONT_SIZE = 6.0
 MODIFIED_MARK = " •"
+LARGE_FILE_BYTES = 2_000_000  # a file this big opens in chunks behind a progress bar
+READ_SHARE = 30  # percent of the progress bar for reading the file (the rest: putting it in the editor)
 
 RESTORE, DISCARD, LATER = "restore", "discard", "later"
 
@@ -179,6 +183,7 @@ class MainWindow(QMainWindow):
     autosaved = Signal(str)  # document id whose recovery copy is now on disk
     documentOpened = Signal(object)  # DocumentTab
     modelsReady = Signal()  # every model the window uses has loaded (or failed with a reason)
+    loadProgress = Signal(str, int)  # file name, percent: a large file is being opened
 
     def __init__(
         self,
@@ -206,6 +211,7 @@ class MainWindow(QMainWindow):
         self.recovery = RecoverySession(self.locations.recovery_dir)
         self.completion_factory: AssistantFactory | None = None
         self._engine_info: EngineInfo | None = None
+        self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
         self._models_pending: set[str] = {"continuation"}  # models still loading (see modelsReady)
         self._models_ready_sent = False
         self._closed = False
@@ -243,6 +249,7 @@ class MainWindow(QMainWindow):
             lambda heat: self.show_attention(heat.source, heat.target, heat.matrix))
         self.translation_panel.statusMessage.connect(
             lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
+        self.translation_panel.engineLoaded.connect(self._on_translation_loaded)
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
 
@@ -276,6 +283,7 @@ class MainWindow(QMainWindow):
         self.apply_preferences(self.preferences, save=False)
         self._restore_window_state()
         self._on_engine_loaded(None)
+        self.translation_panel.load_engine()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
         for warning in self.preference_warnings:
             logger.warning("%s", warning)
@@ -388,6 +396,13 @@ class MainWindow(QMainWindow):
         self.recent_actions: list[QAction] = []
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action, self.save_all_action, self.reload_action])
+        self.encoding_menu = file_menu.addMenu("Reopen with &Encoding")
+        self.encoding_actions: dict[str, QAction] = {}
+        for label, codec in ENCODING_CHOICES:
+            action = self.encoding_menu.addAction(label)
+            action.setStatusTip(f"Read the file again as {label} text")
+            action.triggered.connect(lambda _c=False, c=codec: self.reopen_with_encoding(c))
+            self.encoding_actions[codec] = action
         file_menu.addSeparator()
         file_menu.addActions([self.close_tab_action, self.quit_action])
         edit_menu = bar.addMenu("&Edit")
@@ -481,15 +496,22 @@ class MainWindow(QMainWindow):
         self.goal_bar.setTextVisible(False)
         self.goal_label = QLabel(self)
         self.goal_label.setAccessibleName("Daily word goal")
-        self.model_label = QLabel(self)
-        self.model_label.setAccessibleName("Continuation model")
+        self.format_label = QLabel(self)
+        self.format_label.setAccessibleName("Encoding and line endings")
+        self.load_bar = make_load_bar(self)
+        # The models take the room temporary messages use: a message hides them for its few seconds, so it is
+        # never cut off by them, and they never push the bar wider than the window.
+        self.model_label = ElidedLabel(self)
+        self.model_label.setAccessibleName("Models and execution providers")
+        bar.addWidget(self.model_label, 1)
+        bar.messageChanged.connect(lambda message: bar.setToolTip(message))
         self.generated_button = QPushButton(self)
         self.generated_button.setFlat(True)
         self.generated_button.setAccessibleName("Accept generated text")
         self.generated_button.clicked.connect(self.accept_generated)
         self.generated_button.hide()
-        for widget in (self.generated_button, self.stats_label, self.position_label, self.goal_label, self.goal_bar,
-                       self.model_label):
+        for widget in (self.load_bar, self.generated_button, self.stats_label, self.position_label, self.goal_label,
+                       self.goal_bar, self.format_label):
             bar.addPermanentWidget(widget)
 
     # -- documents: access ----------------------------------------------------------------------------------------
@@ -545,6 +567,7 @@ class MainWindow(QMainWindow):
         tab.editor.set_focus_mode(self.focus_mode_action.isChecked(), theme.editor_colors(self._scheme).dimmed_text)
         tab.editor.setPlaceholderText("Write here. Ctrl+Shift+Return continues the text in Shakespeare's style.")
         tab.titleChanged.connect(lambda t=tab: self._on_title_changed(t))
+        tab.formatChanged.connect(lambda t=tab: self._update_format(t))
         tab.editor.filesDropped.connect(self.open_files)
         document = tab.editor.document()
         document.contentsChanged.connect(self.autosaver.document_changed)
@@ -632,18 +655,65 @@ class MainWindow(QMainWindow):
         if existing is not None:
             self.tabs.setCurrentWidget(existing)
             return True
+        progress = self._load_progress(path) if self._is_large(path) else None
         try:
-            loaded = read_text_file(path)
-        except FileError as exc:
-            if quiet:
-                self.statusBar().showMessage(str(exc), 2 * STATUS_TIMEOUT_MS)
-            else:
-                self.show_error("Cannot open file", str(exc))
-            return False
-        tab = self._target_tab()
-        tab.set_content(loaded.text, path, loaded.newline)
+            try:
+                loaded = read_text_file(path, progress=progress and (lambda done, total: progress(
+                    READ_SHARE * done // max(total, 1))))
+            except FileError as exc:
+                if quiet:
+                    self.statusBar().showMessage(str(exc), 2 * STATUS_TIMEOUT_MS)
+                else:
+                    self.show_error("Cannot open file", str(exc))
+                return False
+            tab = self._target_tab()
+            tab.set_content(loaded.text, path, file_format=loaded.format, progress=progress and (
+                lambda done, total: progress(READ_SHARE + (100 - READ_SHARE) * done // max(total, 1))))
+        finally:
+            self.load_bar.hide()
         self._opened(tab)
-        self.statusBar().showMessage(f"Opened {path.name}", STATUS_TIMEOUT_MS)
+        note = " (mixed line endings, kept as found)" if loaded.format.mixed else ""
+        self.statusBar().showMessage(f"Opened {path.name}{note}", 2 * STATUS_TIMEOUT_MS if note else STATUS_TIMEOUT_MS)
+        return True
+
+    @staticmethod
+    def _is_large(path: Path) -> bool:
+        try:
+            return path.stat().st_size >= LARGE_FILE_BYTES
+        except OSError:
+            return False
+
+    def _load_progress(self, path: Path) -> Callable[[int], None]:
+        """A callback that shows ``percent`` of ``path`` opened and lets the window paint (but takes no input)."""
+        def report(percent: int) -> None:
+            self.load_bar.setValue(percent)
+            self.load_bar.show()
+            self.statusBar().showMessage(f"Opening {path.name}… {percent}%")
+            self.loadProgress.emit(path.name, percent)
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+
+        return report
+
+    def reopen_with_encoding(self, encoding: str, tab: DocumentTab | None = None) -> bool:
+        """Reads a document's file (the current one) again as ``encoding`` text (asking first when it has unsaved
+        changes); saving then writes that encoding. Returns whether it was reopened."""
+        tab = tab or self.current_tab()
+        if tab.path is None:
+            self.statusBar().showMessage("Save the document first: only a file can be reopened", STATUS_TIMEOUT_MS)
+            return False
+        if tab.modified:
+            answer = QMessageBox.question(self, APP_NAME, f"Discard your changes to {tab.title} and reopen it as "
+                                          f"{encoding_label(encoding)}?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        try:
+            tab.reload(encoding)
+        except FileError as exc:
+            self.show_error("Cannot reopen file", str(exc))
+            return False
+        self.autosaver.forget(tab.doc_id)
+        self._watch(tab.path)
+        self.statusBar().showMessage(f"Reopened {tab.title} as {encoding_label(encoding)}", STATUS_TIMEOUT_MS)
         return True
 
     def _opened(self, tab: DocumentTab) -> None:
@@ -693,6 +763,12 @@ class MainWindow(QMainWindow):
         old_path, old_key = tab.path, tab.tally_key
         try:
             tab.save_to(path)
+        except UnencodableError as exc:
+            answer = QMessageBox.question(self, "Cannot save file", f"{exc}\n\nSave it as UTF-8 instead?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            tab.set_file_format(tab.file_format.with_encoding("utf-8", b""))
+            return self.save_to(path, tab)
         except FileError as exc:
             self.show_error("Cannot save file", str(exc))
             return False
@@ -1132,6 +1208,15 @@ class MainWindow(QMainWindow):
         self.goal_bar.setToolTip(tip)
         self.goal_label.setToolTip(tip)
 
+    def _update_format(self, tab: DocumentTab) -> None:
+        if tab is not self.current_tab():
+            return
+        text = describe_format(tab.file_format)
+        self.format_label.setText(text.replace(" line endings", ""))
+        self.format_label.setToolTip(f"{text}. Saving keeps them; File ▸ Reopen with Encoding reads the file as "
+                                     "another encoding.")
+        self.encoding_menu.setEnabled(tab.path is not None)
+
     def _update_position(self, tab: DocumentTab) -> None:
         cursor = tab.editor.textCursor()
         self.position_label.setText(f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}")
@@ -1143,6 +1228,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             return
         self._update_title()
+        self._update_format(tab)
         self._update_position(tab)
         self._sync_edit_actions(tab)
         self.stop_action.setEnabled(tab.controller.running)
@@ -1165,8 +1251,9 @@ class MainWindow(QMainWindow):
             self._update_title()
 
     def _update_title(self) -> None:
+        """The document's name; the platform adds the application's display name ("notes.txt — Folio")."""
         tab = self.current_tab()
-        self.setWindowTitle(f"{APP_NAME} — {tab.title}[*]")
+        self.setWindowTitle(f"{tab.title}[*]")
         self.setWindowFilePath(str(tab.path) if tab.path is not None else "")
         self.setWindowModified(tab.modified)
 
@@ -1245,8 +1332,20 @@ class MainWindow(QMainWindow):
             return
         from desktop.ui.completion import describe_completion  # optional module: imported where it is used
 
-        self.statusBar().showMessage(describe_completion(info), STATUS_TIMEOUT_MS)
+        self._model_texts["completion"] = describe_completion(info)
+        self._update_models_label()
         self._model_ready("completion")
+
+    @Slot(object)
+    def _on_translation_loaded(self, info: EngineInfo) -> None:
+        self._model_texts["translation"] = describe_translation(info)
+        self._update_models_label()
+
+    def _update_models_label(self) -> None:
+        """Names each model and its execution provider in the status bar (continuation, completion, translation)."""
+        parts = [describe_engine(self._engine_info), self._model_texts.get("completion", ""),
+                 self._model_texts.get("translation", "")]
+        self.model_label.setText(models_summary(parts))
 
     def _model_ready(self, name: str) -> None:
         """Notes that ``name``'s model finished loading; emits ``modelsReady`` when none is left."""
@@ -1336,8 +1435,7 @@ class MainWindow(QMainWindow):
             self._model_ready("continuation")
         info = self._engine_info
         text = describe_engine(info)
-        self.model_label.setText(text)
-        self.model_label.setToolTip(text)
+        self._update_models_label()
         available = info is not None and info.available
         enabled = self.preferences.continuation_enabled
         self.continue_action.setEnabled(available and enabled)

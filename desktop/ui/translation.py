@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.runtime.translation_text import has_letters, sentence_at
+from desktop.ui.continuation import EngineInfo, short_provider
 from desktop.ui.document import DocumentTab
 from desktop.ui.model_view import AttentionHeatMap, engine_of
 from desktop.ui.theme import EditorColors
@@ -89,15 +90,39 @@ def heat_map_of(translation: Any) -> HeatMap:
     return HeatMap(source, target, matrix)
 
 
+def describe_translation(info: EngineInfo | None) -> str:
+    """The status bar's text for the translation engine (``None`` while it loads)."""
+    if info is None:
+        return "Translation: loading the model…"
+    if not info.available:
+        return f"Translation unavailable: {info.error}"
+    provider = short_provider(info.provider)
+    return f"Translation: {info.name} · {provider}" if provider else f"Translation: {info.name}"
+
+
 class TranslationWorker(LatestRequestWorker):
     """Translates in a worker thread; a request that is no longer the latest when it starts is skipped."""
 
+    engineLoaded = Signal(object)  # EngineInfo
     ready = Signal(int, object)  # request id, list[Translation] (best first)
     failed = Signal(int, str)  # request id, message for the writer
 
     def __init__(self, engines: Any) -> None:
         super().__init__()
         self.engines = engines
+
+    @Slot()
+    def load(self) -> None:
+        """Loads the translator (``engines.translator``) and reports it with ``engineLoaded``."""
+        translator = engine_of(self.engines, "translator")
+        if translator is None:
+            info = EngineInfo(False, "translation", "", "no translation model is installed")
+        else:
+            try:
+                info = EngineInfo.of(translator)
+            except Exception as exc:  # noqa: BLE001 - a broken model must not take the editor down
+                info = EngineInfo(False, "translation", "", f"the model failed to load: {exc}")
+        self.engineLoaded.emit(info)
 
     @Slot(int, str)
     def translate(self, request_id: int, text: str) -> None:
@@ -123,7 +148,9 @@ class TranslationPanel(QWidget):
     translationShown = Signal(object)  # the Translation now chosen in the panel
     attentionShown = Signal(object)  # its HeatMap
     statusMessage = Signal(str)  # a short message for the status bar
+    engineLoaded = Signal(object)  # EngineInfo of the translator (after load_engine)
     _translate = Signal(int, str)
+    _load = Signal()
 
     def __init__(self, engines: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,8 +223,20 @@ class TranslationPanel(QWidget):
         self._thread = start_worker_thread(self, self.worker, "folio-translation",
                                            before_stop=lambda: self.worker.set_latest(-1))
         self._translate.connect(self.worker.translate)
+        self._load.connect(self.worker.load)
+        self.worker.engineLoaded.connect(self._on_engine_loaded)
         self.worker.ready.connect(self._on_ready)
         self.worker.failed.connect(self._on_failed)
+        self.engine_info: EngineInfo | None = None
+
+    def load_engine(self) -> None:
+        """Loads the translator in the worker thread; ``engineLoaded`` follows (the status bar names it)."""
+        self._load.emit()
+
+    @Slot(object)
+    def _on_engine_loaded(self, info: EngineInfo) -> None:
+        self.engine_info = info
+        self.engineLoaded.emit(info)
 
     # -- requests ------------------------------------------------------------------------------------------------
 
@@ -331,6 +370,7 @@ class TranslationPanel(QWidget):
         cursor.endEditBlock()
         self.tab.mark_generated(start, start + utf16_length(text))
         self.tab.editor.setTextCursor(cursor)
+        self.tab.editor.setFocus(Qt.FocusReason.OtherFocusReason)  # Ctrl+Z goes to the document, not the button
 
     @Slot()
     def copy(self) -> bool:

@@ -1,0 +1,56 @@
+"""Pieces of the window's status bar: a label that elides instead of pushing the bar wider, and the progress
+of a large file being opened."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
+
+MODELS_SEPARATOR = "  |  "
+LOAD_BAR_WIDTH = 120
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that asks for little room and draws its text elided (…) when it gets less than the
+    text needs; :meth:`text` and the tooltip keep the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        super().setText(text)
+        self.setToolTip(text.replace(MODELS_SEPARATOR, "\n"))
+        self.setAccessibleDescription(text)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(QFontMetrics(self.font()).horizontalAdvance("…") * 4, super().minimumSizeHint().height())
+
+    def visible_text(self) -> str:
+        """The text as drawn at the label's current width."""
+        width = self.contentsRect().width()
+        return QFontMetrics(self.font()).elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         self.visible_text())
+
+
+def models_summary(parts: list[str]) -> str:
+    """One line naming each model and its provider: ``"Shakespeare: … · CPU  |  Completion: … · CPU"``."""
+    return MODELS_SEPARATOR.join(p for p in parts if p)
+
+
+def make_load_bar(parent: QWidget) -> QProgressBar:
+    """The status bar's progress bar for a large file being opened (hidden until one is)."""
+    bar = QProgressBar(parent)
+    bar.setObjectName("loadProgress")
+    bar.setAccessibleName("Opening file")
+    bar.setRange(0, 100)
+    bar.setMaximumWidth(LOAD_BAR_WIDTH)
+    bar.setMaximumHeight(14)
+    bar.hide()
+    return bar
