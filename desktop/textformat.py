@@ -260,6 +260,8 @@ def _ascii_compatible(encoding: str) -> bool:
 
 def _split_lines(raw: str, encoding: str, bom: bytes) -> DecodedText:
     """The editor's text for the decoded file ``raw`` and the format that writes ``raw`` back."""
+    while raw.startswith("\ufeff"):  # a second mark (Qt drops a leading U+FEFF): it stays with the first
+        bom, raw = bom + "\ufeff".encode(encoding), raw[1:]
     counts = _ending_counts(raw)
     kinds = [k for k, n in counts.items() if n]
     if not kinds:

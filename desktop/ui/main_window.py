@@ -1249,6 +1249,7 @@ class MainWindow(QMainWindow):
                 button.setToolTip(f"Close {tab.title}")
         if tab is self.current_tab():
             self._update_title()
+            self._update_format(tab)
 
     def _update_title(self) -> None:
         """The document's name; the platform adds the application's display name ("notes.txt — Folio")."""
