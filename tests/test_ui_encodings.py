@@ -66,7 +66,7 @@ def test_text_the_encoding_cannot_store_asks_to_save_as_utf8(make_window, qtbot,
     assert path.read_bytes() == "Café".encode("cp1252") and window.isWindowModified()
     dialogs.question_answer = QMessageBox.StandardButton.Yes
     assert window.save()
-    assert path.read_bytes() == "日本 Café".encode("utf-8")
+    assert path.read_bytes() == "日本 Café".encode()
     assert window.format_label.text() == "UTF-8 · LF"
 
 

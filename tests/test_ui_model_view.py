@@ -191,7 +191,7 @@ def test_marks_survive_highlighting_and_undo_removes_them(make_window, qtbot, tm
     assert marks.ranges() == []
 
 
-def test_completion_acceptances_are_marked_through_the_hook(make_window, qtbot):
+def test_completion_acceptances_are_the_writers_and_translations_are_marked(make_window, qtbot):
     from tests.test_ui_look import FakeAssistant
 
     window = make_window()
@@ -199,12 +199,12 @@ def test_completion_acceptances_are_marked_through_the_hook(make_window, qtbot):
     assistant = window.current_tab().assistants[0]
     qtbot.keyClicks(window.editor, "The quick")
     window.editor.insertPlainText(" brown fox")  # what the controller inserts on Tab ...
-    assistant.accepted.emit(" brown fox")  # ... and then reports
-    assert window.current_tab().marks.texts() == [" brown fox"]
+    assistant.accepted.emit(" brown fox")  # ... and then reports: a word the writer accepted is the writer's
+    assert window.current_tab().marks.texts() == []
     move_cursor(window, 0)
     start, end = window.insert_generated("Traduction : ")  # the translation hook
     assert (start, end) == (0, len("Traduction : "))
-    assert window.current_tab().marks.texts() == ["Traduction : ", " brown fox"]
+    assert window.current_tab().marks.texts() == ["Traduction : "]
     assert window.text() == "Traduction : The quick brown fox"
 
 
@@ -252,7 +252,7 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
     assert window.goal_label.text() == "Today 10 / 100"
 
 
-def test_real_completion_acceptances_are_marked(make_window, qtbot, models_dir):
+def test_real_completion_acceptances_are_not_marked(make_window, qtbot, models_dir):
     from desktop.ui.completion import CompletionController
 
     window = make_window(Engines.from_dir(models_dir, provider="cpu"))
@@ -264,6 +264,5 @@ def test_real_completion_acceptances_are_marked(make_window, qtbot, models_dir):
     ghost = controller.ghost_text
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert window.text() == "The quick brown " + ghost
-    assert window.current_tab().marks.texts() == [ghost]
-    qtbot.keyClicks(window.editor, "!")  # typing on after it does not end the mark
-    assert window.current_tab().marks.texts() == [ghost]
+    assert window.current_tab().marks.texts() == []  # accepted with Tab: the writer's own words (issue 14)
+    assert not window.generated_button.isVisible()

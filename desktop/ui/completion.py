@@ -536,7 +536,8 @@ class CompletionController(QObject):
         kind = event.type()
         if watched is not self.editor:
             if kind == QEvent.Type.Resize and self._ghost:
-                self.overlay.relayout()
+                # The editor reflows its lines after the viewport's resize event: follow the cursor once it has.
+                QTimer.singleShot(0, self.overlay.relayout)
             return False
         if kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if self._handles(event):

@@ -316,9 +316,10 @@ class DocumentTab(QWidget):
     # -- assistants ------------------------------------------------------------------------------------------------
 
     def attach_assistant(self, factory: AssistantFactory, preferences: Preferences) -> Any | None:
-        """Attaches ``factory(editor, engines)`` to this document with the preferences applied, loads its engine
-        (``load_engine()``) and marks what it inserts (its ``accepted(str)`` signal) as generated. Returns the
-        assistant, or None (with the reason in ``assistant_errors``) when it fails to start."""
+        """Attaches ``factory(editor, engines)`` to this document with the preferences applied and loads its engine
+        (``load_engine()``). Returns the assistant, or None (with the reason in ``assistant_errors``) when it fails
+        to start. What the writer accepts from an assistant (a completion taken with Tab) is the writer's own
+        text: it is not marked as generated."""
         try:
             assistant = factory(self.editor, self.engines)
             apply_preferences_to_assistant(assistant, preferences)
@@ -329,17 +330,8 @@ class DocumentTab(QWidget):
             logger.exception("an assistant failed to attach")
             self.assistant_errors.append(str(exc) or type(exc).__name__)
             return None
-        accepted = getattr(assistant, "accepted", None)
-        if accepted is not None and hasattr(accepted, "connect"):
-            accepted.connect(self._on_assistant_accepted)
         self.assistants.append(assistant)
         return assistant
-
-    @Slot(str)
-    def _on_assistant_accepted(self, text: str) -> None:
-        """An assistant inserted ``text`` just before the cursor: mark it as generated."""
-        end = self.editor.textCursor().position()
-        self.mark_generated(end - utf16_length(text), end)
 
     def apply_preferences(self, preferences: Preferences) -> None:
         """Passes changed preferences on to the attached assistants."""

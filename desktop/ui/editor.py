@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QMimeData, Signal
+from PySide6.QtCore import QMimeData, QSize, Signal
 from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
@@ -119,6 +119,9 @@ class Editor(QPlainTextEdit):
         margins = self.viewportMargins()
         if margins.left() != side or margins.right() != side:
             self.setViewportMargins(side, 0, side, 0)
+            # The margins shrink the viewport without a resize event of the editor: without this relayout the
+            # lines keep the old, wider width and run under a horizontal scroll bar (e.g. beside a dock).
+            super().resizeEvent(QResizeEvent(self.size(), QSize(-1, -1)))  # a width change: relayout
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)

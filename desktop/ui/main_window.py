@@ -9,8 +9,8 @@ completion) and report by signal.
 Hooks for other features:
 
 - ``set_completion_factory(factory)``: ``factory(editor, engines)`` (e.g. ``CompletionController``) is attached
-  to every open and future document, with the completion preferences passed on; its ``accepted(str)`` signal,
-  when it has one, marks the accepted text as generated.
+  to every open and future document, with the completion preferences passed on (what the writer accepts from it
+  is the writer's text, not marked as generated).
 - ``add_side_panel(widget, title)``: a dock in the right-hand area (the translation panel, Ctrl+Shift+T, uses it).
 - ``show_attention(src_tokens, tgt_tokens, matrix)``: the model view's heat map after a translation.
 - ``insert_generated(text)``: inserts model text at the cursor, marked as generated.

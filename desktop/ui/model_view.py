@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +28,12 @@ logger = logging.getLogger(__name__)
 
 TOP_CHARS = 10
 TOP_WORDS = 8
+WORD_TITLE = "<b>Next word</b> — word model"
 CONTEXT_CHARS = 2000  # the worker gets at most this much text before the cursor
 DEBOUNCE_MS = 120  # wait this long after a keystroke before asking the models
 
+_PARTIAL_WORD = re.compile(r"\w+$")  # the word being typed at the end of the text
+MAX_PARTIAL_CHARS = 64
 _CHAR_NAMES = {"\n": "⏎", " ": "␣", "\t": "⇥"}
 _WORD_NAMES = {"<eos>": "⏎ end of line", "<unk>": "(rare word)"}
 
@@ -57,6 +61,7 @@ class Prediction:
     words: list[tuple[str, float]] = field(default_factory=list)
     char_message: str = ""
     word_message: str = ""
+    partial: str = ""  # the word being typed that ``words`` complete ("" when they are next words)
 
 
 def top_k(probs: np.ndarray, tokens: Sequence[str], k: int, label=lambda t: t) -> list[tuple[str, float]]:
@@ -92,8 +97,14 @@ def predict(engines: Any, text: str) -> Prediction:
         result.word_message = f"Word model unavailable: {getattr(completer, 'error', '')}"
     else:
         try:
-            probs = completer.next_word_distribution(text)
-            result.words = top_k(probs, completer.vocab.tokens, TOP_WORDS, word_label)
+            match = _PARTIAL_WORD.search(text[-MAX_PARTIAL_CHARS:])
+            if match and callable(getattr(completer, "suggest", None)):
+                # The writer is in the middle of a word: show what completes it, as the grey text does.
+                result.partial = match.group()
+                result.words = [(word_label(s.word), float(s.probability)) for s in completer.suggest(text, TOP_WORDS)]
+            else:
+                probs = completer.next_word_distribution(text)
+                result.words = top_k(probs, completer.vocab.tokens, TOP_WORDS, word_label)
         except Exception as exc:  # noqa: BLE001
             logger.exception("word prediction failed")
             result.word_message = f"Word model failed: {exc}"
@@ -303,7 +314,7 @@ class ModelViewDock(QDockWidget):
         self.context_label.setTextFormat(Qt.TextFormat.PlainText)
         self.char_title = QLabel("<b>Next character</b> — character model", body)
         self.char_bars = ProbabilityBars("Next character probabilities", body)
-        self.word_title = QLabel("<b>Next word</b> — word model", body)
+        self.word_title = QLabel(WORD_TITLE, body)
         self.word_bars = ProbabilityBars("Next word probabilities", body)
         self.attention_title = QLabel("<b>Attention</b> — last translation", body)
         self.heat_map = AttentionHeatMap(body)
@@ -364,6 +375,8 @@ class ModelViewDock(QDockWidget):
         self.shown_id = request_id
         self.char_bars.set_items(prediction.chars, prediction.char_message)
         self.word_bars.set_items(prediction.words, prediction.word_message)
+        partial = prediction.partial.replace("&", "&amp;").replace("<", "&lt;")
+        self.word_title.setText(f"{WORD_TITLE}, completing “{partial}”" if partial else WORD_TITLE)
         self.predictionShown.emit(prediction)
 
     # -- attention -----------------------------------------------------------------------------------------------
