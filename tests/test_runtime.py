@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from desktop.runtime import Engines, ModelPackage, ModelPackageError
+from desktop.runtime.continuer import MAX_WORD_CHARS
 from desktop.runtime.sampling import clamp_temperature, sample_next
 from desktop.runtime.session import choose_providers
 from desktop.runtime.vocab import CharVocab
@@ -119,8 +120,39 @@ def test_seeded_generation_is_deterministic(char_models_dir: Path):
     first = "".join(continuer.generate("to be", 80, temperature=1.0, seed=7))
     second = "".join(continuer.generate("to be", 80, temperature=1.0, seed=7))
     other = "".join(continuer.generate("to be", 80, temperature=1.0, seed=8))
-    assert first == second and len(first) == 80
+    assert first == second and 80 <= len(first) <= 80 + MAX_WORD_CHARS
     assert first != other
+
+
+@pytest.mark.parametrize("length", [3, 7, 20, 33, 61])
+def test_a_continuation_ends_at_a_word_or_line_boundary(char_models_dir: Path, length: int):
+    """Issue 14 item 4: "Good m" is not an ending. The continuation finishes its word at the length asked for."""
+    continuer = Engines.from_dir(char_models_dir).continuer
+    for seed in range(4):
+        longer = "".join(continuer.generate("to be", 400, temperature=1.0, seed=seed))
+        text = "".join(continuer.generate("to be", length, temperature=1.0, seed=seed))
+        assert longer.startswith(text) and length <= len(text) <= length + MAX_WORD_CHARS
+        assert text[-1].isspace() or longer[len(text)].isspace(), (text, longer[len(text) :])
+
+
+def test_the_repetition_guard_stops_loops_at_low_temperature(char_models_dir: Path, monkeypatch):
+    """Issue 14 item 4: at temperature 0 the tiny model recites its one line forever; with the guard the same
+    three words come back only where every alternative first letter repeated too."""
+    from desktop.runtime import continuer as module
+
+    def repeats(text: str) -> int:
+        words = [w for w in (module.normalized(w) for w in text.split()) if w]
+        trigrams = list(zip(words, words[1:], words[2:]))
+        return len(trigrams) - len(set(trigrams))
+
+    continuer = Engines.from_dir(char_models_dir).continuer
+    guarded = "".join(continuer.generate("to be, or not to ", 300, temperature=0))
+    assert guarded.startswith("be: that is the question.\nto be, or not to be:")
+    monkeypatch.setattr(module, "REPEAT_GUARD_TEMPERATURE", 0.0)
+    looping = "".join(continuer.generate("to be, or not to ", 300, temperature=0))
+    assert looping.count("to be, or not to be: that is the question.") >= 6
+    assert repeats(looping) >= 50
+    assert repeats(guarded) <= 5 and guarded.count("that is the question.") == 1, guarded
 
 
 def test_greedy_generation_continues_the_learned_text(char_models_dir: Path):
@@ -132,9 +164,9 @@ def test_generation_handles_odd_prompts(char_models_dir: Path):
     continuer = Engines.from_dir(char_models_dir).continuer
     for prompt in ["", "\u200b", "日本語 \U0001f600 “curly”", "x" * 50_000]:
         text = "".join(continuer.generate(prompt, 20, temperature=0.8, seed=1))
-        assert len(text) == 20 and set(text) <= set(continuer.vocab.tokens)
+        assert 20 <= len(text) <= 20 + MAX_WORD_CHARS and set(text) <= set(continuer.vocab.tokens)
     assert "".join(continuer.generate("to", 0)) == ""
-    assert len("".join(continuer.generate("to", 10, temperature=99, top_k=10**6, seed=0))) == 10
+    assert 10 <= len("".join(continuer.generate("to", 10, temperature=99, top_k=10**6, seed=0))) <= 10 + MAX_WORD_CHARS
 
 
 def test_generation_can_be_stopped_early(char_models_dir: Path):

@@ -321,6 +321,8 @@ class MainWindow(QMainWindow):
         self.save_all_action = a("Sa&ve All", self.save_all, [QKeySequence("Ctrl+Alt+S")], "Save every document")
         self.reload_action = a("&Reload from Disk", self.reload_current, _keys(std.Refresh, "F5"),
                                "Read the file again, discarding unsaved changes")
+        self.reopen_encoding_action = a("Reopen with &Encoding…", self.reopen_with_encoding_dialog,
+                                        [QKeySequence("Ctrl+Alt+E")], "Read the file again as another encoding")
         self.close_tab_action = a("&Close Tab", self.close_current_tab, _keys(std.Close, "Ctrl+W"),
                                   "Close the document")
         self.quit_action = a("&Quit", self.quit_app, _keys(std.Quit, "Ctrl+Q"), "Quit Folio")
@@ -396,13 +398,7 @@ class MainWindow(QMainWindow):
         self.recent_actions: list[QAction] = []
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action, self.save_all_action, self.reload_action])
-        self.encoding_menu = file_menu.addMenu("Reopen with &Encoding")
-        self.encoding_actions: dict[str, QAction] = {}
-        for label, codec in ENCODING_CHOICES:
-            action = self.encoding_menu.addAction(label)
-            action.setStatusTip(f"Read the file again as {label} text")
-            action.triggered.connect(lambda _c=False, c=codec: self.reopen_with_encoding(c))
-            self.encoding_actions[codec] = action
+        file_menu.addAction(self.reopen_encoding_action)
         file_menu.addSeparator()
         file_menu.addActions([self.close_tab_action, self.quit_action])
         edit_menu = bar.addMenu("&Edit")
@@ -693,6 +689,16 @@ class MainWindow(QMainWindow):
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
         return report
+
+    @Slot()
+    def reopen_with_encoding_dialog(self) -> bool:
+        """Asks which encoding to read the current document's file as, and reopens it so."""
+        labels = [label for label, _ in ENCODING_CHOICES]
+        current = encoding_label(self.current_tab().file_format.encoding)
+        index = next((i for i, label in enumerate(labels) if label.split(" (")[0] == current), 0)
+        label, ok = QInputDialog.getItem(self, "Reopen with Encoding", f"Read {self.current_tab().title} as:",
+                                         labels, index, False)
+        return bool(ok) and self.reopen_with_encoding(dict(ENCODING_CHOICES)[label])
 
     def reopen_with_encoding(self, encoding: str, tab: DocumentTab | None = None) -> bool:
         """Reads a document's file (the current one) again as ``encoding`` text (asking first when it has unsaved
@@ -1215,7 +1221,7 @@ class MainWindow(QMainWindow):
         self.format_label.setText(text.replace(" line endings", ""))
         self.format_label.setToolTip(f"{text}. Saving keeps them; File ▸ Reopen with Encoding reads the file as "
                                      "another encoding.")
-        self.encoding_menu.setEnabled(tab.path is not None)
+        self.reopen_encoding_action.setEnabled(tab.path is not None)
 
     def _update_position(self, tab: DocumentTab) -> None:
         cursor = tab.editor.textCursor()
