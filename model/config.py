@@ -48,13 +48,17 @@ def apply(config: C, values: dict[str, object]) -> C:
 
 
 def parse_args(config: C, argv: list[str]) -> C:
-    """Applies ``[config.toml] [--key=value ...]`` to ``config``, in that order."""
+    """Applies ``[config.toml] [--key=value | --key value ...]`` to ``config``, in that order (so
+    ``--data PATH`` points any training command at the corpus wherever it is)."""
     values: dict[str, object] = {}
-    for arg in argv:
+    args = iter(argv)
+    for arg in args:
         if arg.startswith("--"):
             key, sep, value = arg[2:].partition("=")
             if not sep:
-                raise ValueError(f"expected --key=value, got {arg!r}")
+                value = next(args, None)
+                if value is None or value.startswith("--"):
+                    raise ValueError(f"expected --key=value or --key value, got {arg!r}")
             values[key.replace("-", "_")] = value
         else:
             with Path(arg).open("rb") as f:

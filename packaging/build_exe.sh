@@ -56,4 +56,5 @@ if [ "$TEST" = 1 ]; then
     rm -rf "$smoke"
     echo "the editor was still running after 8 s"
 fi
+python3 packaging/sizes.py --bundle "$BUNDLE" --update docs/packaging.md
 step "done: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1))"

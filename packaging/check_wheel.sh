@@ -65,3 +65,4 @@ ran = [name for name, feature in report["features"].items() if feature.get("avai
 print(f"installed self-test ok: {', '.join(ran)} ran from {report['models_dir']} in {report['seconds']} s")
 EOF
 step "wheel checked: $(basename "$WHEEL") ($(du -h "$WHEEL" | cut -f1))"
+"$PYTHON" "$ROOT/packaging/sizes.py" --wheel "$WHEEL" --update "$ROOT/docs/packaging.md"
