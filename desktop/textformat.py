@@ -47,7 +47,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 )
 _BOM_OF = {encoding: bom for bom, encoding in BOMS}
 
-# The encodings File > Reopen with Encoding offers: (label, Python codec).
+# The encodings File > Reopen with Encoding offers: (label, Python codec); those this Python lacks are dropped.
 ENCODING_CHOICES: tuple[tuple[str, str], ...] = (
     ("UTF-8", "utf-8"),
     ("UTF-16 LE", "utf-16-le"),
@@ -67,6 +67,21 @@ ENCODING_CHOICES: tuple[tuple[str, str], ...] = (
     ("Big5 (Chinese)", "big5"),
     ("EUC-KR (Korean)", "euc_kr"),
 )
+
+
+def _available(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The choices whose codec this Python has (a frozen build may leave some out)."""
+    found = []
+    for label, codec in choices:
+        try:
+            codecs.lookup(codec)
+        except LookupError:
+            continue
+        found.append((label, codec))
+    return tuple(found)
+
+
+ENCODING_CHOICES = _available(ENCODING_CHOICES)
 _LABELS = {codecs.lookup(codec).name: label.split(" (")[0] for label, codec in ENCODING_CHOICES}
 _LABELS.update({"utf-32-le": "UTF-32 LE", "utf-32-be": "UTF-32 BE", "shift_jis": "Shift_JIS"})
 
