@@ -9,6 +9,7 @@ import random
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from desktop.textstats import count_words
 from desktop.ui import main_window
 
 FRENCH = "Où est le garçon ? À la plage, l'élève brûle au soleil d'été ; la forêt est très belle.\r\n"
@@ -136,6 +137,8 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
         seen.append((percent, window.load_bar.isVisible(), window.statusBar().currentMessage()))
         if 40 <= percent <= 70 and not grabbed:
             grabbed.append(window.grab())  # the window can paint while the file goes in
+            window.update_stats()  # the counts' timer may fire meanwhile: half a file is not today's writing
+            window.autosaver.save_now()
 
     window.loadProgress.connect(on_progress)
     assert window.open_file(path)
@@ -147,6 +150,10 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
     assert not window.load_bar.isVisible()
     assert window.text() == line.replace("\r\n", "\n") * 8000
     assert not window.modified and not window.editor.isReadOnly()
+    assert window.state.tally.words_today() == 0  # opening a file is not writing
+    words = f"{count_words(window.text()):,} words"
+    qtbot.waitUntil(lambda: window.stats_label.text().startswith(words), timeout=5000)
+    assert window.state.tally.words_today() == 0
     assert not window.editor.document().isUndoAvailable()
     tab = window.current_tab()
     tab.save_to(path)

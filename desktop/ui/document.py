@@ -82,6 +82,7 @@ class DocumentTab(QWidget):
         self.engines = engines
         self._path: Path | None = None
         self._format = FileFormat()
+        self.loading = False  # a large file is going into the editor (counts and the daily tally wait)
         self.disk_fingerprint: tuple[int, int] | None = None  # the file as Folio last read or wrote it
         self.autosaved_key: int | None = None  # hash of what the recovery copy holds (None: no copy)
         self.assistants: list[Any] = []
@@ -190,6 +191,7 @@ class DocumentTab(QWidget):
         read_only = editor.isReadOnly()
         editor.setReadOnly(True)
         document.setUndoRedoEnabled(False)
+        self.loading = True
         try:
             editor.setPlainText(text[:LOAD_CHUNK_CHARS])
             cursor = QTextCursor(document)
@@ -200,6 +202,7 @@ class DocumentTab(QWidget):
                 cursor.insertText(text[start : start + LOAD_CHUNK_CHARS])
             progress(len(text), len(text))
         finally:
+            self.loading = False
             document.setUndoRedoEnabled(True)
             editor.setReadOnly(read_only)
             editor.moveCursor(QTextCursor.MoveOperation.Start)

@@ -82,7 +82,7 @@ from desktop.ui.editor import Editor, local_files
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
-from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary
+from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
 from desktop.ui.translation import TranslationPanel, describe_translation
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
@@ -212,6 +212,7 @@ class MainWindow(QMainWindow):
         self.completion_factory: AssistantFactory | None = None
         self._engine_info: EngineInfo | None = None
         self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
+        self._model_infos: dict[str, EngineInfo | None] = {}  # feature -> its engine, for the short summary
         self._models_pending: set[str] = {"continuation"}  # models still loading (see modelsReady)
         self._models_ready_sent = False
         self._closed = False
@@ -1045,7 +1046,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
-            self.state.tally.update(tab.tally_key, tab.own_words())
+            if not tab.loading:
+                self.state.tally.update(tab.tally_key, tab.own_words())
         self.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -1192,6 +1194,9 @@ class MainWindow(QMainWindow):
     def update_stats(self) -> TextStats:
         """Recounts the current document and updates the word count, reading time and daily goal."""
         tab = self.current_tab()
+        if tab.loading:  # half a file is no count, and its words were not written today
+            self._update_stats_soon()
+            return TextStats.of("")
         stats = TextStats.of(tab.text())
         self.stats_label.setText(stats.summary())
         self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
@@ -1265,7 +1270,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(tab.modified)
 
     def _on_contents_changed(self, tab: DocumentTab) -> None:
-        if tab is self.current_tab():
+        if tab is self.current_tab() and not tab.loading:
             self._update_stats_soon()
             self._request_model_view(tab)
 
@@ -1340,12 +1345,14 @@ class MainWindow(QMainWindow):
         from desktop.ui.completion import describe_completion  # optional module: imported where it is used
 
         self._model_texts["completion"] = describe_completion(info)
+        self._model_infos["Completion"] = info
         self._update_models_label()
         self._model_ready("completion")
 
     @Slot(object)
     def _on_translation_loaded(self, info: EngineInfo) -> None:
         self._model_texts["translation"] = describe_translation(info)
+        self._model_infos["Translation"] = info
         self._update_models_label()
 
     def _update_models_label(self) -> None:
@@ -1353,6 +1360,10 @@ class MainWindow(QMainWindow):
         parts = [describe_engine(self._engine_info), self._model_texts.get("completion", ""),
                  self._model_texts.get("translation", "")]
         self.model_label.setText(models_summary(parts))
+        infos = [("Shakespeare", self._engine_info)]
+        infos += [(name, self._model_infos[name]) for name in ("Completion", "Translation")
+                  if name in self._model_infos]
+        self.model_label.set_short_text(short_models_summary(infos))
 
     def _model_ready(self, name: str) -> None:
         """Notes that ``name``'s model finished loading; emits ``modelsReady`` when none is left."""

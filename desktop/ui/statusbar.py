@@ -3,6 +3,8 @@ of a large file being opened."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
@@ -12,12 +14,19 @@ LOAD_BAR_WIDTH = 120
 
 
 class ElidedLabel(QLabel):
-    """A one-line label that asks for little room and draws its text elided (…) when it gets less than the
-    text needs; :meth:`text` and the tooltip keep the whole text."""
+    """A one-line label that asks for little room. It draws its text when it fits, else its short text
+    (:meth:`set_short_text`) when that fits, else the short text elided (…); :meth:`text` and the tooltip keep
+    the whole text."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
+        self._short = ""
+
+    def set_short_text(self, text: str) -> None:
+        """What to draw when the whole text does not fit."""
+        self._short = text
+        self.update()
 
     def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
         super().setText(text)
@@ -29,8 +38,10 @@ class ElidedLabel(QLabel):
 
     def visible_text(self) -> str:
         """The text as drawn at the label's current width."""
-        width = self.contentsRect().width()
-        return QFontMetrics(self.font()).elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+        width, metrics = self.contentsRect().width(), QFontMetrics(self.font())
+        if metrics.horizontalAdvance(self.text()) <= width or not self._short:
+            return metrics.elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+        return metrics.elidedText(self._short, Qt.TextElideMode.ElideRight, width)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
@@ -42,6 +53,27 @@ class ElidedLabel(QLabel):
 def models_summary(parts: list[str]) -> str:
     """One line naming each model and its provider: ``"Shakespeare: … · CPU  |  Completion: … · CPU"``."""
     return MODELS_SEPARATOR.join(p for p in parts if p)
+
+
+def short_models_summary(models: list[tuple[str, Any]]) -> str:
+    """The same in few words, for a narrow window: ``"shakespeare-char · wikitext2-word · tatoeba-en-fr · CPU"``.
+    ``models`` holds ``(feature, EngineInfo or None while loading)`` pairs."""
+    from desktop.ui.continuation import short_provider
+
+    loaded = [(feature, info) for feature, info in models if info is not None and info.available]
+    providers = {short_provider(info.provider) for _, info in loaded}
+    parts = []
+    for feature, info in models:
+        if info is None:
+            parts.append(f"{feature} loading…")
+        elif not info.available:
+            parts.append(f"no {feature.lower()}")
+        else:
+            provider = short_provider(info.provider)
+            parts.append(info.name if len(providers) == 1 or not provider else f"{info.name} ({provider})")
+    if len(providers) == 1 and (only := next(iter(providers))):
+        parts.append(only)
+    return " · ".join(parts)
 
 
 def make_load_bar(parent: QWidget) -> QProgressBar:
