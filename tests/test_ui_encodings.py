@@ -158,3 +158,16 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
     tab = window.current_tab()
     tab.save_to(path)
     assert path.read_bytes() == data
+
+
+def test_a_recovered_copy_saves_in_its_files_encoding(make_window, tmp_path):
+    from desktop.recovery import RecoveryEntry
+
+    path = tmp_path / "old.txt"
+    path.write_bytes(codecs.BOM_UTF16_LE + "Avant\r\n".encode("utf-16-le"))
+    window = make_window()
+    window.restore_recovered([RecoveryEntry(doc_id="lost", text="Après\n", path=str(path), title="old.txt",
+                                            newline="\r\n")])
+    assert window.format_label.text() == "UTF-16 LE with BOM · CRLF"
+    assert window.save()
+    assert path.read_bytes() == codecs.BOM_UTF16_LE + "Après\r\n".encode("utf-16-le")

@@ -995,7 +995,8 @@ class MainWindow(QMainWindow):
             tab = self.tab_for_path(entry.path) if entry.path else None
             if tab is None:
                 tab = self._target_tab(entry.doc_id)
-            tab.set_content(entry.text, Path(entry.path) if entry.path else None, entry.newline, modified=True)
+            tab.set_content(entry.text, Path(entry.path) if entry.path else None, entry.newline, modified=True,
+                            file_format=self._disk_format(entry.path))
             tab.set_cursor(entry.cursor)
             self._opened(tab)
             restored.append(tab)
@@ -1005,6 +1006,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Restored {len(restored)} document(s) with unsaved changes",
                                          2 * STATUS_TIMEOUT_MS)
         return restored
+
+    @staticmethod
+    def _disk_format(path: str | None):
+        """The encoding and byte order mark of the file a recovered copy belongs to (None: UTF-8), so that
+        saving it does not change them; its line endings as one kind (the copy's lines may differ)."""
+        if not path:
+            return None
+        try:
+            found = read_text_file(path).format
+        except FileError:
+            return None
+        return found.with_newline(found.newline)
 
     def session_state(self) -> AppState:
         """The state to save: open files with cursor positions, recent files, layout, today's tally."""
