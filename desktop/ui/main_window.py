@@ -549,6 +549,7 @@ class MainWindow(QMainWindow):
         document = tab.editor.document()
         document.contentsChanged.connect(self.autosaver.document_changed)
         document.contentsChanged.connect(lambda t=tab: self._on_contents_changed(t))
+        tab.counts.completed.connect(lambda t=tab: self._update_stats_soon() if t is self.current_tab() else None)
         tab.editor.cursorPositionChanged.connect(lambda t=tab: self._on_cursor_moved(t))
         for signal in (tab.editor.undoAvailable, tab.editor.redoAvailable, tab.editor.copyAvailable):
             signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
@@ -647,7 +648,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _opened(self, tab: DocumentTab) -> None:
-        self.state.tally.update(tab.tally_key, tab.own_words())
+        self._tally(tab)
         if tab.path is not None:
             self._add_recent(tab.path)
             self._watch(tab.path)
@@ -963,7 +964,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
-            self.state.tally.update(tab.tally_key, tab.own_words())
+            self._tally(tab)
         self.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -1107,14 +1108,21 @@ class MainWindow(QMainWindow):
         self._stats_timer.start()
 
     @Slot()
-    def update_stats(self) -> TextStats:
-        """Recounts the current document and updates the word count, reading time and daily goal."""
+    def update_stats(self) -> TextStats | None:
+        """Shows the current document's word count, reading time and daily goal (kept per block by
+        ``tab.counts``, so this is cheap); None while a large text is still being counted."""
         tab = self.current_tab()
-        stats = TextStats.of(tab.text())
-        self.stats_label.setText(stats.summary())
-        self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
+        stats = tab.counts.stats()
+        self.stats_label.setText(stats.summary() if stats is not None else "Counting words…")
+        self._tally(tab)
         self._update_goal()
         return stats
+
+    def _tally(self, tab: DocumentTab) -> None:
+        """Records ``tab``'s own words in today's tally (once its counts are complete)."""
+        stats = tab.counts.stats()
+        if stats is not None:
+            self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
 
     def _update_goal(self) -> None:
         goal = self.preferences.daily_goal
