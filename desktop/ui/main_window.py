@@ -82,6 +82,7 @@ from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.translation import TranslationPanel
+from desktop.ui.worker_thread import exit_code_after_abandoning
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
 
@@ -1515,7 +1516,7 @@ def run_app(files: list[str], provider: str = "auto", models: str | None = None)
         window.set_completion_factory(factory)
     window.show()
     window.start_session(files)
-    return app.exec()
+    return exit_code_after_abandoning(app.exec())
 
 
 def _default_completion_factory() -> AssistantFactory | None:

@@ -11,6 +11,7 @@ around it (a QTextCursor keeps its range), refusing to replace it once the Engli
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.runtime.translation_text import has_letters, sentence_at
+from desktop.runtime.translator import TranslationCancelled
 from desktop.ui.document import DocumentTab
 from desktop.ui.model_view import AttentionHeatMap, engine_of
 from desktop.ui.theme import EditorColors
@@ -89,6 +91,14 @@ def heat_map_of(translation: Any) -> HeatMap:
     return HeatMap(source, target, matrix)
 
 
+def _parameters(function: Any) -> set[str]:
+    """Names of ``function``'s parameters (empty when Python cannot tell)."""
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
 class TranslationWorker(LatestRequestWorker):
     """Translates in a worker thread; a request that is no longer the latest when it starts is skipped."""
 
@@ -108,8 +118,13 @@ class TranslationWorker(LatestRequestWorker):
             reason = getattr(translator, "error", "") or "no translation model is installed"
             self.failed.emit(request_id, f"Translation is unavailable: {reason}")
             return
+        options = {}
+        if "should_stop" in _parameters(translator.translate):  # a newer request or quitting stops the search
+            options["should_stop"] = lambda: not self.is_latest(request_id)
         try:
-            results = translator.translate(text, beam=BEAM, n_best=N_BEST)
+            results = translator.translate(text, beam=BEAM, n_best=N_BEST, **options)
+        except TranslationCancelled:
+            return
         except Exception as exc:  # noqa: BLE001 - a model failure is reported, the editor goes on
             logger.exception("translation failed")
             self.failed.emit(request_id, f"Translation failed: {exc}")
