@@ -25,6 +25,7 @@ from desktop.runtime import contract
 from desktop.runtime.continuous_cache import ContinuousCache
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine, State
+from desktop.runtime.text_input import clean_text
 from desktop.runtime.vocab import WordVocab
 from desktop.runtime.wikitext import detokenize, normalize, tokenize
 
@@ -155,7 +156,7 @@ class Completer(LMEngine):
     def next_word_distribution(self, context: str) -> np.ndarray:
         """Model probabilities [V] of the next token after ``context`` (no cache; for the model view)."""
         with self._lock:
-            return np.exp(self._read(self.context_tokens(context)).astype(np.float64))
+            return np.exp(self._read(self.context_tokens(clean_text(context))).astype(np.float64))
 
     # -- suggesting -------------------------------------------------------------------------------------
 
@@ -164,7 +165,7 @@ class Completer(LMEngine):
         if k <= 0:
             return []
         with self._lock:
-            return self._suggest(text_before_cursor, k)
+            return self._suggest(clean_text(text_before_cursor), k)
 
     def _suggest(self, text_before_cursor: str, k: int) -> list[Suggestion]:
         text = text_before_cursor[-CACHE_CHARS:]

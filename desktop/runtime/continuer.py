@@ -11,6 +11,7 @@ from desktop.runtime import contract
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine
 from desktop.runtime.sampling import clamp_temperature, sample_next
+from desktop.runtime.text_input import clean_text
 from desktop.runtime.vocab import CharVocab
 
 CONTEXT_CHARS = 2000  # the model reads at most this much of the text before the cursor
@@ -31,7 +32,7 @@ class Continuer(LMEngine):
         return log_probs
 
     def _read(self, prompt: str):
-        ids = self.vocab.encode(prompt[-CONTEXT_CHARS:] or START_OF_TEXT)
+        ids = self.vocab.encode(clean_text(prompt)[-CONTEXT_CHARS:] or START_OF_TEXT)
         if ids.size == 0:  # the prompt folded to nothing (only zero-width characters)
             ids = self.vocab.encode(START_OF_TEXT)
         log_probs, state = self.lm.run(ids[None, :], self.lm.zero_state())
