@@ -255,7 +255,7 @@ def test_editor_opens_with_a_broken_model_package(make_window, qtbot, tmp_path):
     package.mkdir(parents=True)
     (package / "manifest.json").write_text("{ not json", encoding="utf-8")
     window = make_window(models=tmp_path / "models")
-    _assert_unavailable(window, qtbot, "unreadable")
+    _assert_unavailable(window, qtbot, "manifest.json is not valid JSON at line 1")
 
 
 def test_unavailable_engine_reason_is_shown(make_window, qtbot):

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.guard import guarded
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine
 from desktop.runtime.sampling import clamp_temperature, sample_next
@@ -24,8 +25,10 @@ class Continuer(LMEngine):
 
     def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1, model_path: Path | None = None):
         super().__init__(package, provider, threads, model_path)
-        self.vocab = CharVocab.load(package.file(contract.ROLE_VOCAB))
+        self.vocab = package.load_vocab(contract.ROLE_VOCAB, CharVocab.from_json)
+        self.lm.check_vocab(contract.ROLE_VOCAB, len(self.vocab))
 
+    @guarded
     def next_char_log_probs(self, prompt: str) -> np.ndarray:
         """Log-probabilities [vocab] of the character after ``prompt`` (for the model view)."""
         log_probs, _ = self._read(prompt)
@@ -38,6 +41,7 @@ class Continuer(LMEngine):
         log_probs, state = self.lm.run(ids[None, :], self.lm.zero_state())
         return log_probs[0, -1], state
 
+    @guarded
     def generate(
         self,
         prompt: str,

@@ -11,6 +11,7 @@ from desktop.runtime.completer import Completer
 from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage, ModelPackageError, find_packages
 from desktop.runtime.paths import models_dir
+from desktop.runtime.session import GraphLoadError
 from desktop.runtime.translator import Translator
 
 
@@ -60,6 +61,8 @@ class Engines:
             return factory(ModelPackage.load(folders[0]), self.provider, self.threads)
         except ModelPackageError as exc:
             return UnavailableEngine(name, str(exc))
+        except GraphLoadError as exc:
+            return UnavailableEngine(name, f"model package {folders[0].name}: {exc}")
         except ValueError as exc:  # a bad provider name
             return UnavailableEngine(name, str(exc))
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for corrupt graphs

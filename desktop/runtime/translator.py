@@ -40,6 +40,8 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.graph_check import check_graph, check_vocab_size
+from desktop.runtime.guard import Cancelled, guarded
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.session import OrtGraph
 from desktop.runtime.subword import SPACE_MARK, Encoded, SubwordTokenizer, display_piece, word_spans
@@ -70,7 +72,7 @@ LONG_WORD_NOTE = ("{count} run(s) of more than {limit} characters without a spac
                   "copied unchanged.")
 
 
-class TranslationCancelled(Exception):
+class TranslationCancelled(Cancelled):
     """``should_stop`` said stop: the translation was abandoned between two model calls."""
 _TERMINAL = re.compile(r"[.!?\u2026][\"')\]\u00bb]*$")
 _TRAILING = re.compile(r"^(.*?)([\s,;:]*)$", re.S)
@@ -147,24 +149,25 @@ class Translator:
         self.cell = package.cell
         self.encoder = OrtGraph(encoder_path or package.file(contract.ROLE_ENCODER), provider, threads)
         self.decoder = OrtGraph(decoder_path or package.file(contract.ROLE_DECODER), provider, threads)
-        for graph, expected_in, expected_out in (
-            (self.encoder, contract.encoder_input_names(), contract.encoder_output_names(self.cell)),
-            (self.decoder, contract.decoder_input_names(self.cell), contract.decoder_output_names(self.cell)),
-        ):
-            if sorted(graph.input_names) != sorted(expected_in) or sorted(graph.output_names) != sorted(expected_out):
-                raise ModelPackageError(
-                    f"model package {package.id}: {graph.path.name} has inputs {graph.input_names} and outputs "
-                    f"{graph.output_names}; the contract for a {self.cell or 'unknown'} cell says {expected_in} "
-                    f"-> {expected_out}"
-                )
+        name = package.path.name
+        check_graph(self.encoder, name, package.kind, self.cell, contract.encoder_io(self.cell), "encoder")
+        check_graph(self.decoder, name, package.kind, self.cell, contract.decoder_io(self.cell), "decoder")
         try:
-            self.src_tok = SubwordTokenizer.load(package.file(contract.ROLE_SRC_VOCAB))
+            self.src_tok = package.load_vocab(contract.ROLE_SRC_VOCAB, SubwordTokenizer.from_json)
             same = package.file(contract.ROLE_SRC_VOCAB) == package.file(contract.ROLE_TGT_VOCAB)
-            self.tgt_tok = self.src_tok if same else SubwordTokenizer.load(package.file(contract.ROLE_TGT_VOCAB))
+            self.tgt_tok = (self.src_tok if same
+                            else package.load_vocab(contract.ROLE_TGT_VOCAB, SubwordTokenizer.from_json))
         except ModelPackageError:
             raise
-        except Exception as exc:  # noqa: BLE001 - json, OS and the tokenizers library's own errors
-            raise ModelPackageError(f"model package {package.id}: tokenizer unreadable ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - the tokenizers library's own errors
+            raise ModelPackageError(f"model package {name}: {package.file(contract.ROLE_SRC_VOCAB).name} is not a "
+                                    f"usable tokenizer ({exc})") from None
+        src_file = package.file(contract.ROLE_SRC_VOCAB).name
+        tgt_file = package.file(contract.ROLE_TGT_VOCAB).name
+        check_vocab_size(self.decoder, name, tgt_file, len(self.tgt_tok))
+        for graph in (self.encoder, self.decoder):
+            check_vocab_size(graph, name, src_file, len(self.src_tok), contract.META_SRC_VOCAB_SIZE, scored=False)
+        check_vocab_size(self.encoder, name, tgt_file, len(self.tgt_tok), scored=False)
         self.state_in = contract.encoder_output_names(self.cell)[1:]  # h0[, c0]
         self.state_out = contract.decoder_output_names(self.cell)[1:-1]  # hn[, cn]
         self._digit_ids = {i for i, t in enumerate(self.tgt_tok.tokens) if t.isdigit()}
@@ -178,6 +181,7 @@ class Translator:
         return self.package.id
 
     # -- the public API -------------------------------------------------------------------------------
+    @guarded
     def translate(self, text: str, beam: int = 4, n_best: int = 1,
                   should_stop: Callable[[], bool] | None = None) -> list[Translation]:
         """Up to ``n_best`` translations of ``text``, best first (see the module docstring). ``should_stop`` is
@@ -253,6 +257,7 @@ class Translator:
         middle = len(words) // 2
         return self._fit(words[:middle]) + self._fit(words[middle:])
 
+    @guarded
     def translate_segment(self, source: str, beam: int = 4, n_best: int = 1,
                           should_stop: Callable[[], bool] | None = None) -> list[Segment]:
         """Beam search on one sentence (no splitting); up to ``n_best`` segments, best first. A source of more

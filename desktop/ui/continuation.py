@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
 
+from desktop.runtime.guard import EngineFailed
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
@@ -139,10 +140,15 @@ class ContinuationWorker(LatestRequestWorker):
                     pending.clear()
                     last_flush = now
         except Exception as exc:  # noqa: BLE001 - report any engine error to the UI
-            logger.exception("continuation %d failed", request_id)
             if pending and self.is_latest(request_id):
                 self.chunkReady.emit(request_id, "".join(pending))
             self.failed.emit(request_id, str(exc) or type(exc).__name__)
+            if isinstance(exc, EngineFailed):  # switched off (the engine logged why, once): no more requests
+                name = str(getattr(self._engine, "name", "") or "continuation")
+                self._engine = None
+                self.engineLoaded.emit(EngineInfo(False, name, "", str(exc)))
+            else:
+                logger.exception("continuation %d failed", request_id)
             return
         finally:
             close = getattr(stream, "close", None)
