@@ -50,13 +50,19 @@ class Engines:
                 self._engines[kind] = self._build(kind, name, factory)
             return self._engines[kind]
 
+    def package_problem(self, kind: str) -> str:
+        """Why no engine of ``kind`` can load, known without loading it (no package of that kind); else ""."""
+        if self.packages.get(kind):
+            return ""
+        reason = f"no {kind} model package in {self.models_path}"
+        if self.problems:
+            reason += " (" + "; ".join(self.problems) + ")"
+        return reason
+
     def _build(self, kind: str, name: str, factory):
         folders = self.packages.get(kind)
         if not folders:
-            reason = f"no {kind} model package in {self.models_path}"
-            if self.problems:
-                reason += " (" + "; ".join(self.problems) + ")"
-            return UnavailableEngine(name, reason)
+            return UnavailableEngine(name, self.package_problem(kind))
         try:
             return factory(ModelPackage.load(folders[0]), self.provider, self.threads)
         except ModelPackageError as exc:

@@ -64,6 +64,7 @@ from desktop.locations import Locations
 from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
 from desktop.runtime import Engines, UnavailableEngine
+from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
@@ -78,6 +79,7 @@ from desktop.ui.continuation import (
 )
 from desktop.ui.document import UNTITLED, AssistantFactory, DocumentTab, document_text, fingerprint
 from desktop.ui.editor import Editor, local_files
+from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
@@ -244,6 +246,8 @@ class MainWindow(QMainWindow):
             lambda heat: self.show_attention(heat.source, heat.target, heat.matrix))
         self.translation_panel.statusMessage.connect(
             lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
+        self.translation_panel.unavailable.connect(
+            lambda reason: self.feature_status.set_reason("Translation", reason))
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
 
@@ -489,9 +493,14 @@ class MainWindow(QMainWindow):
         self.generated_button.setAccessibleName("Accept generated text")
         self.generated_button.clicked.connect(self.accept_generated)
         self.generated_button.hide()
+        self.feature_status = FeatureStatus(self)  # one indicator per unavailable feature, its reason as tooltip
+        self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
         for widget in (self.generated_button, self.stats_label, self.position_label, self.goal_label, self.goal_bar,
-                       self.model_label):
+                       self.feature_status, self.model_label):
             bar.addPermanentWidget(widget)
+        problem = getattr(self.engines, "package_problem", None)
+        if callable(problem):  # a missing translator is known before its first use
+            self.feature_status.set_reason("Translation", problem(KIND_TRANSLATOR) or None)
 
     # -- documents: access ----------------------------------------------------------------------------------------
 
@@ -1240,6 +1249,7 @@ class MainWindow(QMainWindow):
         if assistant is None:
             self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
                                          2 * STATUS_TIMEOUT_MS)
+            self.feature_status.set_reason("Completion", tab.assistant_errors[-1])
             self._model_ready("completion")
             return
         loaded = getattr(assistant, "engineLoaded", None)
@@ -1255,6 +1265,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.completion import describe_completion  # optional module: imported where it is used
 
         self.statusBar().showMessage(describe_completion(info), STATUS_TIMEOUT_MS)
+        self.feature_status.set_reason("Completion", None if info.available else info.error)
         self._model_ready("completion")
 
     def _model_ready(self, name: str) -> None:
@@ -1344,6 +1355,8 @@ class MainWindow(QMainWindow):
             self._engine_info = info
             self._model_ready("continuation")
         info = self._engine_info
+        if info is not None:
+            self.feature_status.set_reason("Continuation", None if info.available else info.error)
         text = describe_engine(info)
         self.model_label.setText(text)
         self.model_label.setToolTip(text)
@@ -1493,7 +1506,7 @@ class MainWindow(QMainWindow):
             from desktop.runtime.paths import models_dir
 
             models = models_dir()
-        dialog = AboutDialog(models, self.windowIcon(), self)
+        dialog = AboutDialog(models, self.windowIcon(), self, unavailable=self.feature_status.reasons())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.runtime.guard import EngineFailed
 from desktop.runtime.translation_text import has_letters, sentence_at
 from desktop.runtime.translator import TranslationCancelled
 from desktop.ui.document import DocumentTab
@@ -104,6 +105,7 @@ class TranslationWorker(LatestRequestWorker):
 
     ready = Signal(int, object)  # request id, list[Translation] (best first)
     failed = Signal(int, str)  # request id, message for the writer
+    unavailable = Signal(str)  # why translation is unavailable (the model is missing, damaged or failed)
 
     def __init__(self, engines: Any) -> None:
         super().__init__()
@@ -116,6 +118,7 @@ class TranslationWorker(LatestRequestWorker):
         translator = engine_of(self.engines, "translator")
         if translator is None or not getattr(translator, "available", False):
             reason = getattr(translator, "error", "") or "no translation model is installed"
+            self.unavailable.emit(reason)
             self.failed.emit(request_id, f"Translation is unavailable: {reason}")
             return
         options = {}
@@ -124,6 +127,10 @@ class TranslationWorker(LatestRequestWorker):
         try:
             results = translator.translate(text, beam=BEAM, n_best=N_BEST, **options)
         except TranslationCancelled:
+            return
+        except EngineFailed as exc:  # switched off (the engine logged why, once)
+            self.unavailable.emit(str(exc))
+            self.failed.emit(request_id, f"Translation is unavailable: {exc}")
             return
         except Exception as exc:  # noqa: BLE001 - a model failure is reported, the editor goes on
             logger.exception("translation failed")
@@ -138,6 +145,7 @@ class TranslationPanel(QWidget):
     translationShown = Signal(object)  # the Translation now chosen in the panel
     attentionShown = Signal(object)  # its HeatMap
     statusMessage = Signal(str)  # a short message for the status bar
+    unavailable = Signal(str)  # why translation is unavailable
     _translate = Signal(int, str)
 
     def __init__(self, engines: Any, parent: QWidget | None = None) -> None:
@@ -213,6 +221,7 @@ class TranslationPanel(QWidget):
         self._translate.connect(self.worker.translate)
         self.worker.ready.connect(self._on_ready)
         self.worker.failed.connect(self._on_failed)
+        self.worker.unavailable.connect(self.unavailable)
 
     # -- requests ------------------------------------------------------------------------------------------------
 
