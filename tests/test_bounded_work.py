@@ -96,6 +96,9 @@ def test_stopping_a_busy_thread_waits_at_most_one_second(qapp):
     assert stop_thread(thread) is False
     assert time.monotonic() - start < 1.3
     assert thread in abandoned_threads()
+    start = time.monotonic()
+    assert stop_thread(thread) is False  # the owner's destruction stops it again: no second wait
+    assert time.monotonic() - start < 0.1
     thread.wait(5000)  # let it finish before the next test
     assert thread not in abandoned_threads()
 

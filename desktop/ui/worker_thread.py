@@ -46,13 +46,14 @@ def stop_thread(thread: QThread, before_stop: Callable[[], None] | None = None,
             before_stop()
         if not thread.isRunning():
             return True
+        if any(t is thread for t, _ in _abandoned):  # given up on already: do not wait for it twice
+            return False
         thread.quit()
         if thread.wait(max(0, int(timeout_ms))):
             return True
-        if not any(t is thread for t, _ in _abandoned):
-            logger.warning("worker thread %s is still busy after %d ms: abandoned", thread.objectName(), timeout_ms)
-            thread.setParent(None)
-            _abandoned.append((thread, thread.property("folio_worker")))
+        logger.warning("worker thread %s is still busy after %d ms: abandoned", thread.objectName(), timeout_ms)
+        thread.setParent(None)
+        _abandoned.append((thread, thread.property("folio_worker")))
         return False
     except RuntimeError:  # the C++ objects are already gone (interpreter exit)
         return True
