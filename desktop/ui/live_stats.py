@@ -18,7 +18,7 @@ from PySide6.QtGui import QTextBlock, QTextDocument
 from desktop.textstats import TextStats, count_words
 
 SYNC_BLOCKS = 200  # a change touching at most this many blocks is counted at once
-SLICE_S = 0.008  # the idle counter works at most this long per event-loop turn
+SLICE_S = 0.005  # the idle counter works at most this long per event-loop turn
 LINE_SEPARATOR = "\u2028"  # Qt's in-block line break (saved as \n, so not a character of the count)
 
 
@@ -138,7 +138,7 @@ class BlockCounts(QObject):
                     break
             i += 1
             block = block.next()
-            if deadline is not None and (i & 63) == 0 and time.perf_counter() > deadline:
+            if deadline is not None and (i & 15) == 0 and time.perf_counter() > deadline:
                 break
         self._scan = i
         if self._unknown:
