@@ -64,6 +64,7 @@ from desktop.locations import Locations
 from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
 from desktop.runtime import Engines, UnavailableEngine
+from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
@@ -78,10 +79,12 @@ from desktop.ui.continuation import (
 )
 from desktop.ui.document import UNTITLED, AssistantFactory, DocumentTab, document_text, fingerprint
 from desktop.ui.editor import Editor, local_files
+from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.translation import TranslationPanel
+from desktop.ui.worker_thread import exit_code_after_abandoning
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
 
@@ -243,6 +246,8 @@ class MainWindow(QMainWindow):
             lambda heat: self.show_attention(heat.source, heat.target, heat.matrix))
         self.translation_panel.statusMessage.connect(
             lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
+        self.translation_panel.unavailable.connect(
+            lambda reason: self.feature_status.set_reason("Translation", reason))
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
 
@@ -488,9 +493,14 @@ class MainWindow(QMainWindow):
         self.generated_button.setAccessibleName("Accept generated text")
         self.generated_button.clicked.connect(self.accept_generated)
         self.generated_button.hide()
+        self.feature_status = FeatureStatus(self)  # one indicator per unavailable feature, its reason as tooltip
+        self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
         for widget in (self.generated_button, self.stats_label, self.position_label, self.goal_label, self.goal_bar,
-                       self.model_label):
+                       self.feature_status, self.model_label):
             bar.addPermanentWidget(widget)
+        problem = getattr(self.engines, "package_problem", None)
+        if callable(problem):  # a missing translator is known before its first use
+            self.feature_status.set_reason("Translation", problem(KIND_TRANSLATOR) or None)
 
     # -- documents: access ----------------------------------------------------------------------------------------
 
@@ -549,6 +559,7 @@ class MainWindow(QMainWindow):
         document = tab.editor.document()
         document.contentsChanged.connect(self.autosaver.document_changed)
         document.contentsChanged.connect(lambda t=tab: self._on_contents_changed(t))
+        tab.counts.completed.connect(lambda t=tab: self._update_stats_soon() if t is self.current_tab() else None)
         tab.editor.cursorPositionChanged.connect(lambda t=tab: self._on_cursor_moved(t))
         for signal in (tab.editor.undoAvailable, tab.editor.redoAvailable, tab.editor.copyAvailable):
             signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
@@ -647,7 +658,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _opened(self, tab: DocumentTab) -> None:
-        self.state.tally.update(tab.tally_key, tab.own_words())
+        self._tally(tab)
         if tab.path is not None:
             self._add_recent(tab.path)
             self._watch(tab.path)
@@ -963,7 +974,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
-            self.state.tally.update(tab.tally_key, tab.own_words())
+            self._tally(tab)
         self.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -1107,14 +1118,21 @@ class MainWindow(QMainWindow):
         self._stats_timer.start()
 
     @Slot()
-    def update_stats(self) -> TextStats:
-        """Recounts the current document and updates the word count, reading time and daily goal."""
+    def update_stats(self) -> TextStats | None:
+        """Shows the current document's word count, reading time and daily goal (kept per block by
+        ``tab.counts``, so this is cheap); None while a large text is still being counted."""
         tab = self.current_tab()
-        stats = TextStats.of(tab.text())
-        self.stats_label.setText(stats.summary())
-        self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
+        stats = tab.counts.stats()
+        self.stats_label.setText(stats.summary() if stats is not None else "Counting words…")
+        self._tally(tab)
         self._update_goal()
         return stats
+
+    def _tally(self, tab: DocumentTab) -> None:
+        """Records ``tab``'s own words in today's tally (once its counts are complete)."""
+        stats = tab.counts.stats()
+        if stats is not None:
+            self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
 
     def _update_goal(self) -> None:
         goal = self.preferences.daily_goal
@@ -1231,6 +1249,7 @@ class MainWindow(QMainWindow):
         if assistant is None:
             self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
                                          2 * STATUS_TIMEOUT_MS)
+            self.feature_status.set_reason("Completion", tab.assistant_errors[-1])
             self._model_ready("completion")
             return
         loaded = getattr(assistant, "engineLoaded", None)
@@ -1246,6 +1265,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.completion import describe_completion  # optional module: imported where it is used
 
         self.statusBar().showMessage(describe_completion(info), STATUS_TIMEOUT_MS)
+        self.feature_status.set_reason("Completion", None if info.available else info.error)
         self._model_ready("completion")
 
     def _model_ready(self, name: str) -> None:
@@ -1335,6 +1355,8 @@ class MainWindow(QMainWindow):
             self._engine_info = info
             self._model_ready("continuation")
         info = self._engine_info
+        if info is not None:
+            self.feature_status.set_reason("Continuation", None if info.available else info.error)
         text = describe_engine(info)
         self.model_label.setText(text)
         self.model_label.setToolTip(text)
@@ -1484,7 +1506,7 @@ class MainWindow(QMainWindow):
             from desktop.runtime.paths import models_dir
 
             models = models_dir()
-        dialog = AboutDialog(models, self.windowIcon(), self)
+        dialog = AboutDialog(models, self.windowIcon(), self, unavailable=self.feature_status.reasons())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -1507,7 +1529,7 @@ def run_app(files: list[str], provider: str = "auto", models: str | None = None)
         window.set_completion_factory(factory)
     window.show()
     window.start_session(files)
-    return app.exec()
+    return exit_code_after_abandoning(app.exec())
 
 
 def _default_completion_factory() -> AssistantFactory | None:
