@@ -1,0 +1,105 @@
+"""Nothing typed is lost, nothing is left behind: recovery owners identified by a lock, not a process id (issue 11
+item 2), steady typing killed with SIGKILL (item 3), and stale temporary files and file ownership (item 9)."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop.recovery import LOCK_NAME, RecoveryEntry, RecoverySession, find_orphans
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# -- recovery owners -----------------------------------------------------------------------------------------------
+
+# The recovery-writing code in its own process: one copy, then it waits to be killed.
+WRITER = """
+import sys, time
+from desktop.recovery import RecoveryEntry, RecoverySession
+session = RecoverySession(sys.argv[1])
+session.write(RecoveryEntry("d1", "typed before the kill"))
+print("WRITTEN", session.pid, flush=True)
+time.sleep(600)
+"""
+# What a new Folio does at start; argv[2], when not 0, is the process id it pretends to have.
+FINDER = """
+import json, os, sys
+if int(sys.argv[2]):
+    os.getpid = lambda: int(sys.argv[2])
+from desktop.recovery import find_orphans
+print(json.dumps({"pid": os.getpid(), "orphans": [[e.text for e in o.entries] for o in find_orphans(sys.argv[1])]}))
+"""
+
+
+def _can_unshare_pid() -> bool:
+    if shutil.which("unshare") is None:
+        return False
+    probe = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child", "true"]
+    return subprocess.run(probe, capture_output=True).returncode == 0
+
+
+def _python(args: list[str], namespace: bool) -> list[str]:
+    """A Python command line, in a new PID namespace (where it is process 1) when ``namespace``."""
+    prefix = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"] if namespace else []
+    return [*prefix, sys.executable, *args]
+
+
+@pytest.mark.parametrize("same_pid", ["pid-namespace", "faked-pid"])
+def test_a_killed_session_is_an_orphan_even_when_the_new_folio_has_its_pid(tmp_path: Path, same_pid: str):
+    """The dead writer and the new process share a process id: both are process 1 of their own PID namespace
+    (``unshare --pid``, where the kernel allows it), or the new process's ``os.getpid`` returns the dead one's."""
+    namespace = same_pid == "pid-namespace" and _can_unshare_pid()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    root = tmp_path / "recovery"
+    writer = subprocess.Popen(_python(["-c", WRITER, str(root)], namespace), stdout=subprocess.PIPE, text=True,
+                              env=env, cwd=ROOT)
+    try:
+        line = writer.stdout.readline().split()
+        assert line[:1] == ["WRITTEN"], line
+        dead_pid = int(line[1])
+
+        def find(pretend: int) -> dict:
+            run = subprocess.run(_python(["-c", FINDER, str(root), str(pretend)], namespace), capture_output=True,
+                                 text=True, env=env, cwd=ROOT, timeout=60, check=True)
+            return json.loads(run.stdout)
+
+        assert find(0 if namespace else os.getpid())["orphans"] == []  # alive: not an orphan
+    finally:
+        writer.send_signal(signal.SIGKILL)  # with --kill-child, the namespace's process 1 gets SIGKILL too
+        writer.wait(10)
+    time.sleep(0.2)
+    found = find(0 if namespace else dead_pid)
+    assert found["pid"] == dead_pid  # the new process has the dead one's process id
+    assert found["orphans"] == [["typed before the kill"]]
+
+
+def test_a_session_folder_of_an_older_folio_falls_back_to_its_process_id(tmp_path: Path):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "owner.json").write_text(json.dumps({"format": 1, "pid": 999999999}), encoding="utf-8")
+    (old / "d.json").write_text(RecoveryEntry("d", "older").to_json(), encoding="utf-8")
+    assert [[e.text for e in o.entries] for o in find_orphans(tmp_path)] == [["older"]]
+    (old / "owner.json").write_text(json.dumps({"format": 1, "pid": os.getpid()}), encoding="utf-8")
+    assert find_orphans(tmp_path) == []
+
+
+def test_the_lock_is_held_while_the_session_lives_and_released_by_close(tmp_path: Path):
+    session = RecoverySession(tmp_path)
+    session.write(RecoveryEntry("a", "text"))
+    assert (session.folder / LOCK_NAME).exists()
+    assert find_orphans(tmp_path, own_pid=-1, is_alive=lambda pid: False) == []  # the pid says dead; the lock not
+    session.close()
+    assert not session.folder.exists()
+    session.write(RecoveryEntry("a", "again"))  # a closed session can start over
+    assert find_orphans(tmp_path, own_pid=-1, is_alive=lambda pid: False) == []
+    session.close()
