@@ -103,3 +103,81 @@ def test_the_lock_is_held_while_the_session_lives_and_released_by_close(tmp_path
     session.write(RecoveryEntry("a", "again"))  # a closed session can start over
     assert find_orphans(tmp_path, own_pid=-1, is_alive=lambda pid: False) == []
     session.close()
+
+
+# -- autosave while typing steadily ---------------------------------------------------------------------------------
+
+# A real window typing one key every 100 ms from the event loop, reporting the time of every key.
+TYPIST = """
+import os, sys, time
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+import desktop
+from PySide6.QtCore import QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from desktop.ui.main_window import MainWindow, make_engines
+
+app = QApplication([])
+window = MainWindow(make_engines("cpu", sys.argv[1]))
+window.show()
+window.editor.setFocus()
+ALPHABET = "abcdefghijklmnopqrstuvwxyz"
+typed = [0]
+
+def key():
+    QTest.keyClick(window.editor, ALPHABET[typed[0] % 26])
+    typed[0] += 1
+    print("KEY", typed[0], time.time(), flush=True)
+
+timer = QTimer()
+timer.timeout.connect(key)
+timer.start(100)
+app.exec()
+"""
+TYPING_SECONDS = 12.0
+MAX_LOST_SECONDS = 5.0
+
+
+def _type_then_kill(tmp_path: Path, seconds: float) -> tuple[str, list[float], float]:
+    """Runs TYPIST for ``seconds`` of typing, kills it with SIGKILL; returns the recovered text, the time of
+    every key and the time of the kill."""
+    home = tmp_path / "home"
+    env = dict(os.environ, FOLIO_HOME=str(home), QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", TYPIST, str(tmp_path / "no-models")], cwd=ROOT, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in child.stdout], daemon=True).start()
+    keys: list[float] = []
+    try:
+        deadline = time.monotonic() + seconds + 60
+        while time.monotonic() < deadline and child.poll() is None:
+            try:
+                line = lines.get(timeout=0.5).split()
+            except queue.Empty:
+                continue
+            if line[:1] == ["KEY"]:
+                keys.append(float(line[2]))
+                if keys[-1] - keys[0] >= seconds:
+                    break
+    finally:
+        child.send_signal(signal.SIGKILL)
+        killed = time.time()
+        child.wait(10)
+    assert keys and keys[-1] - keys[0] >= seconds, (len(keys), child.returncode)
+    from desktop.locations import Locations
+
+    orphans = find_orphans(Locations.under(home).recovery_dir)
+    texts = [e.text for o in orphans for e in o.entries]
+    return (texts[0] if texts else ""), keys, killed
+
+
+def test_steady_typing_killed_with_sigkill_loses_at_most_5_seconds(tmp_path: Path):
+    """Twelve seconds of typing, ten keys a second without a pause long enough for an idle autosave, then
+    ``kill -9``: the recovery copy holds every key but those of the last <= 5 s."""
+    text, keys, killed = _type_then_kill(tmp_path, TYPING_SECONDS)
+    assert text == ("abcdefghijklmnopqrstuvwxyz" * 20)[: len(text)]  # the keys in order, none missing
+    saved = len(text)
+    last_saved = keys[saved - 1] if saved else keys[0]
+    lost = killed - last_saved
+    print(f"typed {len(keys)} keys in {keys[-1] - keys[0]:.1f} s; recovery copy holds {saved}; lost {lost:.2f} s")
+    assert lost <= MAX_LOST_SECONDS, f"lost {lost:.1f} s of typing ({len(keys) - saved} keys)"
