@@ -27,7 +27,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from desktop.files import FileError, write_text_atomic
+from desktop.files import FileError, try_lock, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -100,22 +100,6 @@ def pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True  # it exists, owned by someone else
-    except OSError:
-        return False
-    return True
-
-
-def try_lock(fd: int) -> bool:
-    """Takes an exclusive lock on the open file ``fd`` without waiting; False when someone else holds one."""
-    try:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return False
     return True

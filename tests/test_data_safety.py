@@ -181,3 +181,107 @@ def test_steady_typing_killed_with_sigkill_loses_at_most_5_seconds(tmp_path: Pat
     lost = killed - last_saved
     print(f"typed {len(keys)} keys in {keys[-1] - keys[0]:.1f} s; recovery copy holds {saved}; lost {lost:.2f} s")
     assert lost <= MAX_LOST_SECONDS, f"lost {lost:.1f} s of typing ({len(keys) - saved} keys)"
+
+
+# -- leftovers of a killed save, owner and group --------------------------------------------------------------------
+
+# A save that gets as far as the temporary file and then hangs (as if killed just before the rename).
+SAVER = """
+import os, sys, time
+from desktop.files import write_text_atomic
+def hang(*args):
+    print("SAVING", flush=True)
+    time.sleep(600)
+os.replace = hang
+write_text_atomic(sys.argv[1], "new text " * 100_000)
+"""
+
+
+def _temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_save_killed_midway_leaves_a_temp_file_that_the_next_start_removes(tmp_path: Path, make_window,
+                                                                             monkeypatch):
+    from desktop.files import clean_stale_temp_files
+
+    story = tmp_path / "story.txt"
+    story.write_text("old text", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    saver = subprocess.Popen([sys.executable, "-c", SAVER, str(story)], stdout=subprocess.PIPE, text=True, env=env,
+                             cwd=ROOT)
+    try:
+        assert saver.stdout.readline().strip() == "SAVING"
+        [temp] = _temp_files(tmp_path)
+        assert temp.startswith(".story.txt.")
+        # A save under way holds its lock: even a cleaner that thinks it is older leaves it alone.
+        assert clean_stale_temp_files(story, started=time.time() + 60) == []
+    finally:
+        saver.send_signal(signal.SIGKILL)
+        saver.wait(10)
+    assert _temp_files(tmp_path) == [temp]  # the kill left it, holding most of the new text
+    assert story.read_text(encoding="utf-8") == "old text"
+    assert clean_stale_temp_files(story, started=os.stat(tmp_path / temp).st_mtime) == []  # not older: kept
+    unrelated = tmp_path / ".other.txt.0123abcd.tmp"
+    unrelated.write_text("someone else's", encoding="utf-8")
+    os.utime(unrelated, (1, 1))
+
+    from desktop import files
+
+    monkeypatch.setattr(files, "PROCESS_START", time.time())  # as if this process were a Folio started now
+    window = make_window()  # a Folio started after the kill opens the file
+    assert window.open_file(story)
+    assert _temp_files(tmp_path) == [unrelated.name]
+    assert window.text() == "old text"
+
+
+def test_saving_keeps_the_owner_and_group_where_allowed(tmp_path: Path):
+    from desktop.files import write_text_atomic
+
+    story = tmp_path / "story.txt"
+    story.write_text("old", encoding="utf-8")
+    if os.geteuid() == 0:
+        owner = (1000, 1000)  # root may give a file any owner: the writer's, not root's, as in the issue
+    else:
+        groups = [g for g in os.getgroups() if g != os.getegid()]
+        owner = (os.geteuid(), groups[0] if groups else os.getegid())
+    os.chown(story, *owner)
+    os.chmod(story, 0o640)
+    write_text_atomic(story, "new")
+    st = story.stat()
+    assert (st.st_uid, st.st_gid, st.st_mode & 0o777) == (*owner, 0o640)
+    assert story.read_text(encoding="utf-8") == "new"
+
+
+def test_saving_without_the_right_to_change_owners_still_saves(tmp_path: Path, monkeypatch):
+    from desktop.files import write_text_atomic
+
+    story = tmp_path / "story.txt"
+    story.write_text("old", encoding="utf-8")
+    root = os.geteuid() == 0
+    if root:
+        os.chown(story, 1000, 1000)
+    tries = []
+
+    def refuse(fd, uid, gid):
+        tries.append((uid, gid))
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "fchown", refuse)
+    write_text_atomic(story, "new")
+    assert story.read_text(encoding="utf-8") == "new"
+    assert tries == ([(1000, 1000), (-1, 1000)] if root else [])  # owner and group, then the group alone
+    assert _temp_files(tmp_path) == []
+
+
+def test_saving_breaks_a_hard_link_as_documented(tmp_path: Path):
+    """Atomic saving writes a new file: another hard link keeps the old text (docs/saving.md says so)."""
+    from desktop.files import write_text_atomic
+
+    story, link = tmp_path / "story.txt", tmp_path / "link.txt"
+    story.write_text("old", encoding="utf-8")
+    os.link(story, link)
+    write_text_atomic(story, "new")
+    assert (story.read_text(encoding="utf-8"), link.read_text(encoding="utf-8")) == ("new", "old")
+    assert "hard link" in (ROOT / "docs" / "saving.md").read_text(encoding="utf-8")
+    assert "hard link" in (ROOT / "README.md").read_text(encoding="utf-8")

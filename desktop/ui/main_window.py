@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.files import FileError, read_text_file, with_default_suffix
+from desktop.files import FileError, clean_stale_temp_files, read_text_file, with_default_suffix
 from desktop.locations import Locations
 from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
@@ -649,6 +649,7 @@ class MainWindow(QMainWindow):
     def _opened(self, tab: DocumentTab) -> None:
         self.state.tally.update(tab.tally_key, tab.own_words())
         if tab.path is not None:
+            clean_stale_temp_files(tab.path)  # what a save interrupted by a kill left beside the file
             self._add_recent(tab.path)
             self._watch(tab.path)
         self._on_title_changed(tab)
@@ -864,6 +865,8 @@ class MainWindow(QMainWindow):
         the preferences say so), then offers to restore what a crashed Folio left, then shows any warning about
         the preferences file."""
         orphans = find_orphans(self.locations.recovery_dir)
+        for own_file in (self.locations.state_file, self.locations.preferences_file):
+            clean_stale_temp_files(own_file)
         if files:
             for name in files:
                 if Path(name).exists():
