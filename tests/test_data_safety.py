@@ -285,3 +285,25 @@ def test_saving_breaks_a_hard_link_as_documented(tmp_path: Path):
     assert (story.read_text(encoding="utf-8"), link.read_text(encoding="utf-8")) == ("new", "old")
     assert "hard link" in (ROOT / "docs" / "saving.md").read_text(encoding="utf-8")
     assert "hard link" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_copies_while_typing_do_not_save_the_session_state_each_time(make_window, qtbot):
+    """A copy every 2.5 s takes only the text; the window's state and word count (``passDone``, work that grows
+    with the document) come with the first copy, then wait for a pause or 30 s, as before."""
+    from desktop.preferences import Preferences
+    from desktop.ui import autosave
+
+    assert autosave.MAX_INTERVAL_MS <= 3_000 and autosave.STATE_INTERVAL_MS == 30_000
+    window = make_window(preferences=Preferences(autosave_idle_seconds=30.0))
+    window.autosaver.max_timer.setInterval(300)  # shortened so the test is quick
+    copies, passes = [], []
+    window.autosaved.connect(copies.append)
+    window.autosaver.passDone.connect(lambda: passes.append(1))
+    for _ in range(15):
+        qtbot.keyClicks(window.editor, "x")
+        qtbot.wait(100)
+    qtbot.waitUntil(lambda: len(copies) >= 3, timeout=3000)
+    assert passes == [1]  # the first copy only
+    assert window.recovery.entries()[0].text.startswith("xxxxxxxxxx")
+    window.autosaver.save_now()  # an explicit pass (or the idle timer) still saves the state
+    assert passes == [1, 1]

@@ -12,6 +12,7 @@ their copy.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -24,6 +25,7 @@ from desktop.ui.worker_thread import start_worker_thread, stop_thread
 logger = logging.getLogger(__name__)
 
 MAX_INTERVAL_MS = 2_500  # a copy at most this long after a change, even while the writer keeps typing
+STATE_INTERVAL_MS = 30_000  # passDone at least this far apart while the writer keeps typing
 DEFAULT_IDLE_MS = 3_000
 
 
@@ -56,7 +58,10 @@ class Autosaver(QObject):
 
     autosaved = Signal(str)  # document id whose copy is now on disk
     failed = Signal(str)
-    passDone = Signal()  # an autosave pass handed its copies to the writer (the window saves its state then)
+    # An idle or explicit autosave pass handed its copies to the writer (the window saves its session state and
+    # counts words then: UI-thread work that grows with the document, so it runs at most every
+    # STATE_INTERVAL_MS while the writer keeps typing, not at every copy).
+    passDone = Signal()
 
     _write = Signal(object, object)  # entry, content key (a Python hash: too wide for a C++ int)
     _remove = Signal(str)
@@ -82,7 +87,8 @@ class Autosaver(QObject):
         self.max_timer = QTimer(self)
         self.max_timer.setSingleShot(True)
         self.max_timer.setInterval(MAX_INTERVAL_MS)
-        self.max_timer.timeout.connect(self.save_now)
+        self.max_timer.timeout.connect(self._copy_while_typing)
+        self._last_pass_done = float("-inf")  # the first copy saves the state too
 
     def set_idle_ms(self, idle_ms: int) -> None:
         self.idle_timer.setInterval(max(100, int(idle_ms)))
@@ -97,7 +103,21 @@ class Autosaver(QObject):
 
     @Slot()
     def save_now(self) -> None:
-        """Copies every changed document now; forgets the copies of saved ones."""
+        """Copies every changed document now; forgets the copies of saved ones. Then ``passDone``."""
+        self._copy()
+        self._pass_done()
+
+    @Slot()
+    def _copy_while_typing(self) -> None:
+        self._copy()
+        if time.monotonic() - self._last_pass_done >= STATE_INTERVAL_MS / 1000:
+            self._pass_done()
+
+    def _pass_done(self) -> None:
+        self._last_pass_done = time.monotonic()
+        self.passDone.emit()
+
+    def _copy(self) -> None:
         self.idle_timer.stop()
         self.max_timer.stop()
         for tab in list(self.tabs()):
@@ -110,7 +130,6 @@ class Autosaver(QObject):
                 continue
             self._pending[tab.doc_id] = key
             self._write.emit(tab.recovery_entry(), key)
-        self.passDone.emit()
 
     def forget(self, doc_id: str) -> None:
         """Removes a document's copy (it was saved, or closed on purpose)."""
