@@ -307,3 +307,54 @@ def test_copies_while_typing_do_not_save_the_session_state_each_time(make_window
     assert window.recovery.entries()[0].text.startswith("xxxxxxxxxx")
     window.autosaver.save_now()  # an explicit pass (or the idle timer) still saves the state
     assert passes == [1, 1]
+
+
+# -- every save request saves or says why --------------------------------------------------------------------------
+
+
+def _ctrl(qtbot, window, key, extra=None):
+    from PySide6.QtCore import Qt
+
+    mods = Qt.KeyboardModifier.ControlModifier | (extra or Qt.KeyboardModifier.NoModifier)
+    qtbot.keyClick(window.editor, key, mods)
+
+
+def test_ctrl_s_while_a_continuation_streams_saves_and_says_why_the_title_keeps_its_star(make_window, qtbot,
+                                                                                         tmp_path):
+    """The cause of "Ctrl+S does nothing under load": the save happened, but a continuation still streaming
+    (slower under load) modified the document again at once, so the title kept its *. Now it says so."""
+    from PySide6.QtCore import Qt
+
+    from tests.ui_support import FakeContinuer, FakeEngines
+
+    window = make_window(FakeEngines(FakeContinuer(delay=0.03)))
+    story = tmp_path / "story.txt"
+    story.write_text("To be", encoding="utf-8")
+    assert window.open_file(story)
+    window.current_tab().set_cursor(5)
+    window.length_spin.setValue(400)
+    _ctrl(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: len(window.text()) > len("To be") + 5, timeout=5000)
+    _ctrl(qtbot, window, Qt.Key.Key_S)
+    saved = story.read_text(encoding="utf-8")
+    assert saved.startswith("To be") and len(saved) > len("To be") + 5
+    assert "continuation is still writing" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.current_tab().modified, timeout=3000)  # the * the message announced
+    assert window.stop_continuation()
+    _ctrl(qtbot, window, Qt.Key.Key_S)
+    assert window.statusBar().currentMessage() == "Saved story.txt"
+    assert story.read_text(encoding="utf-8") == window.text() and not window.current_tab().modified
+
+
+def test_a_save_that_cannot_happen_says_why_in_the_status_bar(make_window, qtbot, dialogs):
+    from PySide6.QtCore import Qt
+
+    window = make_window()
+    _ctrl(qtbot, window, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)  # Save All with nothing modified
+    assert window.statusBar().currentMessage() == "Nothing to save: every document is saved"
+    qtbot.keyClicks(window.editor, "draft")
+    dialogs.save_name = ""  # the Save As dialog is cancelled
+    _ctrl(qtbot, window, Qt.Key.Key_S)
+    assert window.statusBar().currentMessage() == "Untitled was not saved: no file name was chosen"
+    assert window.current_tab().modified
+    window.current_tab().set_modified(False)

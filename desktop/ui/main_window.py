@@ -678,13 +678,18 @@ class MainWindow(QMainWindow):
         start = str(tab.path) if tab.path is not None else UNTITLED + ".txt"
         name, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
         if not name:
+            self.statusBar().showMessage(f"{tab.title} was not saved: no file name was chosen", STATUS_TIMEOUT_MS)
             return False
         return self.save_to(with_default_suffix(name), tab)
 
     @Slot()
     def save_all(self) -> bool:
         """Saves every document with unsaved changes; returns whether all were saved."""
-        return all([self.save(tab) for tab in self.documents() if tab.modified])
+        modified = [tab for tab in self.documents() if tab.modified]
+        if not modified:
+            self.statusBar().showMessage("Nothing to save: every document is saved", STATUS_TIMEOUT_MS)
+            return True
+        return all([self.save(tab) for tab in modified])
 
     def save_to(self, path: str | Path, tab: DocumentTab | None = None) -> bool:
         """Saves a document (the current one) to ``path`` atomically. On failure it says why, and the old file
@@ -703,7 +708,12 @@ class MainWindow(QMainWindow):
         self._watch(tab.path)
         self._add_recent(tab.path)
         self.autosaver.forget(tab.doc_id)
-        self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
+        if tab.controller.running:  # it goes on writing into the document, which is then modified again
+            self.statusBar().showMessage(
+                f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not saved yet "
+                "(the title shows * again)", 2 * STATUS_TIMEOUT_MS)
+        else:
+            self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
         return True
 
     @Slot()
