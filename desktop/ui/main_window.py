@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.files import FileError, read_text_file, with_default_suffix
+from desktop.files import FileError, clean_stale_temp_files, read_text_file, with_default_suffix
 from desktop.locations import Locations
 from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
@@ -660,6 +660,7 @@ class MainWindow(QMainWindow):
     def _opened(self, tab: DocumentTab) -> None:
         self._tally(tab)
         if tab.path is not None:
+            clean_stale_temp_files(tab.path)  # what a save interrupted by a kill left beside the file
             self._add_recent(tab.path)
             self._watch(tab.path)
         self._on_title_changed(tab)
@@ -688,13 +689,18 @@ class MainWindow(QMainWindow):
         start = str(tab.path) if tab.path is not None else UNTITLED + ".txt"
         name, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
         if not name:
+            self.statusBar().showMessage(f"{tab.title} was not saved: no file name was chosen", STATUS_TIMEOUT_MS)
             return False
         return self.save_to(with_default_suffix(name), tab)
 
     @Slot()
     def save_all(self) -> bool:
         """Saves every document with unsaved changes; returns whether all were saved."""
-        return all([self.save(tab) for tab in self.documents() if tab.modified])
+        modified = [tab for tab in self.documents() if tab.modified]
+        if not modified:
+            self.statusBar().showMessage("Nothing to save: every document is saved", STATUS_TIMEOUT_MS)
+            return True
+        return all([self.save(tab) for tab in modified])
 
     def save_to(self, path: str | Path, tab: DocumentTab | None = None) -> bool:
         """Saves a document (the current one) to ``path`` atomically. On failure it says why, and the old file
@@ -713,7 +719,12 @@ class MainWindow(QMainWindow):
         self._watch(tab.path)
         self._add_recent(tab.path)
         self.autosaver.forget(tab.doc_id)
-        self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
+        if tab.controller.running:  # it goes on writing into the document, which is then modified again
+            self.statusBar().showMessage(
+                f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not saved yet "
+                "(the title shows * again)", 2 * STATUS_TIMEOUT_MS)
+        else:
+            self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
         return True
 
     @Slot()
@@ -875,6 +886,8 @@ class MainWindow(QMainWindow):
         the preferences say so), then offers to restore what a crashed Folio left, then shows any warning about
         the preferences file."""
         orphans = find_orphans(self.locations.recovery_dir)
+        for own_file in (self.locations.state_file, self.locations.preferences_file):
+            clean_stale_temp_files(own_file)
         if files:
             for name in files:
                 if Path(name).exists():
