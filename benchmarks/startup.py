@@ -48,6 +48,7 @@ def rss_mb(key="VmRSS"):
     import resource
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+import desktop  # first: ORT_DISABLE_TELEMETRY before onnxruntime loads
 import onnxruntime  # before Qt, as desktop.app does
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication

@@ -7,25 +7,38 @@ saves byte for byte the same. A file whose encoding cannot be recognised is refu
 :class:`UnknownEncodingError` instead of being decoded with replacement characters, which would silently damage
 it on the next save.
 
-Saving writes a temporary file in the target's folder, flushes and fsyncs it, then renames it over the target
-with :func:`os.replace`, so a failure at any point (read-only folder, full disk) leaves the old file as it was.
+Saving writes a temporary file ``.<name>.<8 hex digits>.tmp`` in the target's folder, flushes and fsyncs it, then
+renames it over the target with :func:`os.replace`, so a failure at any point (read-only folder, full disk) leaves
+the old file as it was. The new file keeps the old one's permission bits, and its owner and group where the
+process may set them (root may; others can keep the group when they belong to it). Being a new file, it is not
+another name of the old one's data: a hard link to the old file keeps the old text (docs/saving.md).
+
+The temporary file is locked (``flock``) while it is written. A process killed mid-save leaves it behind;
+:func:`clean_stale_temp_files` removes those that are older than this process and not locked by a running save.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import secrets
 import stat
+import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.textformat import EncodingError, FileFormat, decode_text, encode_text
 
+logger = logging.getLogger(__name__)
+
 SUFFIXES = (".txt", ".md")
 DEFAULT_SUFFIX = ".txt"
 READ_CHUNK_BYTES = 4 << 20  # a large file is read in pieces this big, reporting progress between them
+PROCESS_START = time.time()  # about when this process started: older temporary files are not from its saves
 
 
 class FileError(Exception):
@@ -101,21 +114,25 @@ def write_text_atomic(path: str | Path, text: str, newline: str = "\n", fmt: Fil
     except EncodingError as exc:
         raise UnencodableError(f"{target.name} was not saved: {exc}. Nothing on disk was changed.") from None
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
+        old = target.stat()
     except FileNotFoundError:
-        mode = None
+        old = None
     except OSError as exc:
         raise FileError(f"{target.name} could not be saved: {exc.strerror or exc}.") from None
     tmp_name = None
+    fd = -1
     try:
         fd, tmp_name = _create_temp_beside(target)
-        with os.fdopen(fd, "wb") as f:
+        with os.fdopen(fd, "wb", closefd=False) as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
+        if old is not None:
+            _keep_owner(fd, old)
+            os.chmod(tmp_name, stat.S_IMODE(old.st_mode))  # after the owner: chown may clear set-id bits
+        os.fsync(fd)
+        if sys.platform == "win32":  # pragma: no cover - Windows cannot rename a file that is open
+            os.close(fd)
+            fd = -1
+        os.replace(tmp_name, target)  # the temporary file stays open (and locked) until it has its new name
         tmp_name = None
     except OSError as exc:
         where = target.parent
@@ -123,22 +140,101 @@ def write_text_atomic(path: str | Path, text: str, newline: str = "\n", fmt: Fil
             f"{target.name} could not be saved in {where}: {exc.strerror or exc}. Nothing on disk was changed."
         ) from None
     finally:
+        if fd >= 0:
+            os.close(fd)
         if tmp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
     _fsync_folder(target.parent)
 
 
+def _keep_owner(fd: int, old: os.stat_result) -> None:
+    """Gives the new file the old one's owner and group where allowed (root), else at least its group (a group
+    the user belongs to); anything else keeps the user's own, silently (EPERM)."""
+    if not hasattr(os, "fchown"):  # pragma: no cover - Windows
+        return
+    new = os.fstat(fd)
+    for uid, gid in ((old.st_uid, old.st_gid), (-1, old.st_gid)):
+        if (uid in (-1, new.st_uid)) and gid == new.st_gid:
+            return
+        try:
+            os.fchown(fd, uid, gid)
+            return
+        except PermissionError:
+            continue
+        except OSError as exc:  # e.g. a file system without owners
+            logger.info("could not keep the owner of %s: %s", fd, exc)
+            return
+
+
+def try_lock(fd: int) -> bool:
+    """Takes an exclusive lock on the open file ``fd`` without waiting (``flock`` on POSIX: it conflicts even
+    between two descriptors of one process; ``msvcrt.locking`` on Windows); False when someone else holds one."""
+    try:
+        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 def _create_temp_beside(target: Path) -> tuple[int, str]:
-    """Creates a new, uniquely named file next to ``target``; the OS applies the umask to mode 0o666."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    """Creates and locks a new, uniquely named file next to ``target``; the OS applies the umask to mode 0o666."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     for _ in range(100):
         name = os.path.join(target.parent, f".{target.name}.{secrets.token_hex(4)}.tmp")
         try:
-            return os.open(name, flags, 0o666), name
+            fd = os.open(name, flags, 0o666)
         except FileExistsError:
             continue
+        if sys.platform != "win32":  # Windows: an open file cannot be deleted anyway
+            try_lock(fd)
+        return fd, name
     raise FileExistsError(f"no free temporary file name next to {target.name}")
+
+
+def temp_name_pattern(target: Path) -> re.Pattern[str]:
+    """The names :func:`write_text_atomic` gives its temporary files next to ``target``."""
+    return re.compile(rf"\.{re.escape(target.name)}\.[0-9a-f]{{8}}\.tmp")
+
+
+def clean_stale_temp_files(path: str | Path, started: float | None = None) -> list[Path]:
+    """Removes the temporary files an interrupted save of ``path`` left beside it: regular files with the
+    save's naming pattern, last written before ``started`` (default: when this process started) and not locked
+    by a save under way. Returns the removed files; never raises."""
+    target = Path(os.path.realpath(path))
+    started = PROCESS_START if started is None else started
+    pattern = temp_name_pattern(target)
+    removed: list[Path] = []
+    try:
+        names = [n for n in os.listdir(target.parent) if pattern.fullmatch(n)]
+    except OSError:
+        return removed
+    for name in names:
+        candidate = target.parent / name
+        try:
+            fd = os.open(candidate, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue  # gone, a symbolic link, or not ours to read
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1 or st.st_mtime >= started or not try_lock(fd):
+                continue
+            os.unlink(candidate)
+            removed.append(candidate)
+        except OSError as exc:
+            logger.info("could not remove the stale temporary file %s: %s", candidate, exc)
+        finally:
+            os.close(fd)
+    if removed:
+        logger.info("removed %d stale temporary file(s) beside %s", len(removed), target)
+    return removed
 
 
 def _fsync_folder(folder: Path) -> None:

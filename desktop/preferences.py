@@ -47,7 +47,7 @@ class Preferences:
     # writing
     daily_goal: int = 500  # words a day; 0 turns the goal off
     restore_session: bool = True  # reopen the last session's files at start
-    autosave_idle_seconds: float = 3.0  # recovery copy this long after the last keystroke (and every 30 s)
+    autosave_idle_seconds: float = 3.0  # recovery copy this long after the last keystroke (and <= 2.5 s after a change)
     # completion (the word model)
     completion_enabled: bool = True
     suggestion_count: int = 3

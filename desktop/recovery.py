@@ -1,14 +1,22 @@
 """Autosaved copies of open documents, and finding the copies a crashed or killed Folio left behind. No Qt.
 
-Each running Folio owns one folder ``<recovery>/<session id>/`` holding ``owner.json`` (its process id) and one
+Each running Folio owns one folder ``<recovery>/<session id>/`` holding ``owner.lock`` (locked by the owner for
+as long as it runs), ``owner.json`` (its process id, for people reading the folder) and one
 ``<document id>.json`` per document with unsaved changes: the text, the file it belongs to (None when
 untitled), the cursor position and the line ending. Files are written atomically, so a kill mid-write leaves
-the previous copy. A clean exit removes the folder. At the next start, a folder whose owner process is gone
-is an orphan: its documents are what the writer would otherwise have lost.
+the previous copy. A clean exit removes the folder. At the next start, a folder whose owner is gone is an
+orphan: its documents are what the writer would otherwise have lost.
+
+The owner is identified by the lock, not by its process id: the kernel releases a lock when its process dies,
+however it dies, while a process id can belong to the next Folio too (a new PID namespace starts at 1 again, and
+ids are reused after a reboot). The lock is ``flock`` on POSIX (it conflicts even between two descriptors of one
+process) and ``msvcrt.locking`` on Windows. Folders without ``owner.lock`` (written by an older Folio) fall back
+to the process id.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -19,12 +27,13 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from desktop.files import FileError, write_text_atomic
+from desktop.files import FileError, try_lock, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
 FORMAT = 1
 OWNER_NAME = "owner.json"
+LOCK_NAME = "owner.lock"
 ENTRY_SUFFIX = ".json"
 
 
@@ -96,6 +105,31 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+# Lock files this process holds (a lock emulated per process, as flock is on some network file systems, would
+# not stop this process from locking its own folder again).
+_HELD: set[Path] = set()
+
+
+def _open_lock(folder: Path) -> int | None:
+    """Opens and locks ``folder``'s lock file; None when another process holds it or the folder vanished."""
+    path = folder / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError:
+        return None
+    if not try_lock(fd):
+        os.close(fd)
+        return None
+    try:  # the folder may have been removed (and made again) between open and lock: then this lock is worthless
+        same = os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        same = False
+    if not same:
+        os.close(fd)
+        return None
+    return fd
+
+
 class RecoverySession:
     """This process's recovery folder. Writes are atomic; :meth:`close` removes the folder (clean exit)."""
 
@@ -105,17 +139,34 @@ class RecoverySession:
         self.folder = self.root / self.session_id
         self.pid = os.getpid() if pid is None else pid
         self._claimed = False
+        self._lock_fd: int | None = None
 
     def _claim(self) -> None:
         if self._claimed and self.folder.is_dir():
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise FileError(f"the recovery folder {self.folder} could not be made: {exc.strerror or exc}.") from None
+        self._release()
+        for _ in range(10):  # another Folio may remove the new, still empty folder while it is being locked
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise FileError(
+                    f"the recovery folder {self.folder} could not be made: {exc.strerror or exc}.") from None
+            self._lock_fd = _open_lock(self.folder)
+            if self._lock_fd is not None:
+                break
+        else:
+            raise FileError(f"the recovery folder {self.folder} could not be locked.")
+        _HELD.add(self.folder / LOCK_NAME)
         owner = json.dumps({"format": FORMAT, "pid": self.pid, "started": time.time()})
         write_text_atomic(self.folder / OWNER_NAME, owner)
         self._claimed = True
+
+    def _release(self) -> None:
+        if self._lock_fd is not None:
+            _HELD.discard(self.folder / LOCK_NAME)
+            with contextlib.suppress(OSError):
+                os.close(self._lock_fd)
+            self._lock_fd = None
 
     def write(self, entry: RecoveryEntry) -> Path:
         """Saves ``entry`` (replacing its previous copy); raises :class:`desktop.files.FileError`."""
@@ -140,6 +191,7 @@ class RecoverySession:
     def close(self) -> None:
         """Removes the whole folder: every document was saved or deliberately discarded."""
         shutil.rmtree(self.folder, ignore_errors=True)
+        self._release()
         self._claimed = False
 
 
@@ -180,19 +232,35 @@ def _owner_pid(folder: Path) -> int:
 
 
 def find_orphans(root: str | Path, is_alive=pid_alive, own_pid: int | None = None) -> list[OrphanedSession]:
-    """Recovery folders under ``root`` whose owner is no longer running; empty ones are removed on the way."""
+    """Recovery folders under ``root`` whose owner is no longer running; empty ones are removed on the way.
+
+    A folder with ``owner.lock`` is an orphan when its lock can be taken (the owner is dead, whatever process
+    id this process has); an older folder without one, when its owner's process id is neither alive nor
+    ``own_pid`` (default: this process's). ``is_alive`` checks a process id."""
     root = Path(root)
     own_pid = os.getpid() if own_pid is None else own_pid
     orphans: list[OrphanedSession] = []
     if not root.is_dir():
         return orphans
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        pid = _owner_pid(folder)
-        if pid == own_pid or (pid and is_alive(pid)):
-            continue
-        entries = read_entries(folder)
-        if entries:
-            orphans.append(OrphanedSession(folder, entries))
+        lock_fd = None
+        if (folder / LOCK_NAME).exists():
+            if folder / LOCK_NAME in _HELD:
+                continue
+            lock_fd = _open_lock(folder)
+            if lock_fd is None:
+                continue  # locked: its owner is running
         else:
-            shutil.rmtree(folder, ignore_errors=True)
+            pid = _owner_pid(folder)
+            if pid == own_pid or (pid and is_alive(pid)):
+                continue
+        try:
+            entries = read_entries(folder)
+            if entries:
+                orphans.append(OrphanedSession(folder, entries))
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            if lock_fd is not None:
+                os.close(lock_fd)
     return orphans

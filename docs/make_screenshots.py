@@ -132,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the sentence of the letter the translation screenshot translates")
     args = parser.parse_args(argv)
     os.environ["FOLIO_HOME"] = tempfile.mkdtemp(prefix="folio-screenshots-")
+    from desktop.environment import prepare_environment
+
+    prepare_environment()  # first: ORT_DISABLE_TELEMETRY before onnxruntime loads
     import onnxruntime  # noqa: F401 - before Qt, as desktop.app does
     from PySide6.QtWidgets import QApplication
 

@@ -3,6 +3,7 @@ tinyshakespeare with nanoGPT's 90/10 character split, and WikiText-2 with its ow
 
 from __future__ import annotations
 
+import lzma
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +12,16 @@ import numpy as np
 from desktop.runtime.vocab import CharVocab, WordVocab
 
 TRAIN_FRACTION = 0.9  # nanoGPT's shakespeare_char split: first 90% of characters train, last 10% validate
+
+
+def open_text(path: str | Path):
+    """A text handle on a UTF-8 corpus file, decompressing ``.xz`` on the fly (large corpora are streamed)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"corpus not found: {path}")
+    if path.suffix == ".xz":
+        return lzma.open(path, "rt", encoding="utf-8")
+    return path.open(encoding="utf-8")
 
 
 def read_text(path: str | Path) -> str:

@@ -17,7 +17,6 @@ Corpora are streamed with ``lzma.open`` and never copied; plain and ``.xz`` file
 
 from __future__ import annotations
 
-import lzma
 import math
 import random
 from collections import Counter
@@ -29,19 +28,10 @@ import numpy as np
 
 from desktop.runtime.vocab import WordVocab
 from desktop.runtime.wikitext import tokenize
+from model.data import open_text
 
 BLOCK = 4096  # tokens per mixing block
 EOS = "<eos>"
-
-
-def open_text(path: str | Path):
-    """A text handle on a UTF-8 corpus file, decompressing ``.xz`` on the fly."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"corpus not found: {path}")
-    if path.suffix == ".xz":
-        return lzma.open(path, "rt", encoding="utf-8")
-    return path.open(encoding="utf-8")
 
 
 def iter_lines(path: str | Path, max_words: int = 0) -> Iterator[str]:

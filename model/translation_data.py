@@ -34,6 +34,7 @@ import torch
 
 from desktop.runtime.subword import SubwordTokenizer
 from desktop.runtime.translation_text import normalize_text
+from model.data import open_text
 
 Pair = tuple[str, str]  # (English, French), normalized
 
@@ -41,11 +42,8 @@ Pair = tuple[str, str]  # (English, French), normalized
 def read_pairs(path: str | Path, limit: int = 0) -> list[Pair]:
     """Normalized (English, French) pairs of a manythings/Tatoeba file; ``limit`` > 0 keeps the first ones.
     Lines that are not two non-empty tab-separated fields raise ValueError with the line number."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"translation pairs not found: {path}")
     pairs: list[Pair] = []
-    with path.open(encoding="utf-8") as f:
+    with open_text(path) as f:
         for number, line in enumerate(f, 1):
             fields = line.rstrip("\n").split("\t")
             if len(fields) < 2 or not fields[0].strip() or not fields[1].strip():

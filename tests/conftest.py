@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import desktop  # noqa: F401 - first: it sets ORT_DISABLE_TELEMETRY before any test imports onnxruntime
+
 # Qt aborts without a display unless told to draw offscreen; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

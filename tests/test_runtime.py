@@ -57,7 +57,7 @@ def test_unsupported_contract_version_is_refused(char_package_copy: Path):
 
 def test_corrupt_manifest_is_a_clear_error(char_package_copy: Path):
     (char_package_copy / "manifest.json").write_text("{not json")
-    with pytest.raises(ModelPackageError, match="unreadable"):
+    with pytest.raises(ModelPackageError, match="manifest.json is not valid JSON at line 1, column 2"):
         ModelPackage.load(char_package_copy)
 
 

@@ -459,7 +459,7 @@ def test_a_broken_tokenizer_gives_a_clear_error(models_dir: Path, tmp_path: Path
         manifest["files"][role]["sha256"] = sha256_file(package / "tokenizer.json")
         (package / contract.MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
     engine = Engines.from_dir(package.parent, provider="cpu").translator
-    assert not engine.available and "tokenizer unreadable" in engine.error
+    assert not engine.available and "tokenizer.json is not a usable tokenizer" in engine.error
 
 
 def test_a_missing_translator_package_gives_an_unavailable_engine(tmp_path: Path):

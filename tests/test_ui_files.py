@@ -90,7 +90,7 @@ def test_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch,
             def write(self, data):
                 fail()
 
-        monkeypatch.setattr("desktop.files.os.fdopen", lambda fd, mode: Full(real_fdopen(fd, mode)))
+        monkeypatch.setattr("desktop.files.os.fdopen", lambda fd, mode, **kw: Full(real_fdopen(fd, mode, **kw)))
     else:
         monkeypatch.setattr(f"desktop.files.os.{broken}", fail)
     with pytest.raises(FileError, match="Nothing on disk was changed"):

@@ -137,9 +137,9 @@ def test_autosave_copies_untitled_documents_after_idle_and_forgets_saved_ones(ma
 
 
 def test_autosave_happens_at_least_every_interval_while_typing(make_window, qtbot, monkeypatch):
-    assert autosave.MAX_INTERVAL_MS == 30_000
+    assert autosave.MAX_INTERVAL_MS <= 3_000  # at most 5 s of typing lost: copy interval plus writing time
     window = make_window(preferences=Preferences(autosave_idle_seconds=30.0))
-    window.autosaver.max_timer.setInterval(400)  # 30 s in the app; shortened so the test is quick
+    window.autosaver.max_timer.setInterval(400)  # 2.5 s in the app; shortened so the test is quick
     saved = []
     window.autosaved.connect(saved.append)
     for _ in range(12):  # keeps typing: the idle timer never fires

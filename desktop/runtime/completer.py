@@ -23,8 +23,10 @@ import numpy as np
 
 from desktop.runtime import contract
 from desktop.runtime.continuous_cache import ContinuousCache
+from desktop.runtime.guard import guarded
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine, State
+from desktop.runtime.text_input import clean_text
 from desktop.runtime.vocab import WordVocab
 from desktop.runtime.wikitext import detokenize, normalize, tokenize
 
@@ -71,7 +73,8 @@ class Completer(LMEngine):
                  max_phrase_words: int = 4, model_path: Path | None = None,
                  continuous_weight: float = CONTINUOUS_WEIGHT, continuous_theta: float = CONTINUOUS_THETA):
         super().__init__(package, provider, threads, model_path)
-        self.vocab = WordVocab.load(package.file(contract.ROLE_VOCAB))
+        self.vocab = package.load_vocab(contract.ROLE_VOCAB, WordVocab.from_json)
+        self.lm.check_vocab(contract.ROLE_VOCAB, len(self.vocab))
         self.cache_weight = cache_weight
         self.continuous_weight = continuous_weight
         self.continuous = ContinuousCache(self.lm.hidden, CONTINUOUS_WINDOW, continuous_theta)
@@ -152,19 +155,21 @@ class Completer(LMEngine):
         probs[ids] += self.continuous_weight * cache_probs
         return probs
 
+    @guarded
     def next_word_distribution(self, context: str) -> np.ndarray:
         """Model probabilities [V] of the next token after ``context`` (no cache; for the model view)."""
         with self._lock:
-            return np.exp(self._read(self.context_tokens(context)).astype(np.float64))
+            return np.exp(self._read(self.context_tokens(clean_text(context))).astype(np.float64))
 
     # -- suggesting -------------------------------------------------------------------------------------
 
+    @guarded
     def suggest(self, text_before_cursor: str, k: int = 3) -> list[Suggestion]:
         """Up to ``k`` suggestions, most probable first (see the module docstring). Thread-safe."""
         if k <= 0:
             return []
         with self._lock:
-            return self._suggest(text_before_cursor, k)
+            return self._suggest(clean_text(text_before_cursor), k)
 
     def _suggest(self, text_before_cursor: str, k: int) -> list[Suggestion]:
         text = text_before_cursor[-CACHE_CHARS:]

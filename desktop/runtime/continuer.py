@@ -17,9 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.guard import guarded
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine
 from desktop.runtime.sampling import clamp_temperature, sample_next
+from desktop.runtime.text_input import clean_text
 from desktop.runtime.vocab import CharVocab
 
 CONTEXT_CHARS = 2000  # the model reads at most this much of the text before the cursor
@@ -37,20 +39,23 @@ class Continuer(LMEngine):
 
     def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1, model_path: Path | None = None):
         super().__init__(package, provider, threads, model_path)
-        self.vocab = CharVocab.load(package.file(contract.ROLE_VOCAB))
+        self.vocab = package.load_vocab(contract.ROLE_VOCAB, CharVocab.from_json)
+        self.lm.check_vocab(contract.ROLE_VOCAB, len(self.vocab))
 
+    @guarded
     def next_char_log_probs(self, prompt: str) -> np.ndarray:
         """Log-probabilities [vocab] of the character after ``prompt`` (for the model view)."""
         log_probs, _ = self._read(prompt)
         return log_probs
 
     def _read(self, prompt: str):
-        ids = self.vocab.encode(prompt[-CONTEXT_CHARS:] or START_OF_TEXT)
+        ids = self.vocab.encode(clean_text(prompt)[-CONTEXT_CHARS:] or START_OF_TEXT)
         if ids.size == 0:  # the prompt folded to nothing (only zero-width characters)
             ids = self.vocab.encode(START_OF_TEXT)
         log_probs, state = self.lm.run(ids[None, :], self.lm.zero_state())
         return log_probs[0, -1], state
 
+    @guarded
     def generate(
         self,
         prompt: str,

@@ -78,6 +78,33 @@ def decoder_output_names(cell: str) -> list[str]:
     return [LOG_PROBS, *state, ATTENTION]
 
 
+# Element type and rank of every graph input and output, as ONNX Runtime reports them (the load-time check).
+INT64, FLOAT, BOOL = "tensor(int64)", "tensor(float)", "tensor(bool)"
+IOSpec = dict[str, tuple[str, int]]  # name -> (element type, rank)
+
+
+def lm_io(cell: str) -> tuple[IOSpec, IOSpec]:
+    """(inputs, outputs) of a language-model graph for ``cell``: name -> (element type, rank)."""
+    state = {name: (FLOAT, 3) for name in lm_input_names(cell)[1:]}
+    state_out = {name: (FLOAT, 3) for name in lm_output_names(cell)[1:]}
+    return {INPUT_IDS: (INT64, 2), **state}, {LOG_PROBS: (FLOAT, 3), **state_out}
+
+
+def encoder_io(cell: str) -> tuple[IOSpec, IOSpec]:
+    """(inputs, outputs) of a translator's encoder graph for ``cell``."""
+    return ({SRC_IDS: (INT64, 2), SRC_MASK: (BOOL, 2)},
+            {ENCODER_OUTPUTS: (FLOAT, 3), **{name: (FLOAT, 3) for name in encoder_output_names(cell)[1:]}})
+
+
+def decoder_io(cell: str) -> tuple[IOSpec, IOSpec]:
+    """(inputs, outputs) of a translator's one-step decoder graph for ``cell``."""
+    inputs = {PREV_IDS: (INT64, 2), ENCODER_OUTPUTS: (FLOAT, 3), SRC_MASK: (BOOL, 2)}
+    inputs.update({name: (FLOAT, 3) for name in decoder_input_names(cell) if name in (H0, C0)})
+    outputs = {LOG_PROBS: (FLOAT, 2), ATTENTION: (FLOAT, 2)}
+    outputs.update({name: (FLOAT, 3) for name in decoder_output_names(cell) if name in (HN, CN)})
+    return inputs, outputs
+
+
 # Keys written into each ONNX file's metadata_props so a lone file describes itself.
 META_CONTRACT = "folio.contract"
 META_ID = "folio.id"

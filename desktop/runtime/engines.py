@@ -11,6 +11,7 @@ from desktop.runtime.completer import Completer
 from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage, ModelPackageError, find_packages
 from desktop.runtime.paths import models_dir
+from desktop.runtime.session import GraphLoadError
 from desktop.runtime.translator import Translator
 
 
@@ -49,17 +50,25 @@ class Engines:
                 self._engines[kind] = self._build(kind, name, factory)
             return self._engines[kind]
 
+    def package_problem(self, kind: str) -> str:
+        """Why no engine of ``kind`` can load, known without loading it (no package of that kind); else ""."""
+        if self.packages.get(kind):
+            return ""
+        reason = f"no {kind} model package in {self.models_path}"
+        if self.problems:
+            reason += " (" + "; ".join(self.problems) + ")"
+        return reason
+
     def _build(self, kind: str, name: str, factory):
         folders = self.packages.get(kind)
         if not folders:
-            reason = f"no {kind} model package in {self.models_path}"
-            if self.problems:
-                reason += " (" + "; ".join(self.problems) + ")"
-            return UnavailableEngine(name, reason)
+            return UnavailableEngine(name, self.package_problem(kind))
         try:
             return factory(ModelPackage.load(folders[0]), self.provider, self.threads)
         except ModelPackageError as exc:
             return UnavailableEngine(name, str(exc))
+        except GraphLoadError as exc:
+            return UnavailableEngine(name, f"model package {folders[0].name}: {exc}")
         except ValueError as exc:  # a bad provider name
             return UnavailableEngine(name, str(exc))
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for corrupt graphs

@@ -8,14 +8,41 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from desktop.runtime import contract
+
+T = TypeVar("T")
 
 
 class ModelPackageError(Exception):
     """A model package is missing, malformed, tampered with or of an unsupported contract."""
+
+
+def read_json(path: Path, package: str) -> object:
+    """The JSON in ``path``; a ModelPackageError in words, naming the file, when it is missing, unreadable, not
+    UTF-8 or not valid JSON ("manifest.json is not valid JSON at line 3, column 5")."""
+    path = Path(path)
+    where = f"model package {package}: {path.name}"
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelPackageError(f"{where} is missing") from None
+    except OSError as exc:
+        raise ModelPackageError(f"{where} cannot be read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelPackageError(f"{where} is not UTF-8 text (byte {exc.start:,} is 0x{raw[exc.start]:02x})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelPackageError(f"{where} is not valid JSON at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise ModelPackageError(f"{where} is nested too deeply to read") from None
 
 
 def sha256_file(path: Path) -> str:
@@ -50,8 +77,21 @@ class ModelPackage:
         """Path of the file with ``role`` in manifest["files"]."""
         try:
             return self.path / self.manifest["files"][role]["path"]
-        except KeyError:
+        except (KeyError, TypeError):
             raise ModelPackageError(f"model package {self.path.name}: manifest names no {role!r} file") from None
+
+    def load_vocab(self, role: str, from_json: Callable[[dict], T]) -> T:
+        """The vocabulary file with ``role``, read by ``from_json``; a ModelPackageError naming the file when it is
+        not valid JSON or not a vocabulary of that type."""
+        path = self.file(role)
+        data = read_json(path, self.path.name)
+        if not isinstance(data, dict):
+            raise ModelPackageError(f"model package {self.path.name}: {path.name} is not a JSON object")
+        try:
+            return from_json(data)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelPackageError(f"model package {self.path.name}: {path.name} is not a usable vocabulary "
+                                    f"({exc})") from None
 
     @classmethod
     def load(cls, path: str | Path, verify: bool = True) -> ModelPackage:
@@ -61,12 +101,7 @@ class ModelPackage:
         manifest_path = path / contract.MANIFEST_NAME
         if not path.is_dir():
             raise ModelPackageError(f"model package {name}: folder not found at {path}")
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelPackageError(f"model package {name}: {contract.MANIFEST_NAME} is missing") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ModelPackageError(f"model package {name}: {contract.MANIFEST_NAME} is unreadable ({exc})") from None
+        manifest = read_json(manifest_path, name)
         if not isinstance(manifest, dict):
             raise ModelPackageError(f"model package {name}: {contract.MANIFEST_NAME} is not a JSON object")
         version = manifest.get("contract")
@@ -78,6 +113,10 @@ class ModelPackage:
         for key in ("id", "kind", "files"):
             if key not in manifest:
                 raise ModelPackageError(f"model package {name}: manifest lacks {key!r}")
+        for key in ("id", "kind", "cell"):
+            if key in manifest and not isinstance(manifest[key], str):
+                raise ModelPackageError(f"model package {name}: {contract.MANIFEST_NAME} gives {key} as "
+                                        f"{manifest[key]!r}; it must be text")
         if manifest["kind"] not in contract.KINDS:
             raise ModelPackageError(f"model package {name}: unknown kind {manifest['kind']!r}")
         if not isinstance(manifest["files"], dict) or not manifest["files"]:
@@ -92,6 +131,10 @@ class ModelPackage:
         for role, entry in self.manifest["files"].items():
             if not isinstance(entry, dict) or "path" not in entry or "sha256" not in entry:
                 raise ModelPackageError(f"model package {self.path.name}: file entry {role!r} needs path and sha256")
+            if not isinstance(entry["path"], str) or not isinstance(entry["sha256"], str):
+                raise ModelPackageError(f"model package {self.path.name}: {contract.MANIFEST_NAME} gives the "
+                                        f"{role!r} file's path and sha256 as {entry['path']!r} and "
+                                        f"{entry['sha256']!r}; both must be text")
             file = self.path / entry["path"]
             if not file.is_file():
                 raise ModelPackageError(f"model package {self.path.name}: {entry['path']} ({role}) is missing")

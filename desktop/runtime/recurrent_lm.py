@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.graph_check import check_graph, check_vocab_size
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.session import OrtGraph
 
@@ -22,11 +23,7 @@ class RecurrentLM:
         self.graph = OrtGraph(model_path or package.file(contract.ROLE_MODEL), provider, threads)
         self.cell = package.cell
         expected = contract.lm_input_names(self.cell)
-        if sorted(self.graph.input_names) != sorted(expected):
-            raise ModelPackageError(
-                f"model package {package.id}: graph inputs {self.graph.input_names} do not match the "
-                f"contract for a {self.cell or 'unknown'} cell ({expected})"
-            )
+        check_graph(self.graph, package.path.name, package.kind, self.cell, contract.lm_io(self.cell))
         layers, _, hidden = self.graph.input_shape(contract.H0)
         if not isinstance(layers, int) or not isinstance(hidden, int):
             raise ModelPackageError(f"model package {package.id}: h0 must have fixed layers and hidden sizes")
@@ -37,6 +34,11 @@ class RecurrentLM:
     @property
     def provider(self) -> str:
         return self.graph.provider
+
+    def check_vocab(self, role: str, size: int) -> None:
+        """Raises ModelPackageError when the graph was not made for a vocabulary of ``size`` tokens (the file of
+        ``role``)."""
+        check_vocab_size(self.graph, self.package.path.name, self.package.file(role).name, size)
 
     def zero_state(self, batch: int = 1) -> State:
         """The state at the start of a text."""

@@ -57,6 +57,10 @@ def choose_providers(requested: str = "auto") -> ProviderChoice:
     return ProviderChoice([name] if name == CPU else [name, CPU])
 
 
+class GraphLoadError(Exception):
+    """ONNX Runtime could not load a graph file; the message names the file."""
+
+
 class OrtGraph:
     """One ONNX Runtime session over one graph file."""
 
@@ -69,7 +73,12 @@ class OrtGraph:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3
         self.path = Path(path)
-        self.session = ort.InferenceSession(str(path), sess_options=options, providers=choice.providers)
+        try:
+            self.session = ort.InferenceSession(str(path), sess_options=options, providers=choice.providers)
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for damaged files
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise GraphLoadError(f"{self.path.name} could not be loaded: it is damaged or not an ONNX graph "
+                                 f"(ONNX Runtime says: {detail[:160]})") from None
         self.provider = self.session.get_providers()[0]
         self.provider_note = choice.note
         if choice.providers[0] != self.provider and not self.provider_note:

@@ -11,7 +11,8 @@
   no space before ``, .`` (nor ``)`` or ``…``). This is the modern typographic convention (and what most of
   Tatoeba's French already uses); scores compare text after :func:`normalize_text`, where it is a space.
 - :func:`looks_french`: a small stop-word test so French input is passed through with a note instead of
-  being "translated" into garbage.
+  being "translated" into garbage; :func:`foreign_script` names the script of text mostly not written in Latin
+  letters (Hebrew, Greek, Cyrillic, CJK...), which is passed through too.
 """
 
 from __future__ import annotations
@@ -178,3 +179,38 @@ def looks_french(text: str) -> bool:
     if english == 0:
         return french >= 1 and (french >= 2 or any(ch in "éèêàçùûôîœ" for ch in text.lower()))
     return french >= 3 and french >= 3 * english
+
+
+# Letters outside the Latin script, by the first word of their Unicode name, as the note names them.
+_SCRIPT_NAMES = {
+    "HEBREW": "Hebrew", "GREEK": "Greek", "CYRILLIC": "Cyrillic", "CJK": "Chinese characters", "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese", "HANGUL": "Korean", "ARABIC": "Arabic", "DEVANAGARI": "Devanagari", "THAI": "Thai",
+    "ARMENIAN": "Armenian", "GEORGIAN": "Georgian", "BENGALI": "Bengali", "TAMIL": "Tamil", "ETHIOPIC": "Ethiopic",
+}
+FOREIGN_SHARE = 0.3  # text whose letters are at least this share non-Latin is not English
+
+
+def letter_script(ch: str) -> str:
+    """"Latin" for a Latin letter, else a readable name of its script ("Greek", "Hebrew"...; "another script")."""
+    name = unicodedata.name(ch, "")
+    word = name.split(" ", 1)[0]
+    if word == "LATIN" or ("A" <= ch <= "z") or name.startswith(("FULLWIDTH LATIN", "MODIFIER LETTER")):
+        return "Latin"
+    return _SCRIPT_NAMES.get(word, "another script")
+
+
+def foreign_script(text: str) -> str:
+    """The main non-Latin script of ``text`` when at least ``FOREIGN_SHARE`` of its letters are not Latin (such text
+    is not English), else ""."""
+    counts: dict[str, int] = {}
+    letters = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            script = letter_script(ch)
+            if script != "Latin":
+                counts[script] = counts.get(script, 0) + 1
+    foreign = sum(counts.values())
+    if not letters or foreign < FOREIGN_SHARE * letters:
+        return ""
+    return max(counts, key=counts.__getitem__)

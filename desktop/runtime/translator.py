@@ -4,10 +4,16 @@ a batched beam search over the one-step decoder graph.
 ``Translator.translate(text, beam=4, n_best=1)`` returns up to ``n_best`` :class:`Translation` s sorted by
 score, best first. What it does with the text:
 
-1. Empty (or only whitespace) -> ``[]``. No letters at all (only digits or punctuation) -> the text, passed
-   through with a note. French input (:func:`looks_french`) -> passed through with a note.
+1. The text is cleaned first (:func:`~desktop.runtime.text_input.clean_text`: lone surrogates become U+FFFD).
+   Empty (or only whitespace) -> ``[]``. No letters at all (only digits or punctuation) -> the text, passed
+   through with a note. French input (:func:`looks_french`) or text mostly in another script (Hebrew, Greek,
+   Cyrillic, CJK...: :func:`foreign_script`) -> passed through with a note.
 2. Each line is split into sentences; a sentence of more than ``MAX_WORDS`` words is cut at clause
-   boundaries (a note says so). Each piece is a :class:`Segment`, translated on its own and joined back.
+   boundaries (a note says so). A "word" longer than ``MAX_WORD_CHARS`` (base64, a hash, a long URL) is not
+   English: it is copied unchanged, never decoded (a note says so). A piece of more than ``MAX_SOURCE_PIECES``
+   subword pieces is cut in halves at spaces. Each piece is a :class:`Segment`, translated on its own and
+   joined back. So every model call is bounded: at most ``MAX_SOURCE_PIECES`` source pieces and
+   ``max_output_len`` (at most ``MAX_DECODE_STEPS``) decoder steps, and ``should_stop`` is asked before each.
 3. For the model a segment starts with a capital and ends with final punctuation (a "." is added if it
    has none, and the output's final punctuation is removed; a trailing , ; or : is put back), as the
    training sentences do. The output mirrors the case of
@@ -27,17 +33,22 @@ words (source pieces of a word summed, target pieces of a word averaged) for the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from desktop.runtime import contract
+from desktop.runtime.graph_check import check_graph, check_vocab_size
+from desktop.runtime.guard import Cancelled, guarded
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.session import OrtGraph
-from desktop.runtime.subword import SPACE_MARK, SubwordTokenizer, display_piece, word_spans
+from desktop.runtime.subword import SPACE_MARK, Encoded, SubwordTokenizer, display_piece, word_spans
+from desktop.runtime.text_input import clean_text
 from desktop.runtime.translation_text import (
     capitalize_first,
+    foreign_script,
     french_typography,
     has_letters,
     looks_french,
@@ -48,11 +59,21 @@ from desktop.runtime.translation_text import (
 )
 
 MAX_WORDS = 40  # a longer sentence is cut at clause boundaries (training pairs are rarely longer)
+MAX_WORD_CHARS = 40  # a longer run without spaces is not an English word: it is copied, never decoded
+MAX_SOURCE_PIECES = 120  # a segment of more subword pieces is cut in halves (decoding time grows with its cube)
+MAX_DECODE_STEPS = 2 * MAX_SOURCE_PIECES + 10  # no decoder runs longer than this, whatever the input
 MAX_BEAM = 16
 LENGTH_ALPHA = 1.0  # score = log-probability / length ** LENGTH_ALPHA
 NO_REPEAT_NGRAM = 4  # a hypothesis never repeats a 4-gram of pieces (digit runs excepted)
 FRENCH_NOTE = "This looks like French already, so it was left unchanged."
 NOTHING_NOTE = "Nothing to translate (no words), so the text was left unchanged."
+FOREIGN_NOTE = "This looks like {script}, not English, so it was left unchanged."
+LONG_WORD_NOTE = ("{count} run(s) of more than {limit} characters without a space (not English words) were "
+                  "copied unchanged.")
+
+
+class TranslationCancelled(Cancelled):
+    """``should_stop`` said stop: the translation was abandoned between two model calls."""
 _TERMINAL = re.compile(r"[.!?\u2026][\"')\]\u00bb]*$")
 _TRAILING = re.compile(r"^(.*?)([\s,;:]*)$", re.S)
 _FINAL_PUNCTUATION = re.compile(r"\s*[.!?\u2026]+$")
@@ -60,8 +81,8 @@ _MULTI_SPACE = re.compile(r" {2,}")
 
 
 def max_output_len(src_len: int) -> int:
-    """The longest translation decoded for a source of ``src_len`` pieces."""
-    return 2 * src_len + 10
+    """The longest translation decoded for a source of ``src_len`` pieces (never more than MAX_DECODE_STEPS)."""
+    return min(2 * src_len + 10, MAX_DECODE_STEPS)
 
 
 @dataclass
@@ -128,24 +149,25 @@ class Translator:
         self.cell = package.cell
         self.encoder = OrtGraph(encoder_path or package.file(contract.ROLE_ENCODER), provider, threads)
         self.decoder = OrtGraph(decoder_path or package.file(contract.ROLE_DECODER), provider, threads)
-        for graph, expected_in, expected_out in (
-            (self.encoder, contract.encoder_input_names(), contract.encoder_output_names(self.cell)),
-            (self.decoder, contract.decoder_input_names(self.cell), contract.decoder_output_names(self.cell)),
-        ):
-            if sorted(graph.input_names) != sorted(expected_in) or sorted(graph.output_names) != sorted(expected_out):
-                raise ModelPackageError(
-                    f"model package {package.id}: {graph.path.name} has inputs {graph.input_names} and outputs "
-                    f"{graph.output_names}; the contract for a {self.cell or 'unknown'} cell says {expected_in} "
-                    f"-> {expected_out}"
-                )
+        name = package.path.name
+        check_graph(self.encoder, name, package.kind, self.cell, contract.encoder_io(self.cell), "encoder")
+        check_graph(self.decoder, name, package.kind, self.cell, contract.decoder_io(self.cell), "decoder")
         try:
-            self.src_tok = SubwordTokenizer.load(package.file(contract.ROLE_SRC_VOCAB))
+            self.src_tok = package.load_vocab(contract.ROLE_SRC_VOCAB, SubwordTokenizer.from_json)
             same = package.file(contract.ROLE_SRC_VOCAB) == package.file(contract.ROLE_TGT_VOCAB)
-            self.tgt_tok = self.src_tok if same else SubwordTokenizer.load(package.file(contract.ROLE_TGT_VOCAB))
+            self.tgt_tok = (self.src_tok if same
+                            else package.load_vocab(contract.ROLE_TGT_VOCAB, SubwordTokenizer.from_json))
         except ModelPackageError:
             raise
-        except Exception as exc:  # noqa: BLE001 - json, OS and the tokenizers library's own errors
-            raise ModelPackageError(f"model package {package.id}: tokenizer unreadable ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - the tokenizers library's own errors
+            raise ModelPackageError(f"model package {name}: {package.file(contract.ROLE_SRC_VOCAB).name} is not a "
+                                    f"usable tokenizer ({exc})") from None
+        src_file = package.file(contract.ROLE_SRC_VOCAB).name
+        tgt_file = package.file(contract.ROLE_TGT_VOCAB).name
+        check_vocab_size(self.decoder, name, tgt_file, len(self.tgt_tok))
+        for graph in (self.encoder, self.decoder):
+            check_vocab_size(graph, name, src_file, len(self.src_tok), contract.META_SRC_VOCAB_SIZE, scored=False)
+        check_vocab_size(self.encoder, name, tgt_file, len(self.tgt_tok), scored=False)
         self.state_in = contract.encoder_output_names(self.cell)[1:]  # h0[, c0]
         self.state_out = contract.decoder_output_names(self.cell)[1:-1]  # hn[, cn]
         self._digit_ids = {i for i, t in enumerate(self.tgt_tok.tokens) if t.isdigit()}
@@ -159,18 +181,26 @@ class Translator:
         return self.package.id
 
     # -- the public API -------------------------------------------------------------------------------
-    def translate(self, text: str, beam: int = 4, n_best: int = 1) -> list[Translation]:
-        """Up to ``n_best`` translations of ``text``, best first (see the module docstring)."""
-        if not text or not text.strip():
+    @guarded
+    def translate(self, text: str, beam: int = 4, n_best: int = 1,
+                  should_stop: Callable[[], bool] | None = None) -> list[Translation]:
+        """Up to ``n_best`` translations of ``text``, best first (see the module docstring). ``should_stop`` is
+        asked before every model call; when it returns True, :class:`TranslationCancelled` is raised."""
+        text = clean_text(text)
+        if not text.strip():
             return []
         if not has_letters(text):
             return [Translation(text, 0.0, note=NOTHING_NOTE)]
         if looks_french(text):
             return [Translation(text, 0.0, note=FRENCH_NOTE)]
+        script = foreign_script(text)
+        if script:
+            return [Translation(text, 0.0, note=FOREIGN_NOTE.format(script=script))]
         n_best = max(1, int(n_best))
         beam = min(MAX_BEAM, max(1, int(beam), n_best))
         lines: list[list[list[list[Segment]]]] = []  # line -> sentence -> segment -> alternatives
         notes = []
+        long_words = 0
         for line in text.splitlines():
             sentences = []
             for sentence in split_sentences(normalize_text(line)):
@@ -178,8 +208,18 @@ class Translator:
                 if len(pieces) > 1:
                     notes.append(f"A sentence of {len(sentence.split())} words was translated in {len(pieces)} "
                                  f"parts, cut at clause boundaries.")
-                sentences.append([self.translate_segment(p, beam, n_best) for p in pieces])
+                segments = []
+                for piece in pieces:
+                    for part, translatable in self._bounded_parts(piece):
+                        if translatable:
+                            segments.append(self.translate_segment(part, beam, n_best, should_stop))
+                        else:
+                            long_words += 1
+                            segments.append([Segment(part, part, 0.0)])
+                sentences.append(segments)
             lines.append(sentences)
+        if long_words:
+            notes.append(LONG_WORD_NOTE.format(count=long_words, limit=MAX_WORD_CHARS))
         results = []
         for k in range(n_best):
             chosen = [[[alts[min(k, len(alts) - 1)] for alts in sentence] for sentence in line] for line in lines]
@@ -192,22 +232,56 @@ class Translator:
             unique.setdefault(result.text, result)
         return list(unique.values())
 
-    def translate_segment(self, source: str, beam: int = 4, n_best: int = 1) -> list[Segment]:
-        """Beam search on one sentence (no splitting); up to ``n_best`` segments, best first."""
-        source = normalize_text(source)
+    def _bounded_parts(self, piece: str) -> list[tuple[str, bool]]:
+        """``piece`` cut so every model call stays bounded: ``(text, True)`` parts to translate, each of at most
+        MAX_SOURCE_PIECES subword pieces, and ``(word, False)`` for each run longer than MAX_WORD_CHARS."""
+        parts: list[tuple[str, bool]] = []
+        run: list[str] = []
+        for word in piece.split(" "):
+            if len(word) > MAX_WORD_CHARS:
+                parts += [(p, True) for p in self._fit(run)]
+                parts.append((word, False))
+                run = []
+            elif word:
+                run.append(word)
+        parts += [(p, True) for p in self._fit(run)]
+        return parts
+
+    def _fit(self, words: list[str]) -> list[str]:
+        """``words`` joined into texts of at most MAX_SOURCE_PIECES subword pieces each, cut in halves."""
+        if not words:
+            return []
+        text = " ".join(words)
+        if len(words) == 1 or len(self.src_tok.encode(text).ids) <= MAX_SOURCE_PIECES:
+            return [text]
+        middle = len(words) // 2
+        return self._fit(words[:middle]) + self._fit(words[middle:])
+
+    @guarded
+    def translate_segment(self, source: str, beam: int = 4, n_best: int = 1,
+                          should_stop: Callable[[], bool] | None = None) -> list[Segment]:
+        """Beam search on one sentence (no splitting); up to ``n_best`` segments, best first. A source of more
+        than MAX_SOURCE_PIECES pieces is read only up to that many (``translate`` cuts it before)."""
+        source = normalize_text(clean_text(source))
         core, trailing = _TRAILING.match(source).groups()
         added_period = not _TERMINAL.search(core)
         model_text = capitalize_first(core) + ("." if added_period else "")
         encoded = self.src_tok.encode(model_text)
         if encoded.ids.size == 0:
             return [Segment(source, source, 0.0)]
-        hypotheses = self._beam_search(encoded.ids, beam, n_best, max_output_len(len(encoded.ids)))
+        if encoded.ids.size > MAX_SOURCE_PIECES:
+            n = MAX_SOURCE_PIECES
+            encoded = Encoded(encoded.text, encoded.ids[:n], encoded.tokens[:n], encoded.offsets[:n])
+        hypotheses = self._beam_search(encoded.ids, beam, n_best, max_output_len(len(encoded.ids)), should_stop)
         return [self._segment(source, trailing, added_period, encoded, h) for h in hypotheses]
 
     # -- beam search ----------------------------------------------------------------------------------
-    def _beam_search(self, src_ids: np.ndarray, beam: int, n_best: int, max_len: int) -> list[_Hypothesis]:
+    def _beam_search(self, src_ids: np.ndarray, beam: int, n_best: int, max_len: int,
+                     should_stop: Callable[[], bool] | None = None) -> list[_Hypothesis]:
         src = src_ids[None, :].astype(np.int64)
         mask = np.ones_like(src, dtype=bool)
+        if should_stop is not None and should_stop():
+            raise TranslationCancelled
         enc = self.encoder.run({contract.SRC_IDS: src, contract.SRC_MASK: mask})
         enc_out = enc[contract.ENCODER_OUTPUTS]  # [1, S, H]
         state = [enc[name] for name in self.state_in]  # each [L, 1, H]
@@ -216,7 +290,9 @@ class Translator:
         finished: list[_Hypothesis] = []
         tok = self.tgt_tok
         repeated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for _ in range(max_len):
+        for _ in range(min(max_len, MAX_DECODE_STEPS)):
+            if should_stop is not None and should_stop():
+                raise TranslationCancelled
             k = len(live)
             if k not in repeated:
                 repeated[k] = (np.repeat(enc_out, k, axis=0), np.repeat(mask, k, axis=0))

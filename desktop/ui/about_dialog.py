@@ -60,10 +60,21 @@ def card_markdown(card: ModelCard) -> str:
     return "\n".join(head) + body
 
 
+def unavailable_html(reasons: dict[str, str]) -> str:
+    """The unavailable features and why, as a short HTML list (empty when every feature works)."""
+    if not reasons:
+        return ""
+    items = "".join(f"<li><b>{html.escape(feature)}</b>: {html.escape(reason)}</li>"
+                    for feature, reason in reasons.items())
+    return f"<b>Unavailable features</b><ul>{items}</ul>"
+
+
 class AboutDialog(QDialog):
     """Lists the models (with their cards) and the data sources."""
 
-    def __init__(self, models_dir: str | Path | None, icon: QIcon | None = None, parent: QWidget | None = None):
+    def __init__(self, models_dir: str | Path | None, icon: QIcon | None = None, parent: QWidget | None = None,
+                 unavailable: dict[str, str] | None = None):
+        """``unavailable`` maps each feature that is off to the reason, listed above the models."""
         super().__init__(parent)
         self.setWindowTitle("About Folio")
         self.setObjectName("aboutDialog")
@@ -87,6 +98,14 @@ class AboutDialog(QDialog):
         title.setAccessibleName("About Folio")
         header.addWidget(title, 1)
         layout.addLayout(header)
+
+        self.unavailable_label = QLabel(unavailable_html(unavailable or {}), self)
+        self.unavailable_label.setObjectName("unavailableFeatures")
+        self.unavailable_label.setAccessibleName("Unavailable features")
+        self.unavailable_label.setWordWrap(True)
+        self.unavailable_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unavailable_label.setVisible(bool(unavailable))
+        layout.addWidget(self.unavailable_label)
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("About sections")

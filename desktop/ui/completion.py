@@ -28,6 +28,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
+from desktop.runtime.guard import EngineFailed
 from desktop.ui.continuation import EngineInfo, short_provider
 from desktop.ui.ghost_text import GhostTextOverlay, SuggestionPopup
 from desktop.ui.worker_thread import start_worker_thread, stop_thread
@@ -191,6 +192,11 @@ class CompletionWorker(QObject):
                 continue
             try:
                 suggestions = list(self._engine.suggest(text, k))
+            except EngineFailed as exc:  # switched off (the engine logged why, once): say so once, ask no more
+                name = str(getattr(self._engine, "name", "") or "completion")
+                self._engine = None
+                self.engineLoaded.emit(EngineInfo(False, name, "", str(exc)))
+                continue
             except Exception as exc:  # noqa: BLE001 - report any engine error to the UI
                 logger.exception("completion %d failed", request_id)
                 if self.is_current(request_id):

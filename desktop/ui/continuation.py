@@ -3,9 +3,10 @@
 - :class:`ContinuationWorker` lives in a worker thread: it loads the continuation engine and pulls characters
   from its generator, sending them on in batches (every ``flush_interval`` seconds) so a fast model cannot
   flood the UI's event loop. It stops pulling as soon as its request is no longer the current one.
-- :class:`StreamInserter` writes streamed text into a :class:`QTextDocument` at a tracked position (a
-  :class:`QTextCursor`, so edits elsewhere do not misplace it) as one undo step, starting a new step only when
-  the user edited the document between two chunks.
+- :class:`StreamInserter` writes streamed text into a :class:`QTextDocument` at its anchor (a :class:`QTextCursor`
+  at the end of the generated text, so edits elsewhere do not misplace it) as one undo step, starting a new step
+  only when the user edited the document between two chunks. The writer's own typing right at the anchor stays
+  after it: generated characters never land inside what the writer types.
 - :class:`ContinuationController` ties them together for one document: request ids (latest wins, stale chunks
   dropped), cancellation, and signals the window listens to.
 """
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
 
+from desktop.runtime.guard import EngineFailed
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
@@ -138,10 +140,15 @@ class ContinuationWorker(LatestRequestWorker):
                     pending.clear()
                     last_flush = now
         except Exception as exc:  # noqa: BLE001 - report any engine error to the UI
-            logger.exception("continuation %d failed", request_id)
             if pending and self.is_latest(request_id):
                 self.chunkReady.emit(request_id, "".join(pending))
             self.failed.emit(request_id, str(exc) or type(exc).__name__)
+            if isinstance(exc, EngineFailed):  # switched off (the engine logged why, once): no more requests
+                name = str(getattr(self._engine, "name", "") or "continuation")
+                self._engine = None
+                self.engineLoaded.emit(EngineInfo(False, name, "", str(exc)))
+            else:
+                logger.exception("continuation %d failed", request_id)
             return
         finally:
             close = getattr(stream, "close", None)
@@ -165,6 +172,7 @@ class StreamInserter(QObject):
         super().__init__(parent)
         self.document = document
         self._cursor: QTextCursor | None = None
+        self._anchor = -1  # the cursor's position after our last insertion or the last edit we followed
         self._inserting = False
         self._foreign_edit = False
         self._undo_steps = -1  # the document's undo count after our last insertion; -1 before the first
@@ -190,6 +198,7 @@ class StreamInserter(QObject):
         """Starts a new stream at ``position``."""
         self._cursor = QTextCursor(self.document)
         self._cursor.setPosition(max(0, min(position, self.document.characterCount() - 1)))
+        self._anchor = self._cursor.position()
         self._foreign_edit = False
         self._undo_steps = -1
         self.inserted_chars = 0
@@ -213,6 +222,7 @@ class StreamInserter(QObject):
         finally:
             self._inserting = False
         self._undo_steps = self.document.availableUndoSteps()
+        self._anchor = cursor.position()
         self._foreign_edit = False
         self.inserted_chars += len(text)
 
@@ -236,8 +246,15 @@ class StreamInserter(QObject):
 
     @Slot(int, int, int)
     def _on_contents_change(self, position: int, removed: int, added: int) -> None:
-        if not self._inserting and self._cursor is not None:
-            self._foreign_edit = True
+        if self._inserting or self._cursor is None:
+            return
+        self._foreign_edit = True
+        if position == self._anchor:
+            # The writer typed (or pasted) right at the anchor, where their cursor follows the stream. Qt moved the
+            # anchor past their text; put it back before it, so the next chunk goes between the generated text and
+            # theirs instead of inside what they are typing.
+            self._cursor.setPosition(position)
+        self._anchor = self._cursor.position()
 
 
 class ContinuationController(QObject):

@@ -28,6 +28,7 @@ from desktop.ui.continuation import ContinuationController, EnginesLike
 from desktop.ui.editor import Editor
 from desktop.ui.generated import GeneratedMarks
 from desktop.ui.highlighter import MarkdownHighlighter
+from desktop.ui.live_stats import BlockCounts
 from desktop.ui.theme import EditorColors, editor_colors
 from desktop.utf16 import utf16_length
 
@@ -97,6 +98,7 @@ class DocumentTab(QWidget):
 
         self.controller = ContinuationController(self.editor.document(), engines, self)
         self.marks = GeneratedMarks(self.editor, self)
+        self.counts = BlockCounts(self.editor.document(), self)  # live word and character counts
         self.highlighter: MarkdownHighlighter | None = None
         self._colors = editor_colors("light")
         self.controller.textInserted.connect(self._on_generated_text)
@@ -309,7 +311,7 @@ class DocumentTab(QWidget):
     def own_words(self, total: int | None = None) -> int:
         """Words the writer wrote: all of the document's words but those in unaccepted generated passages
         (``total`` is the document's word count when the caller has it). The daily goal counts these."""
-        total = count_words(self.text()) if total is None else total
+        total = self.counts.finish().words if total is None else total
         return max(0, total - sum(count_words(t) for t in self.marks.texts()))
 
     def accept_generated(self) -> int:

@@ -59,11 +59,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.files import FileError, UnencodableError, read_text_file, with_default_suffix
+from desktop.files import FileError, UnencodableError, clean_stale_temp_files, read_text_file, with_default_suffix
 from desktop.locations import Locations
 from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
 from desktop.runtime import Engines, UnavailableEngine
+from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
@@ -79,11 +80,13 @@ from desktop.ui.continuation import (
 )
 from desktop.ui.document import UNTITLED, AssistantFactory, DocumentTab, document_text, fingerprint
 from desktop.ui.editor import Editor, local_files
+from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
 from desktop.ui.translation import TranslationPanel, describe_translation
+from desktop.ui.worker_thread import exit_code_after_abandoning
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
 
@@ -251,6 +254,8 @@ class MainWindow(QMainWindow):
         self.translation_panel.statusMessage.connect(
             lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
         self.translation_panel.engineLoaded.connect(self._on_translation_loaded)
+        self.translation_panel.unavailable.connect(
+            lambda reason: self.feature_status.set_reason("Translation", reason))
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
 
@@ -507,9 +512,14 @@ class MainWindow(QMainWindow):
         self.generated_button.setAccessibleName("Accept generated text")
         self.generated_button.clicked.connect(self.accept_generated)
         self.generated_button.hide()
+        self.feature_status = FeatureStatus(self)  # one indicator per unavailable feature, its reason as tooltip
+        self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
         for widget in (self.load_bar, self.generated_button, self.stats_label, self.position_label, self.goal_label,
-                       self.goal_bar, self.format_label):
+                       self.goal_bar, self.format_label, self.feature_status):
             bar.addPermanentWidget(widget)
+        problem = getattr(self.engines, "package_problem", None)
+        if callable(problem):  # a missing translator is known before its first use
+            self.feature_status.set_reason("Translation", problem(KIND_TRANSLATOR) or None)
 
     # -- documents: access ----------------------------------------------------------------------------------------
 
@@ -569,6 +579,7 @@ class MainWindow(QMainWindow):
         document = tab.editor.document()
         document.contentsChanged.connect(self.autosaver.document_changed)
         document.contentsChanged.connect(lambda t=tab: self._on_contents_changed(t))
+        tab.counts.completed.connect(lambda t=tab: self._update_stats_soon() if t is self.current_tab() else None)
         tab.editor.cursorPositionChanged.connect(lambda t=tab: self._on_cursor_moved(t))
         for signal in (tab.editor.undoAvailable, tab.editor.redoAvailable, tab.editor.copyAvailable):
             signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
@@ -724,8 +735,9 @@ class MainWindow(QMainWindow):
         return True
 
     def _opened(self, tab: DocumentTab) -> None:
-        self.state.tally.update(tab.tally_key, tab.own_words())
+        self._tally(tab)
         if tab.path is not None:
+            clean_stale_temp_files(tab.path)  # what a save interrupted by a kill left beside the file
             self._add_recent(tab.path)
             self._watch(tab.path)
         self._on_title_changed(tab)
@@ -754,13 +766,18 @@ class MainWindow(QMainWindow):
         start = str(tab.path) if tab.path is not None else UNTITLED + ".txt"
         name, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
         if not name:
+            self.statusBar().showMessage(f"{tab.title} was not saved: no file name was chosen", STATUS_TIMEOUT_MS)
             return False
         return self.save_to(with_default_suffix(name), tab)
 
     @Slot()
     def save_all(self) -> bool:
         """Saves every document with unsaved changes; returns whether all were saved."""
-        return all([self.save(tab) for tab in self.documents() if tab.modified])
+        modified = [tab for tab in self.documents() if tab.modified]
+        if not modified:
+            self.statusBar().showMessage("Nothing to save: every document is saved", STATUS_TIMEOUT_MS)
+            return True
+        return all([self.save(tab) for tab in modified])
 
     def save_to(self, path: str | Path, tab: DocumentTab | None = None) -> bool:
         """Saves a document (the current one) to ``path`` atomically. On failure it says why, and the old file
@@ -785,7 +802,12 @@ class MainWindow(QMainWindow):
         self._watch(tab.path)
         self._add_recent(tab.path)
         self.autosaver.forget(tab.doc_id)
-        self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
+        if tab.controller.running:  # it goes on writing into the document, which is then modified again
+            self.statusBar().showMessage(
+                f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not saved yet "
+                "(the title shows * again)", 2 * STATUS_TIMEOUT_MS)
+        else:
+            self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
         return True
 
     @Slot()
@@ -947,6 +969,8 @@ class MainWindow(QMainWindow):
         the preferences say so), then offers to restore what a crashed Folio left, then shows any warning about
         the preferences file."""
         orphans = find_orphans(self.locations.recovery_dir)
+        for own_file in (self.locations.state_file, self.locations.preferences_file):
+            clean_stale_temp_files(own_file)
         if files:
             for name in files:
                 if Path(name).exists():
@@ -1059,8 +1083,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
-            if not tab.loading:
-                self.state.tally.update(tab.tally_key, tab.own_words())
+            self._tally(tab)
         self.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -1204,17 +1227,28 @@ class MainWindow(QMainWindow):
         self._stats_timer.start()
 
     @Slot()
-    def update_stats(self) -> TextStats:
-        """Recounts the current document and updates the word count, reading time and daily goal."""
+    def update_stats(self) -> TextStats | None:
+        """Shows the current document's word count, reading time and daily goal (kept per block by
+        ``tab.counts``, so this is cheap); None while a large text is still being counted."""
         tab = self.current_tab()
         if tab.loading:  # half a file is no count, and its words were not written today
+            self.stats_label.setText("Counting words…")
             self._update_stats_soon()
-            return TextStats.of("")
-        stats = TextStats.of(tab.text())
-        self.stats_label.setText(stats.summary())
-        self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
+            return None
+        stats = tab.counts.stats()
+        self.stats_label.setText(stats.summary() if stats is not None else "Counting words…")
+        self._tally(tab)
         self._update_goal()
         return stats
+
+    def _tally(self, tab: DocumentTab) -> None:
+        """Records ``tab``'s own words in today's tally (once its counts are complete and its file is in: half a
+        file's words were not written today)."""
+        if tab.loading:
+            return
+        stats = tab.counts.stats()
+        if stats is not None:
+            self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
 
     def _update_goal(self) -> None:
         goal = self.preferences.daily_goal
@@ -1343,6 +1377,7 @@ class MainWindow(QMainWindow):
         if assistant is None:
             self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
                                          2 * STATUS_TIMEOUT_MS)
+            self.feature_status.set_reason("Completion", tab.assistant_errors[-1])
             self._model_ready("completion")
             return
         loaded = getattr(assistant, "engineLoaded", None)
@@ -1360,6 +1395,7 @@ class MainWindow(QMainWindow):
         self._model_texts["completion"] = describe_completion(info)
         self._model_infos["Completion"] = info
         self._update_models_label()
+        self.feature_status.set_reason("Completion", None if info.available else info.error)
         self._model_ready("completion")
 
     @Slot(object)
@@ -1367,6 +1403,7 @@ class MainWindow(QMainWindow):
         self._model_texts["translation"] = describe_translation(info)
         self._model_infos["Translation"] = info
         self._update_models_label()
+        self.feature_status.set_reason("Translation", None if info.available else info.error)
 
     def _update_models_label(self) -> None:
         """Names each model and its execution provider in the status bar (continuation, completion, translation)."""
@@ -1465,6 +1502,8 @@ class MainWindow(QMainWindow):
             self._engine_info = info
             self._model_ready("continuation")
         info = self._engine_info
+        if info is not None:
+            self.feature_status.set_reason("Continuation", None if info.available else info.error)
         text = describe_engine(info)
         self._update_models_label()
         available = info is not None and info.available
@@ -1613,7 +1652,7 @@ class MainWindow(QMainWindow):
             from desktop.runtime.paths import models_dir
 
             models = models_dir()
-        dialog = AboutDialog(models, self.windowIcon(), self)
+        dialog = AboutDialog(models, self.windowIcon(), self, unavailable=self.feature_status.reasons())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
@@ -1636,7 +1675,7 @@ def run_app(files: list[str], provider: str = "auto", models: str | None = None)
         window.set_completion_factory(factory)
     window.show()
     window.start_session(files)
-    return app.exec()
+    return exit_code_after_abandoning(app.exec())
 
 
 def _default_completion_factory() -> AssistantFactory | None:

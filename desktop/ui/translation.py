@@ -11,6 +11,7 @@ around it (a QTextCursor keeps its range), refusing to replace it once the Engli
 
 from __future__ import annotations
 
+import inspect
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.runtime.guard import EngineFailed
 from desktop.runtime.translation_text import has_letters, sentence_at
+from desktop.runtime.translator import TranslationCancelled
 from desktop.ui.continuation import EngineInfo, short_provider
 from desktop.ui.document import DocumentTab
 from desktop.ui.model_view import AttentionHeatMap, engine_of
@@ -100,12 +103,21 @@ def describe_translation(info: EngineInfo | None) -> str:
     return f"Translation: {info.name} · {provider}" if provider else f"Translation: {info.name}"
 
 
+def _parameters(function: Any) -> set[str]:
+    """Names of ``function``'s parameters (empty when Python cannot tell)."""
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
+
+
 class TranslationWorker(LatestRequestWorker):
     """Translates in a worker thread; a request that is no longer the latest when it starts is skipped."""
 
     engineLoaded = Signal(object)  # EngineInfo
     ready = Signal(int, object)  # request id, list[Translation] (best first)
     failed = Signal(int, str)  # request id, message for the writer
+    unavailable = Signal(str)  # why translation is unavailable (the model is missing, damaged or failed)
 
     def __init__(self, engines: Any) -> None:
         super().__init__()
@@ -131,10 +143,20 @@ class TranslationWorker(LatestRequestWorker):
         translator = engine_of(self.engines, "translator")
         if translator is None or not getattr(translator, "available", False):
             reason = getattr(translator, "error", "") or "no translation model is installed"
+            self.unavailable.emit(reason)
             self.failed.emit(request_id, f"Translation is unavailable: {reason}")
             return
+        options = {}
+        if "should_stop" in _parameters(translator.translate):  # a newer request or quitting stops the search
+            options["should_stop"] = lambda: not self.is_latest(request_id)
         try:
-            results = translator.translate(text, beam=BEAM, n_best=N_BEST)
+            results = translator.translate(text, beam=BEAM, n_best=N_BEST, **options)
+        except TranslationCancelled:
+            return
+        except EngineFailed as exc:  # switched off (the engine logged why, once)
+            self.unavailable.emit(str(exc))
+            self.failed.emit(request_id, f"Translation is unavailable: {exc}")
+            return
         except Exception as exc:  # noqa: BLE001 - a model failure is reported, the editor goes on
             logger.exception("translation failed")
             self.failed.emit(request_id, f"Translation failed: {exc}")
@@ -149,6 +171,7 @@ class TranslationPanel(QWidget):
     attentionShown = Signal(object)  # its HeatMap
     statusMessage = Signal(str)  # a short message for the status bar
     engineLoaded = Signal(object)  # EngineInfo of the translator (after load_engine)
+    unavailable = Signal(str)  # why translation is unavailable
     _translate = Signal(int, str)
     _load = Signal()
 
@@ -227,6 +250,7 @@ class TranslationPanel(QWidget):
         self.worker.engineLoaded.connect(self._on_engine_loaded)
         self.worker.ready.connect(self._on_ready)
         self.worker.failed.connect(self._on_failed)
+        self.worker.unavailable.connect(self.unavailable)
         self.engine_info: EngineInfo | None = None
 
     def load_engine(self) -> None:
