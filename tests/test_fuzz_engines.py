@@ -9,6 +9,7 @@ import random
 import pytest
 
 from desktop.runtime import Engines
+from desktop.runtime.continuer import MAX_WORD_CHARS
 from desktop.runtime.text_input import clean_text
 from desktop.runtime.translator import FOREIGN_NOTE
 
@@ -61,7 +62,8 @@ def test_fuzzed_input_never_raises_in_any_engine(engines):
             completer.next_word_distribution(text)
             continuer.next_char_log_probs(text)
             generated = "".join(continuer.generate(text, 5, seed=i))
-            assert len(generated) == 5
+            # a continuation finishes the word it is in (issue 14 item 4), within MAX_WORD_CHARS more
+            assert 5 <= len(generated) <= 5 + MAX_WORD_CHARS and set(generated) <= set(continuer.vocab.tokens)
         if i % 2 == 0:
             for result in translator.translate(text, beam=2, n_best=2):
                 assert isinstance(result.text, str)
