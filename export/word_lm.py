@@ -1,8 +1,8 @@
 """Checkpoint -> word_lm model package (next-word completion): fp32 and int8 ONNX with full-vocabulary
 log-probabilities, vocab, manifest, model card.
 
-    python -m export.word_lm runs/wikitext2-word/best.pt --data ../shared/data/wikitext-2 \\
-        --out resources/models/wikitext2-word
+    python -m export.word_lm runs/english-mix-word/best.pt --data ../shared/data/wikitext-2 \\
+        --out resources/models/english-word
 
 Ships int8 when its test perplexity is within ``--int8-tolerance`` (relative, default 2%) of fp32.
 """
@@ -27,6 +27,23 @@ WIKITEXT_ATTRIBUTION = (
     "Trained on WikiText-2 (Merity, Xiong, Bradbury and Socher 2016, 'Pointer Sentinel Mixture Models'), "
     "text from Wikipedia's Good and Featured articles, CC BY-SA."
 )
+ENGLISH_MIX_ATTRIBUTION = (
+    "Trained on english-mix: English Wikipedia articles (Wikipedia contributors, CC BY-SA 3.0) and public-domain "
+    "books from Project Gutenberg (Lahiri 2014, 'Gutenberg Dataset'), mixed with WikiText-2 train (Merity et al. "
+    "2016, CC BY-SA)."
+)
+
+
+def describe_training(config: dict) -> tuple[str, str, str]:
+    """(split, default command, attribution) of a checkpoint's training data: WikiText-2 alone, or the
+    general-English mixture of model/english_mix.py."""
+    if not config.get("mix_sources"):
+        return ("WikiText-2 train / valid / test as published",
+                "python -m model.train_word model/configs/wikitext2_word.toml", WIKITEXT_ATTRIBUTION)
+    split = (f"english-mix train (Wikipedia articles and Gutenberg books) + WikiText-2 train, mixture weights "
+             f"{config['mix_weights']}; vocabulary of {config['vocab_size']:,} from that mixture; validation on "
+             f"english-mix dev (held-out articles and whole books); WikiText-2 valid/test below use this vocabulary")
+    return split, "bash model/device_train.sh", ENGLISH_MIX_ATTRIBUTION
 
 
 def step_latency_ms(package: ModelPackage, path: Path, steps: int = 300) -> dict:
@@ -48,11 +65,11 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
                   int8_tolerance: float = 0.02, measure_speed: bool = True, note: str = "") -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
     model, vocab, ckpt = load_model(checkpoint)
+    split, command, attribution = describe_training(ckpt.get("config", {}))
     spec = LMExport(
         package_id=package_id, kind=contract.KIND_WORD_LM, model=model, wrapper=WordRNNForExport(model),
-        vocab=vocab, checkpoint=ckpt, split="WikiText-2 train / valid / test as published",
-        default_command="python -m model.train_word model/configs/wikitext2_word.toml",
-        license="CC BY-SA 4.0 (trained on CC BY-SA text)", attribution=WIKITEXT_ATTRIBUTION,
+        vocab=vocab, checkpoint=ckpt, split=split, default_command=command,
+        license="CC BY-SA 4.0 (trained on CC BY-SA text)", attribution=attribution,
         extra_architecture={"cutoffs": list(model.config.cutoffs), "div_value": model.config.div_value,
                             "softmax": "adaptive (exported as full-vocabulary log-probabilities)"},
         notes=note,
@@ -70,7 +87,7 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
 
 def main(argv: list[str] | None = None) -> int:
     return export_main(argv, "python -m export.word_lm", __doc__.split("\n")[0], build_package,
-                       "resources/models/wikitext2-word", "WikiText-2 folder, for the perplexities", 0.02,
+                       "resources/models/english-word", "WikiText-2 folder, for the perplexities", 0.02,
                        "relative perplexity tolerance for shipping int8")
 
 

@@ -7,7 +7,7 @@
 #
 #   DATA=.gpu/data OUT=/tmp/out MINUTES=6 bash model/device_train.sh
 #
-# DATA holds the corpora (a GPU machine has no ../shared): english-mix's wiki.train.txt.xz, a cut of
+# DATA holds the corpora (a GPU machine has no ../shared; model/device_data.sh makes it): english-mix's wiki.train.txt.xz, a cut of
 # books.train.txt.xz named books.train.part.txt.xz, wiki.dev.txt.xz and books.dev.txt.xz, WikiText-2's
 # wiki.train.tokens.xz and wiki.valid.tokens.xz, and Tatoeba's fra.txt.xz. Logs and report.json go to OUT.
 set -uo pipefail

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds the corpus folder that model/device_train.sh reads on a GPU machine, which has no ../shared and
+# takes at most 64 MiB with the repository: english-mix's Wikipedia part whole, the first 41,000,000 bytes
+# of its books part (whole lines: about 7.3 million words, the first books in file order), both dev files,
+# WikiText-2 train/valid and Tatoeba's pairs, xz-compressed. Also writes the exact training text of the word
+# model (the mixture's sources, WikiText-2 twice as its weight says) for presage's n-gram database.
+#
+#   bash model/device_data.sh [SHARED_DATA=../shared/data] [OUT=.gpu/data]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SRC=${1:-../shared/data}
+OUT=${2:-.gpu/data}
+mkdir -p "$OUT"
+cp "$SRC"/english-mix/wiki.train.txt.xz "$SRC"/english-mix/wiki.dev.txt.xz "$SRC"/english-mix/books.dev.txt.xz "$OUT"/
+xz -dc "$SRC"/english-mix/books.train.txt.xz | head -c 41000000 | sed '$d' | xz -6 -T2 >"$OUT"/books.train.part.txt.xz
+xz -6 -c "$SRC"/wikitext-2/wiki.train.tokens >"$OUT"/wiki.train.tokens.xz
+xz -6 -c "$SRC"/wikitext-2/wiki.valid.tokens >"$OUT"/wiki.valid.tokens.xz
+xz -6 -c "$SRC"/tatoeba-eng-fra/fra.txt >"$OUT"/fra.txt.xz
+mkdir -p runs/english-mix-word
+{ xz -dc "$OUT"/wiki.train.txt.xz "$OUT"/books.train.part.txt.xz
+  cat "$SRC"/wikitext-2/wiki.train.tokens "$SRC"/wikitext-2/wiki.train.tokens; } >runs/english-mix-word/train-text.txt
+du -b "$OUT"/*
