@@ -1,7 +1,7 @@
 """Quality of a model package, with ONNX Runtime only.
 
     python -m export.evaluate resources/models/shakespeare-char --data ../shared/data/tinyshakespeare/input.txt
-    python -m export.evaluate resources/models/wikitext2-word --data ../shared/data/wikitext-2
+    python -m export.evaluate resources/models/english-word --data ../shared/data/wikitext-2
 
 Prints a JSON object on its last line. For a char_lm the score is the mean cross-entropy in nats per
 character over the validation split (the last 10% of the file, nanoGPT's split), read as 16 parallel

@@ -143,7 +143,7 @@ def message_room(window) -> int:
 def test_status_messages_are_not_cut_off_at_the_default_size(make_window, qtbot, tmp_path):
     shipped = engines()  # with the shipped models' names
     shipped._continuer.name, shipped.completer.name, shipped.translator.name = (
-        "shakespeare-char", "wikitext2-word", "tatoeba-en-fr")
+        "shakespeare-char", "english-word", "tatoeba-en-fr")
     window = make_window(shipped)
     window.set_completion_factory(CompletionController)
     window.resize(1100, 720)

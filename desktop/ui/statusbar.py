@@ -56,7 +56,7 @@ def models_summary(parts: list[str]) -> str:
 
 
 def short_models_summary(models: list[tuple[str, Any]]) -> str:
-    """The same in few words, for a narrow window: ``"shakespeare-char · wikitext2-word · tatoeba-en-fr · CPU"``.
+    """The same in few words, for a narrow window: ``"shakespeare-char · english-word · tatoeba-en-fr · CPU"``.
     ``models`` holds ``(feature, EngineInfo or None while loading)`` pairs."""
     from desktop.ui.continuation import short_provider
 
