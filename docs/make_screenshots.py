@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chars", type=int, default=260, help="characters the continuation writes")
     parser.add_argument("--translate", default="I am happy that you are coming to see us next week.",
                         help="the sentence of the letter the translation screenshot translates")
+    parser.add_argument("--only", default="", help="take only the screenshots whose file name contains this")
     args = parser.parse_args(argv)
     os.environ["FOLIO_HOME"] = tempfile.mkdtemp(prefix="folio-screenshots-")
     from desktop.environment import prepare_environment
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
               ("light", "screenshot-model-view.png", "model view"),
               ("light", "screenshot-translation.png", "translation"))
     for scheme, name, scene in scenes:
+        if args.only not in name:
+            continue
         window = make_window(app, engines, scheme, (1200, 780) if not scene else (1280, 800))
         window.set_model_view_visible(scene == "model view")
         if scene == "translation":

@@ -2,7 +2,7 @@
 tokenizer, parity with PyTorch, quality and speed of both precisions, manifest and model card.
 
     python -m export.translator runs/translate-lstm/best.pt --data ../shared/data/tatoeba-eng-fra/fra.txt \\
-        --out resources/models/tatoeba-en-fr
+        --out resources/models/tatoeba-en-fr [--dev-dir ../shared/data/translation-dev]
 
 Checks:
 
@@ -31,9 +31,10 @@ import torch
 
 from desktop.runtime import contract
 from desktop.runtime.package import ModelPackage, sha256_file
+from desktop.runtime.placeholders import PLACEHOLDERS, NameLists
 from desktop.runtime.session import OrtGraph
 from desktop.runtime.subword import SubwordTokenizer
-from desktop.runtime.translator import LENGTH_ALPHA, MAX_WORDS, NO_REPEAT_NGRAM, Translator
+from desktop.runtime.translator import COVERAGE_BETA, LENGTH_ALPHA, MAX_PIECES, NO_REPEAT_NGRAM, Translator
 from export.evaluate_translation import evaluate_translator, latency, test_references
 from export.model_card import write_model_card
 from export.onnx_lm import quantize_int8, set_metadata
@@ -45,6 +46,7 @@ LICENSE = "CC BY 2.0 FR (model trained on Tatoeba sentences, https://creativecom
 ATTRIBUTION = ("English-French sentence pairs from www.manythings.org/anki and tatoeba.org (Tatoeba Project, "
                "CC BY 2.0 FR), fra-eng file of 2019-04-07.")
 DEFAULT_COMMAND = "python -m model.train_translate model/configs/tatoeba_translate.toml"
+NAMES_FILE = "names.json"  # placeholders.NameLists of a model trained with --placeholders=true
 DUMMY = (2, 7)  # (batch, src_len) of the tracing input; parity runs at other shapes
 PARITY_SHAPES = ((1, 1), (3, 9), (5, 23))
 NOTES = (
@@ -53,6 +55,14 @@ NOTES = (
     "(beam 4, length-normalized, 4-gram repeat blocking, maximum length 2 x source pieces + 10). Hypotheses and "
     "references are compared after Unicode-space normalization. Folio writes a narrow no-break space (U+202F) "
     "before ; : ! ? and inside « ». Latency: one ONNX Runtime thread, test sentences of at most 15 words."
+)
+
+PLACEHOLDER_NOTES = (
+    "Numbers and names: the model was trained with `--placeholders=true`. Numbers, names the model does not "
+    "translate (told apart with `names.json`, learnt from the training split), URLs and e-mail addresses are "
+    "replaced by placeholder pieces before translation and filled back from the source afterwards, numbers in "
+    "French form (7:45 -> 7 h 45, 1,250 -> 1 250, 3.5 -> 3,5); a placeholder the model drops is put back where "
+    "attention points (desktop/runtime/placeholders.py, slots.py)."
 )
 
 
@@ -189,7 +199,7 @@ def _metadata(model: Seq2Seq, package_id: str, graph: str, precision: str) -> di
 def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, data: Path | None = None,
                   references: dict[str, list[str]] | None = None, eval_sentences: int = 1000,
                   int8_tolerance: float = 0.5, measure_speed: bool = True, parity_sentences: int = 100,
-                  note: str = "") -> dict:
+                  note: str = "", dev_dir: Path | None = None) -> dict:
     """Writes the package folder ``out`` and returns its manifest. Quality is measured on the test split of
     ``data`` (or on ``references``: English -> French references, e.g. a fixture's pairs)."""
     model, tokenizer, ckpt = load_model(checkpoint)
@@ -219,6 +229,13 @@ def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, 
     for stale in out.glob("*.onnx"):
         stale.unlink()
     tokenizer.save(out / "tokenizer.json")
+    for stale in (out / NAMES_FILE,):
+        stale.unlink(missing_ok=True)
+    placeholders = all(p in tokenizer.tokens for p in PLACEHOLDERS)
+    names = ckpt.get("names")
+    if placeholders and names is not None:  # the app tells names from words with the lists training learnt
+        (out / NAMES_FILE).write_text(json.dumps(NameLists.from_json(names).to_json(), ensure_ascii=False),
+                                      encoding="utf-8")
     metrics: dict = {
         "parameters": model.num_params(), "parity_fp32_max_abs_diff": check["max_abs_diff"],
         "parity_shapes": " ".join(check["per_shape"]), "greedy_parity_sentences": greedy["sentences"],
@@ -232,12 +249,17 @@ def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, 
     training_cfg = ckpt["config"]
     manifest = {
         "contract": contract.CONTRACT_VERSION, "id": package_id, "kind": contract.KIND_TRANSLATOR, "cell": cfg.cell,
-        "files": {contract.ROLE_SRC_VOCAB: dict(vocab_entry), contract.ROLE_TGT_VOCAB: dict(vocab_entry)},
+        "files": {contract.ROLE_SRC_VOCAB: dict(vocab_entry), contract.ROLE_TGT_VOCAB: dict(vocab_entry),
+                  **({contract.ROLE_NAMES: {"path": NAMES_FILE, "sha256": sha256_file(out / NAMES_FILE)}}
+                     if (out / NAMES_FILE).is_file() else {})},
+        "placeholders": {"numbers_and_names": placeholders, "tokens": f"{PLACEHOLDERS[0]}..{PLACEHOLDERS[-1]}"
+                         if placeholders else "", "name_lists": NAMES_FILE if (out / NAMES_FILE).is_file() else ""},
         "vocab": {"src": "tokenizer.json", "tgt": "tokenizer.json", "type": "subword (joint BPE, tokenizers)",
                   "size": len(tokenizer)},
         "architecture": {**dataclasses.asdict(cfg), "attention": "Luong general, bidirectional encoder"},
         "decoding": {"beam": 4, "length_alpha": LENGTH_ALPHA, "no_repeat_ngram": NO_REPEAT_NGRAM,
-                     "max_len": "2 * source pieces + 10", "max_words_per_segment": MAX_WORDS},
+                     "max_len": "2 * source pieces + 10", "max_pieces_per_segment": MAX_PIECES,
+                     "coverage_beta": COVERAGE_BETA, "length_penalty": "GNMT ((5 + length) / 6) ** length_alpha"},
         "metrics": metrics,
         "training": {
             "data": training_cfg.get("data", ""), "split": ckpt.get("split", ""),
@@ -269,9 +291,36 @@ def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, 
     metrics["package_bytes"] = sum((out / p).stat().st_size for p in {e["path"] for e in manifest["files"].values()})
     (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                               encoding="utf-8")
-    write_model_card(out, manifest, NOTES + ("\n\n" + note if note else ""))
+    extra = [NOTES]
+    if placeholders:
+        extra.append(PLACEHOLDER_NOTES)
+    if dev_dir is not None:
+        extra.append(dev_evaluation(out, manifest, dev_dir, data))
+    if note:
+        extra.append(note)
+    write_model_card(out, manifest, "\n\n".join(extra))
     ModelPackage.load(out)  # the package we wrote must pass the runtime's own checks
     return manifest
+
+
+def dev_evaluation(out: Path, manifest: dict, dev_dir: Path, data: Path | None) -> str:
+    """Scores the written package on the held-out sets of ``dev_dir`` (and the test split of ``data``) with
+    export.translation_dev, records the numbers in the manifest and returns the model card's section."""
+    from export import translation_dev
+
+    (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+    package = ModelPackage.load(out)
+    sets = {path.stem: translation_dev.read_dev_set(path) for path in sorted(Path(dev_dir).glob("*.tsv"))}
+    if data is not None and Path(data).is_file():
+        sets["tatoeba-test-split"] = test_references(data, manifest["training"]["config"])
+    results = translation_dev.evaluate_sets(Translator(package, "cpu", 1), sets, beam=4)
+    results["all"].pop("records")
+    manifest["evaluation"] = {"command": "python -m export.translation_dev <package> --dev-dir "
+                              f"{dev_dir}" + (f" --data {data}" if data else ""), "sets": results}
+    (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                              encoding="utf-8")
+    return "## Held-out evaluation sets\n\n" + translation_dev.markdown(results, manifest["id"], 4)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,12 +336,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--int8-tolerance", type=float, default=0.5, help="BLEU int8 may lose and still ship")
     parser.add_argument("--no-speed", action="store_true", help="skip the latency measurement")
     parser.add_argument("--note", default="", help="Markdown for the model card (e.g. how training went)")
+    parser.add_argument("--dev-dir", type=Path, default=None,
+                        help="held-out sets (../shared/data/translation-dev) scored into the model card")
     args = parser.parse_args(argv)
     package_id = args.id or args.out.name
     torch.set_num_threads(1)
     manifest = build_package(args.checkpoint, args.out, args.work_dir or Path("runs/export") / package_id,
                              package_id, data=args.data, eval_sentences=args.eval_sentences,
-                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed, note=args.note)
+                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed, note=args.note,
+                             dev_dir=args.dev_dir)
     print(json.dumps(manifest["metrics"], indent=2))
     return 0
 

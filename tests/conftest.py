@@ -68,3 +68,19 @@ def folio_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     home = tmp_path_factory.mktemp("folio-home")
     monkeypatch.setenv("FOLIO_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def placeholder_translator():
+    """A Translator over the tiny model trained with placeholders (tests/fixtures/tiny_translator.py
+    PLACEHOLDER_PAIRS, masked; names.json in the package), generated once per checkout."""
+    from desktop.runtime.package import ModelPackage
+    from desktop.runtime.translator import Translator
+    from tests.fixtures.make_fixtures import FIXTURES
+    from tests.fixtures.tiny_translator import PLACEHOLDER_TRANSLATOR_ID, make_placeholder_translator_package
+
+    models = FIXTURES / "models-placeholders"
+    if not (models / PLACEHOLDER_TRANSLATOR_ID / "manifest.json").is_file():
+        shutil.rmtree(models / PLACEHOLDER_TRANSLATOR_ID, ignore_errors=True)
+        make_placeholder_translator_package(models)
+    return Translator(ModelPackage.load(models / PLACEHOLDER_TRANSLATOR_ID), provider="cpu")

@@ -56,7 +56,7 @@ def test_a_long_unbroken_word_is_copied_not_decoded(recorded):
 
 def test_many_words_are_cut_into_bounded_segments(recorded, monkeypatch):
     translator, encoder, decoder = recorded
-    monkeypatch.setattr(translator_module, "MAX_WORDS", 10_000)  # no clause cutting: only the piece bound acts
+    monkeypatch.setattr(translator_module, "MAX_PIECES", 10_000)  # no clause cutting: only the piece bound acts
     words = [base64_like(MAX_WORD_CHARS, seed) for seed in range(40)]  # 40 words of 40 characters, no spaces
     translator.translate(" ".join(words), beam=2)
     assert len(encoder.calls) > 1

@@ -14,10 +14,12 @@ from PySide6.QtGui import QGuiApplication, QTextCursor
 from desktop.runtime import Engines
 from desktop.runtime.translation_text import sentence_at
 from desktop.ui.translation import (
+    ALTERNATIVES,
     DOCUMENT_CLOSED,
     NOTHING_SELECTED,
     SOURCE_CHANGED,
     TOO_LONG,
+    UNSURE_ALTERNATIVES,
     heat_map_of,
     source_range,
 )
@@ -240,3 +242,94 @@ def test_typing_goes_on_while_translating_and_the_latest_request_wins(qtbot, mak
     qtbot.wait(200)  # the first request's result, computed meanwhile, is dropped
     assert panel.result_view.toPlainText() == shown.args[0].text
     assert slow.calls == ["Tom lives in Boston.", "Good morning!"]
+
+
+# -- confidence in the panel (issue 13) ----------------------------------------------------------------------------
+
+
+def test_a_confident_translation_shows_its_confidence(qtbot, make_window, engines):
+    window = make_window(engines)
+    set_text(window, "Tom lives in Boston.")
+    place_cursor(window, 2)
+    result = translate(window, qtbot)
+    panel = window.translation_panel
+    assert not result.unsure
+    assert panel.confidence_label.text() == f"Confidence {result.confidence:.0%}"
+    assert panel.highlighted_sentences == [] and panel.alternatives_title.text() == ALTERNATIVES
+
+
+def test_unsure_sentences_are_marked_and_alternatives_offered_first(qtbot, make_window, engines):
+    window = make_window(engines)
+    set_text(window, "Tom lives in Boston. Quarterly xylophone procurement remains problematic.")
+    window.editor.selectAll()
+    result = translate(window, qtbot)
+    panel = window.translation_panel
+    first, *rest = result.segments
+    assert result.unsure and not first.unsure and rest and all(s.unsure for s in rest)
+    assert "may be wrong: unusual or long sentence" in panel.confidence_label.text()
+    assert panel.highlighted_sentences == [s.text for s in rest]  # only the unsure sentence (in its parts)
+    assert panel.alternatives_title.text() == UNSURE_ALTERNATIVES
+    assert panel.alternatives.item(0).text().startswith("1. ⚠ ")
+    assert panel.alternatives_first  # above the French
+    assert window.editor.hasFocus()  # offered, not forced: typing goes on in the editor
+    set_text(window, "Tom lives in Boston.")
+    place_cursor(window, 2)
+    translate(window, qtbot)
+    assert not panel.alternatives_first  # back in their usual place
+
+
+# -- whole documents into a new tab --------------------------------------------------------------------------------
+
+MARKDOWN = """# Tom is my friend
+
+Tom lives in **Boston**. I am tired.
+
+- I have three cats.
+- See [the cat is black](https://example.org/cat).
+
+```
+I love you.
+```
+"""
+
+
+def test_translate_document_keeps_paragraphs_and_markdown_in_a_new_tab(qtbot, make_window, engines):
+    window = make_window(engines)
+    set_text(window, MARKDOWN)
+    source_tab = window.current_tab()
+    progress = []
+    window.document_translation.progress.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(window.document_translation.finished, timeout=20000):
+        assert window.translate_document() is not None
+        assert window.translation_progress.isVisible() and window.translation_cancel_button.isVisible()
+    assert window.current_tab() is not source_tab and source_tab.editor.toPlainText() == MARKDOWN
+    french = window.text().split("\n")
+    english = MARKDOWN.split("\n")
+    assert len(french) == len(english)
+    assert french[0] == "# Tom est mon ami"
+    assert french[1] == "" and french[3] == ""  # paragraph breaks kept
+    assert french[2].startswith("Tom vit") and "**" in french[2] and "Je suis fatigué." in french[2]
+    assert french[4] == "- J'ai trois chats."
+    assert french[5].startswith("- ") and "](https://example.org/cat)" in french[5] and "[" in french[5]
+    assert french[6] == "" and french[7:10] == ["```", "I love you.", "```"]  # code is not translated
+    assert progress[0] == (0, 4) and progress[-1] == (4, 4)  # heading, paragraph, two list items
+    assert not window.translation_progress.isVisible()
+    assert window.current_tab().marks.texts()  # marked as generated text
+
+
+def test_document_translation_can_be_cancelled_and_the_editor_stays_responsive(qtbot, make_window, translator):
+    slow = _SlowTranslator(translator)
+    engines = FakeEngines(FakeContinuer())
+    engines.translator = slow
+    window = make_window(engines)
+    set_text(window, "Tom lives in Boston.\n\nI am tired.\n\nHelp!")
+    tabs = window.tabs.count()
+    window.translate_document()
+    qtbot.waitUntil(lambda: len(slow.calls) == 1)
+    qtbot.keyClicks(window.editor, " Good")  # typing while the worker is busy
+    assert window.text().endswith("Help! Good")
+    with qtbot.waitSignal(window.document_translation.cancelled, timeout=10000):
+        window.translation_cancel_button.click()
+        slow.gate.set()
+    assert slow.calls == ["Tom lives in Boston."]  # stopped after the line that was running
+    assert window.tabs.count() == tabs and not window.translation_cancel_button.isVisible()

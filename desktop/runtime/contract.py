@@ -45,6 +45,7 @@ ROLE_ENCODER = "encoder"  # encoder graph (int8 when it holds quality)
 ROLE_DECODER = "decoder"  # one-step decoder graph
 ROLE_SRC_VOCAB = "src_vocab"  # English tokenizer JSON (desktop/runtime/subword.py)
 ROLE_TGT_VOCAB = "tgt_vocab"  # French tokenizer JSON (the same file when the vocabulary is joint)
+ROLE_NAMES = "names"  # placeholders.NameLists JSON of a model trained with placeholders (optional)
 
 # Translator graph I/O. Decoder state uses the language models' names: the encoder outputs H0 (and C0), the
 # decoder's initial state; each decoder step reads H0 (C0) and returns HN (CN) for the next step.

@@ -34,6 +34,7 @@ PLACEHOLDER_RE = re.compile(r"\u27e6([NP])([1-9])\u27e7")
 
 # A number: digits with inner separators, not glued to letters ("B52" or "mp3" are not numbers).
 _NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?![\w])")
+NUMBER_RE = _NUMBER
 # The same number as French writes it: thousands with a (narrow no-break) space, decimals with a comma,
 # times as "7 h 45".
 _FRENCH_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:(?:[.,:]|\s?h\s?|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*(?![\w])")
@@ -44,6 +45,26 @@ _WORD = re.compile(r"[\w'\u2019-]+")
 def digits(text: str) -> str:
     """The digits of ``text`` in order ("7 h 45" -> "745")."""
     return "".join(ch for ch in text if ch.isdigit())
+
+
+_TIME = re.compile(r"([01]?\d|2[0-4]):([0-5]\d)")
+_THOUSANDS = re.compile(r"(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?")
+_DECIMAL = re.compile(r"(\d+)\.(\d+)")
+NNBSP = "\u202f"
+
+
+def french_number(number: str) -> str:
+    """An English-written number as French writes it: "7:45" -> "7 h 45", "1,250" -> "1 250" (thousands
+    with a narrow no-break space), "1,250.5" -> "1 250,5", "3.5" -> "3,5". Anything else ("1987", "12345",
+    "1.2.3") is returned unchanged."""
+    if m := _TIME.fullmatch(number):
+        return f"{int(m.group(1))}{NNBSP}h{NNBSP}{m.group(2)}"
+    if m := _THOUSANDS.fullmatch(number):
+        whole = m.group(1).replace(",", NNBSP)
+        return whole + ("," + m.group(2) if m.group(2) else "")
+    if m := _DECIMAL.fullmatch(number):
+        return f"{m.group(1)},{m.group(2)}"
+    return number
 
 
 def placeholder(kind: str, number: int) -> str:
@@ -106,12 +127,18 @@ def _sentence_starts(text: str) -> set[int]:
     return starts
 
 
+_URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u00bb]")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
 def protect(text: str, names: NameLists | None) -> Masked:
-    """The app's side: numbers, and names as ``names`` tells them, replaced by placeholders.
+    """The app's side: numbers, and names as ``names`` tells them, replaced by placeholders. URLs and e-mail
+    addresses are names too (a URL's digits are not numbers of their own).
 
     ``names`` None protects numbers only (a model trained without name placeholders)."""
     spans: list[tuple[int, int, str]] = [(m.start(), m.end(), NUMBER) for m in _NUMBER.finditer(text)]
     if names is not None:
+        spans += [(m.start(), m.end(), NAME) for pattern in (_URL, _EMAIL) for m in pattern.finditer(text)]
         starts = _sentence_starts(text)
         for match in _CAPITALISED.finditer(text):
             word = match.group()
@@ -124,7 +151,7 @@ def protect(text: str, names: NameLists | None) -> Masked:
 
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> Masked:
-    spans.sort()
+    spans.sort(key=lambda span: (span[0], -span[1]))  # at one start, the longest span (a URL) wins
     out, slots, by_value, pos = [], {}, {}, 0
     counts = {NUMBER: 0, NAME: 0}
     for start, end, kind in spans:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 NNBSP = "\u202f"  # NARROW NO-BREAK SPACE: Folio's space before ; : ! ? and inside « »
 
@@ -98,24 +99,31 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|or|because|so|which|
                            r"|\s+[\u2013\u2014-]\s+")
 
 
-def split_clauses(sentence: str, max_words: int) -> list[str]:
-    """Cuts a sentence longer than ``max_words`` words into pieces of at most ``max_words`` words, at clause
-    boundaries (after , ; : and before conjunctions or dashes) where it can, else every ``max_words`` words."""
-    if len(sentence.split()) <= max_words:
+def split_clauses(sentence: str, max_len: int, measure: Callable[[str], int] | None = None) -> list[str]:
+    """Cuts a sentence longer than ``max_len`` into pieces of at most ``max_len``, at clause boundaries
+    (after , ; : and before conjunctions or dashes) where it can, else between words. Length is ``measure``
+    (the translator counts subword pieces), by default the number of words."""
+    measure = measure or (lambda text: len(text.split()))
+    if measure(sentence) <= max_len:
         return [sentence]
     pieces: list[str] = []
-    current: list[str] = []
-    for clause in (c for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()):
-        words = clause.split()
-        if current and len(current) + len(words) > max_words:
-            pieces.append(" ".join(current))
-            current = []
-        while len(words) > max_words:  # a clause longer than the limit: cut it by words
-            pieces.append(" ".join(words[:max_words]))
-            words = words[max_words:]
-        current += words
+    current = ""
+    for clause in (c.strip() for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()):
+        joined = f"{current} {clause}".strip()
+        if measure(joined) <= max_len:
+            current = joined
+            continue
+        if current:
+            pieces.append(current)
+            current = ""
+        for word in clause.split():  # what is left of a clause longer than the limit is cut between words
+            joined = f"{current} {word}".strip()
+            if current and measure(joined) > max_len:
+                pieces.append(current)
+                joined = word
+            current = joined
     if current:
-        pieces.append(" ".join(current))
+        pieces.append(current)
     return pieces
 
 

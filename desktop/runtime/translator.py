@@ -8,23 +8,38 @@ score, best first. What it does with the text:
    Empty (or only whitespace) -> ``[]``. No letters at all (only digits or punctuation) -> the text, passed
    through with a note. French input (:func:`looks_french`) or text mostly in another script (Hebrew, Greek,
    Cyrillic, CJK...: :func:`foreign_script`) -> passed through with a note.
-2. Each line is split into sentences; a sentence of more than ``MAX_WORDS`` words is cut at clause
-   boundaries (a note says so). A "word" longer than ``MAX_WORD_CHARS`` (base64, a hash, a long URL) is not
-   English: it is copied unchanged, never decoded (a note says so). A piece of more than ``MAX_SOURCE_PIECES``
-   subword pieces is cut in halves at spaces. Each piece is a :class:`Segment`, translated on its own and
+2. Each line is split into sentences; a sentence of more than ``MAX_PIECES`` subword pieces (longer than the
+   training sentences the model learnt from) is cut at clause boundaries (a note says so). A "word" longer
+   than ``MAX_WORD_CHARS`` (base64, a hash, a long URL) is not English: it is copied unchanged, never decoded
+   (a note says so). A piece of more than ``MAX_SOURCE_PIECES`` subword pieces is cut in halves at spaces. Each piece is a :class:`Segment`, translated on its own and
    joined back. So every model call is bounded: at most ``MAX_SOURCE_PIECES`` source pieces and
    ``max_output_len`` (at most ``MAX_DECODE_STEPS``) decoder steps, and ``should_stop`` is asked before each.
 3. For the model a segment starts with a capital and ends with final punctuation (a "." is added if it
    has none, and the output's final punctuation is removed; a trailing , ; or : is put back), as the
-   training sentences do. The output mirrors the case of
-   the segment's first letter and gets French punctuation spacing (translation_text.french_typography).
-4. Beam search (``beam`` hypotheses decoded as one batch): scores are sums of log-probabilities divided by
-   length ** ``LENGTH_ALPHA`` (length counts </s>); at most ``2 * source pieces + 10`` pieces (the rule
-   training validates with); a 4-gram of pieces may not repeat (numbers excepted: a digit sequence may);
-   search stops when the best candidate of a step is </s> and ``n_best`` hypotheses have ended. A
-   hypothesis cut by the length limit is marked ``truncated`` (a loop, for the evaluation's loop rate).
-5. An ``<unk>`` in the output (a character the vocabulary lacks, such as an emoji) is replaced by the source
+   training sentences do. Amounts are rewritten ("$250" -> "250 dollars", :func:`slots.rewrite_currency`).
+   The output mirrors the case of the segment's first letter and gets French punctuation spacing
+   (translation_text.french_typography).
+4. Numbers and names. A package whose tokenizer has the placeholder pieces (a model trained with
+   ``--placeholders=true``) translates ``placeholders.protect(text)``: numbers, names (told apart with the
+   package's ``names`` file), URLs and e-mail addresses become ``⟦N1⟧``, ``⟦P1⟧``...; the output's
+   placeholders are filled from the source (numbers in French form, "7:45" -> "7 h 45"), a dropped one is put
+   back where attention points, a repeated one is kept once (:func:`slots.fill_pieces`). An older package's
+   dropped numbers are put back where attention points (:func:`slots.reinsert_numbers`), and any package's
+   output gets :func:`slots.repair_numbers` (an output number unlike its source number is rewritten from it).
+5. Beam search (``beam`` hypotheses decoded as one batch) ranks finished hypotheses as Wu et al. (2016,
+   GNMT) do: log-probability / lp + cp with the length penalty lp = ((5 + length) / 6) ** ``LENGTH_ALPHA``
+   (length counts </s>) and the coverage penalty cp = ``COVERAGE_BETA`` * sum over source pieces of
+   log(min(attention received, 1)), so a hypothesis that leaves source words unattended loses. The search
+   stops when the step's best candidate is </s> or no live hypothesis ending now would beat the finished ones
+   (and ``n_best`` have ended); at most ``2 * source pieces + 10``
+   pieces; a 4-gram of pieces may not repeat (numbers excepted: a digit sequence may). A hypothesis cut by
+   the length limit is marked ``truncated`` (a loop, for the evaluation's loop rate).
+6. An ``<unk>`` in the output (a character the vocabulary lacks, such as an emoji) is replaced by the source
    text it attended to most.
+7. Confidence (:func:`confidence_of`): per segment, from the mean log-probability per piece, how much of the
+   source was attended, the share of unusual source words (split into many pieces or unknown) and the
+   length; a segment below ``UNSURE_BELOW`` is ``unsure`` with a reason. Thresholds were chosen on the
+   held-out dev sets (export/translation_dev.py).
 
 Each segment carries its pieces and attention ([target pieces, source pieces]) and the same aggregated to
 words (source pieces of a word summed, target pieces of a word averaged) for the heat map.
@@ -32,6 +47,8 @@ words (source pieces of a word summed, target pieces of a word averaged) for the
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +60,9 @@ from desktop.runtime import contract
 from desktop.runtime.graph_check import check_graph, check_vocab_size
 from desktop.runtime.guard import Cancelled, guarded
 from desktop.runtime.package import ModelPackage, ModelPackageError
+from desktop.runtime.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, NameLists, protect
 from desktop.runtime.session import OrtGraph
+from desktop.runtime.slots import fill_pieces, reinsert_numbers, repair_numbers, rewrite_currency
 from desktop.runtime.subword import SPACE_MARK, Encoded, SubwordTokenizer, display_piece, word_spans
 from desktop.runtime.text_input import clean_text
 from desktop.runtime.translation_text import (
@@ -58,13 +77,19 @@ from desktop.runtime.translation_text import (
     starts_lowercase,
 )
 
-MAX_WORDS = 40  # a longer sentence is cut at clause boundaries (training pairs are rarely longer)
+MAX_PIECES = 30  # a longer sentence is cut at clause boundaries (chosen on the dev sets: docs/translation-choices.md)
 MAX_WORD_CHARS = 40  # a longer run without spaces is not an English word: it is copied, never decoded
 MAX_SOURCE_PIECES = 120  # a segment of more subword pieces is cut in halves (decoding time grows with its cube)
 MAX_DECODE_STEPS = 2 * MAX_SOURCE_PIECES + 10  # no decoder runs longer than this, whatever the input
 MAX_BEAM = 16
-LENGTH_ALPHA = 1.0  # score = log-probability / length ** LENGTH_ALPHA
+LENGTH_ALPHA = 1.0  # GNMT length penalty lp = ((5 + length) / 6) ** LENGTH_ALPHA
+COVERAGE_BETA = 0.2  # GNMT coverage penalty weight
 NO_REPEAT_NGRAM = 4  # a hypothesis never repeats a 4-gram of pieces (digit runs excepted)
+# Confidence (see confidence_of): below UNSURE_BELOW a segment is marked unsure.
+UNSURE_BELOW = 0.25  # dev sets: marked BLEU 6.1, unmarked 43.6 (shipped package, export.translation_dev)
+LONG_PIECES = 25  # longer sources than most training sentences
+UNUSUAL_PIECES = 3  # a source word split into this many pieces (or holding <unk>) is unusual
+UNSURE_MESSAGE = "may be wrong: unusual or long sentence"
 FRENCH_NOTE = "This looks like French already, so it was left unchanged."
 NOTHING_NOTE = "Nothing to translate (no words), so the text was left unchanged."
 FOREIGN_NOTE = "This looks like {script}, not English, so it was left unchanged."
@@ -99,6 +124,9 @@ class Segment:
     tgt_words: list[str] = field(default_factory=list)
     word_attention: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # [tgt, src] words
     truncated: bool = False  # the search hit the length limit before </s> (counts as a loop)
+    confidence: float = 1.0  # 0..1, see confidence_of
+    unsure: bool = False  # confidence below UNSURE_BELOW
+    reason: str = ""  # why it is unsure, for the writer ("long sentence", "unusual words")
 
 
 @dataclass
@@ -120,6 +148,40 @@ class Translation:
     def truncated(self) -> bool:
         return any(s.truncated for s in self.segments)
 
+    @property
+    def confidence(self) -> float:
+        """The confidence of its weakest sentence (1.0 for a pass-through)."""
+        return min((s.confidence for s in self.segments), default=1.0)
+
+    @property
+    def unsure(self) -> bool:
+        """Whether some sentence may be wrong (see ``unsure_segments``)."""
+        return any(s.unsure for s in self.segments)
+
+    @property
+    def unsure_segments(self) -> list[Segment]:
+        return [s for s in self.segments if s.unsure]
+
+    @property
+    def warning(self) -> str:
+        """The writer's warning for an unsure translation, "" otherwise."""
+        if not self.unsure:
+            return ""
+        reasons = sorted({s.reason for s in self.unsure_segments if s.reason})
+        count = len(self.unsure_segments)
+        which = "this sentence" if len(self.segments) == 1 else f"{count} of {len(self.segments)} sentences"
+        return f"{which[0].upper() + which[1:]} {UNSURE_MESSAGE}" + (f" ({', '.join(reasons)})" if reasons else "")
+
+
+def length_penalty(length: int) -> float:
+    """GNMT's lp = ((5 + length) / 6) ** LENGTH_ALPHA."""
+    return ((5 + length) / 6) ** LENGTH_ALPHA
+
+
+def coverage_penalty(received: np.ndarray) -> float:
+    """GNMT's cp = COVERAGE_BETA * sum log(min(attention received, 1)) over source pieces (<= 0)."""
+    return COVERAGE_BETA * float(np.log(np.clip(received, 1e-3, 1.0)).sum())
+
 
 @dataclass
 class _Hypothesis:
@@ -127,11 +189,16 @@ class _Hypothesis:
     log_prob: float
     attention: np.ndarray  # [len(ids), src_len]
     finished: bool
+    received: np.ndarray | None = None  # attention each source piece received, </s> step included
+
+    @property
+    def length(self) -> int:
+        return len(self.ids) + (1 if self.finished else 0)  # </s> counts
 
     @property
     def score(self) -> float:
-        length = len(self.ids) + (1 if self.finished else 0)  # </s> counts
-        return self.log_prob / max(1, length) ** LENGTH_ALPHA
+        received = self.received if self.received is not None else self.attention.sum(0)
+        return self.log_prob / length_penalty(self.length) + coverage_penalty(received)
 
 
 class Translator:
@@ -171,6 +238,23 @@ class Translator:
         self.state_in = contract.encoder_output_names(self.cell)[1:]  # h0[, c0]
         self.state_out = contract.decoder_output_names(self.cell)[1:-1]  # hn[, cn]
         self._digit_ids = {i for i, t in enumerate(self.tgt_tok.tokens) if t.isdigit()}
+        src_vocab, tgt_vocab = self.src_tok.tokenizer.get_vocab(), set(self.tgt_tok.tokens)
+        self.placeholders = all(p in src_vocab and p in tgt_vocab for p in PLACEHOLDERS)
+        self.names = self._name_lists(package) if self.placeholders else None
+
+    @staticmethod
+    def _name_lists(package: ModelPackage) -> NameLists | None:
+        """The package's name lists (``names.json``), or None (then only numbers become placeholders)."""
+        if contract.ROLE_NAMES not in package.manifest.get("files", {}):
+            return None
+        try:
+            return NameLists.from_json(json.loads(package.file(contract.ROLE_NAMES).read_text(encoding="utf-8")))
+        except (OSError, ValueError, AttributeError) as exc:
+            raise ModelPackageError(f"model package {package.id}: name lists unreadable ({exc})") from None
+
+    def pieces(self, text: str) -> int:
+        """How many source pieces ``text`` is (what MAX_PIECES counts)."""
+        return len(self.src_tok.encode(text).ids)
 
     @property
     def provider(self) -> str:
@@ -204,7 +288,7 @@ class Translator:
         for line in text.splitlines():
             sentences = []
             for sentence in split_sentences(normalize_text(line)):
-                pieces = split_clauses(sentence, MAX_WORDS)
+                pieces = split_clauses(sentence, MAX_PIECES, self.pieces)
                 if len(pieces) > 1:
                     notes.append(f"A sentence of {len(sentence.split())} words was translated in {len(pieces)} "
                                  f"parts, cut at clause boundaries.")
@@ -265,7 +349,11 @@ class Translator:
         source = normalize_text(clean_text(source))
         core, trailing = _TRAILING.match(source).groups()
         added_period = not _TERMINAL.search(core)
-        model_text = capitalize_first(core) + ("." if added_period else "")
+        model_text = rewrite_currency(capitalize_first(core) + ("." if added_period else ""))
+        slots: dict[str, str] = {}
+        if self.placeholders:
+            masked = protect(model_text, self.names)
+            model_text, slots = masked.text, masked.slots
         encoded = self.src_tok.encode(model_text)
         if encoded.ids.size == 0:
             return [Segment(source, source, 0.0)]
@@ -273,7 +361,7 @@ class Translator:
             n = MAX_SOURCE_PIECES
             encoded = Encoded(encoded.text, encoded.ids[:n], encoded.tokens[:n], encoded.offsets[:n])
         hypotheses = self._beam_search(encoded.ids, beam, n_best, max_output_len(len(encoded.ids)), should_stop)
-        return [self._segment(source, trailing, added_period, encoded, h) for h in hypotheses]
+        return [self._segment(source, trailing, added_period, encoded, h, slots) for h in hypotheses]
 
     # -- beam search ----------------------------------------------------------------------------------
     def _beam_search(self, src_ids: np.ndarray, beam: int, n_best: int, max_len: int,
@@ -320,14 +408,22 @@ class Translator:
                 if not np.isfinite(total) or len(survivors) >= beam:
                     break
                 if token == tok.eos_id:
-                    finished.append(_Hypothesis(live[i].ids, total, live[i].attention, True))
+                    received = live[i].attention.sum(0) + attention[i]
+                    finished.append(_Hypothesis(live[i].ids, total, live[i].attention, True, received))
                 else:
                     att = np.concatenate([live[i].attention, attention[i : i + 1]], axis=0)
                     survivors.append(_Hypothesis([*live[i].ids, token], total, att, False))
                     parents.append(i)
             live = survivors
-            if (best_ended and len(finished) >= n_best) or not live:
-                break  # the best hypothesis has ended (OpenNMT's rule) and there are enough to choose from
+            if not live:
+                break
+            if len(finished) >= n_best:
+                # Stop when the step's best candidate ended (OpenNMT's rule), or when no live hypothesis, were it
+                # to end now with everything covered, would beat the n_best-th finished one (the early-stopping
+                # heuristic of Hugging Face's beam search).
+                nth = sorted((h.score for h in finished), reverse=True)[n_best - 1]
+                if best_ended or all(h.log_prob / length_penalty(len(h.ids) + 1) <= nth for h in live):
+                    break
             state = [out[name][:, np.array(parents)] for name in self.state_out]
         if len(finished) < n_best:
             finished += live  # cut by the length limit: kept, marked truncated
@@ -344,31 +440,42 @@ class Translator:
         return {ids[i + n - 1] for i in range(len(ids) - n + 1) if ids[i : i + n - 1] == prefix}
 
     # -- output text ----------------------------------------------------------------------------------
-    def _segment(self, source: str, trailing: str, added_period: bool, encoded, hyp: _Hypothesis) -> Segment:
+    def _segment(self, source: str, trailing: str, added_period: bool, encoded, hyp: _Hypothesis,
+                 slots: dict[str, str] | None = None) -> Segment:
         pieces = [self.tgt_tok.tokens[i] for i in hyp.ids]
         for j, token_id in enumerate(hyp.ids):
             if token_id == self.tgt_tok.unk_id:
                 pieces[j] = self._unk_replacement(encoded, int(hyp.attention[j].argmax()))
         specials = {self.tgt_tok.pad_id, self.tgt_tok.bos_id, self.tgt_tok.eos_id}
-        text = self.tgt_tok.decode_pieces([p for p, i in zip(pieces, hyp.ids) if i not in specials])
+        kept = [j for j, i in enumerate(hyp.ids) if i not in specials]
+        pieces, attention = [pieces[j] for j in kept], hyp.attention[kept].astype(np.float32)
+        src_pieces = list(encoded.tokens)
+        if self.placeholders:
+            positions = {p: j for j, p in reversed(list(enumerate(src_pieces))) if PLACEHOLDER_RE.fullmatch(p)}
+            pieces, attention = fill_pieces(pieces, attention, slots or {}, positions)
+            src_pieces = [slots.get(p, p) if slots else p for p in src_pieces]
+        else:
+            pieces, attention = reinsert_numbers(encoded.text, encoded.offsets, pieces, attention)
+        text = self.tgt_tok.decode_pieces(pieces)
         text = _MULTI_SPACE.sub(" ", text).strip()
         if added_period:  # the source had no final punctuation: drop the one the model ended with
             text = _FINAL_PUNCTUATION.sub("", text)
         text += trailing.strip()
         text = _lower_first(text) if starts_lowercase(source) else capitalize_first(text)
-        src_pieces, tgt_pieces = list(encoded.tokens), pieces
-        attention = hyp.attention.astype(np.float32)
-        src_spans, tgt_spans = word_spans(src_pieces), word_spans(tgt_pieces)
+        text = repair_numbers(source, text)
+        src_spans, tgt_spans = word_spans(src_pieces), word_spans(pieces)
         by_src_word = np.stack([attention[:, a:b].sum(1) for a, b in src_spans], axis=1) if src_spans else attention
         word_attention = (np.stack([by_src_word[a:b].mean(0) for a, b in tgt_spans]) if tgt_spans
                           else np.zeros((0, len(src_spans)), np.float32))
+        confidence, reason = confidence_of(hyp, list(encoded.ids), src_spans, self.src_tok.unk_id)
         return Segment(
             source=source, text=french_typography(text), score=hyp.score,
-            src_tokens=[display_piece(p) for p in src_pieces], tgt_tokens=[display_piece(p) for p in tgt_pieces],
+            src_tokens=[display_piece(p) for p in src_pieces], tgt_tokens=[display_piece(p) for p in pieces],
             attention=attention,
             src_words=[self.src_tok.decode_pieces(src_pieces[a:b]) for a, b in src_spans],
-            tgt_words=[self.tgt_tok.decode_pieces(tgt_pieces[a:b]) for a, b in tgt_spans],
+            tgt_words=[self.tgt_tok.decode_pieces(pieces[a:b]) for a, b in tgt_spans],
             word_attention=word_attention.astype(np.float32), truncated=not hyp.finished,
+            confidence=confidence, unsure=confidence < UNSURE_BELOW, reason=reason,
         )
 
     @staticmethod
@@ -379,6 +486,34 @@ class Translator:
         if start > 0 and encoded.text[start - 1] == " " and not span.startswith(" "):
             return SPACE_MARK + span
         return span
+
+
+def confidence_of(hyp: _Hypothesis, src_ids: list[int], src_spans: list[tuple[int, int]],
+                  unk_id: int) -> tuple[float, str]:
+    """A segment's confidence in 0..1 and, when low, the likely reason.
+
+    The product of: the geometric-mean probability of the output pieces (</s> included); the share of the
+    source attended (each source piece's received attention capped at 1, averaged); one minus the share of
+    unusual source words (split into ``UNUSUAL_PIECES`` or more pieces, or holding <unk>); and
+    ``LONG_PIECES / source pieces`` for a source longer than ``LONG_PIECES``."""
+    n_src = max(1, len(src_ids))
+    probability = math.exp(hyp.log_prob / max(1, hyp.length))
+    received = hyp.received if hyp.received is not None else hyp.attention.sum(0)
+    coverage = float(np.minimum(received, 1.0).mean()) if received.size else 1.0
+    unusual = [b - a >= UNUSUAL_PIECES or unk_id in src_ids[a:b] for a, b in src_spans]
+    unusual_share = sum(unusual) / max(1, len(unusual))
+    length = min(1.0, LONG_PIECES / n_src)
+    confidence = probability * coverage * (1 - unusual_share) * length
+    if not hyp.finished:
+        confidence *= 0.5
+    reasons = []
+    if n_src > LONG_PIECES or not hyp.finished:
+        reasons.append("long sentence")
+    if unusual_share >= 0.15:
+        reasons.append("unusual words")
+    if not reasons:
+        reasons.append("unusual sentence")
+    return round(float(confidence), 4), ", ".join(reasons)
 
 
 def _lower_first(text: str) -> str:

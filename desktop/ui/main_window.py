@@ -66,6 +66,7 @@ from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, fi
 from desktop.runtime import Engines, UnavailableEngine
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
+from desktop.runtime.translation_text import has_letters
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
@@ -79,13 +80,14 @@ from desktop.ui.continuation import (
     text_before,
 )
 from desktop.ui.document import UNTITLED, AssistantFactory, DocumentTab, document_text, fingerprint
+from desktop.ui.document_translation import DocumentTranslation
 from desktop.ui.editor import Editor, local_files
 from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
-from desktop.ui.translation import TranslationPanel, describe_translation
+from desktop.ui.translation import TranslationPanel, describe_translation, selected_text
 from desktop.ui.worker_thread import exit_code_after_abandoning
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
@@ -258,6 +260,11 @@ class MainWindow(QMainWindow):
             lambda reason: self.feature_status.set_reason("Translation", reason))
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
+        self.document_translation = DocumentTranslation(self.engines, self)
+        self.document_translation.progress.connect(self._on_document_translation_progress)
+        self.document_translation.finished.connect(self._on_document_translated)
+        self.document_translation.cancelled.connect(lambda: self._end_document_translation("Translation cancelled"))
+        self.document_translation.failed.connect(self._end_document_translation)
 
         self.autosaver = Autosaver(self.recovery, self.documents, int(self.preferences.autosave_idle_seconds * 1000),
                                    self)
@@ -386,6 +393,9 @@ class MainWindow(QMainWindow):
                                          "Make the marked, model-written text your own (removes the marks)")
         self.translate_action = a("&Translate to French", self.translate_selection, [QKeySequence("Ctrl+Shift+T")],
                                   "Translate the selection, or the sentence at the cursor, into French")
+        self.translate_document_action = a(
+            "Translate &Document to French", self.translate_document, [QKeySequence("Ctrl+Alt+T")],
+            "Translate the selection, or the whole document, into French in a new tab (keeps paragraphs and Markdown)")
         self.completion_toggle_action = a("Word &Completion", self.set_completion_enabled,
                                           [QKeySequence("Ctrl+Alt+C")], "Suggest the next word while typing",
                                           checkable=True)
@@ -430,7 +440,7 @@ class MainWindow(QMainWindow):
         assist_menu = bar.addMenu("&Assist")
         assist_menu.addActions([self.continue_action, self.stop_action, self.accept_generated_action])
         assist_menu.addSeparator()
-        assist_menu.addAction(self.translate_action)
+        assist_menu.addActions([self.translate_action, self.translate_document_action])
         assist_menu.addSeparator()
         assist_menu.addActions([self.completion_toggle_action, self.continuation_toggle_action])
         self.assist_menu = assist_menu
@@ -512,6 +522,19 @@ class MainWindow(QMainWindow):
         self.generated_button.setAccessibleName("Accept generated text")
         self.generated_button.clicked.connect(self.accept_generated)
         self.generated_button.hide()
+        self.translation_progress = QProgressBar(self)
+        self.translation_progress.setObjectName("documentTranslationProgress")
+        self.translation_progress.setAccessibleName("Document translation progress")
+        self.translation_progress.setMaximumWidth(140)
+        self.translation_progress.setMaximumHeight(16)
+        self.translation_progress.setFormat("French %v/%m")
+        self.translation_cancel_button = QPushButton("Cancel Translation", self)
+        self.translation_cancel_button.setObjectName("cancelDocumentTranslation")
+        self.translation_cancel_button.setFlat(True)
+        self.translation_cancel_button.clicked.connect(self.cancel_document_translation)
+        for widget in (self.translation_progress, self.translation_cancel_button):
+            bar.addPermanentWidget(widget)
+            widget.hide()
         self.feature_status = FeatureStatus(self)  # one indicator per unavailable feature, its reason as tooltip
         self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
         for widget in (self.load_bar, self.generated_button, self.stats_label, self.position_label, self.goal_label,
@@ -1131,6 +1154,7 @@ class MainWindow(QMainWindow):
             tab.shutdown()
         self.model_view.shutdown()
         self.translation_panel.shutdown()
+        self.document_translation.shutdown()
         self.autosaver.shutdown(clean)
 
     # -- writing tools ------------------------------------------------------------------------------------------------
@@ -1450,6 +1474,47 @@ class MainWindow(QMainWindow):
         self.translation_dock.show()
         self.translation_dock.raise_()
         return self.translation_panel.translate_from(self.current_tab())
+
+    @Slot()
+    def translate_document(self) -> int | None:
+        """Translates the selection, or else the whole document, into French in a new tab (in a worker, with
+        progress in the status bar and Cancel); returns the job id, or None when there is nothing to translate."""
+        tab = self.current_tab()
+        cursor = tab.editor.textCursor()
+        text = selected_text(cursor) if cursor.hasSelection() else tab.editor.toPlainText()
+        if not has_letters(text):
+            self.statusBar().showMessage("Nothing to translate: the document has no words", STATUS_TIMEOUT_MS)
+            return None
+        job = self.document_translation.start(text, tab.title)
+        self.translation_progress.setRange(0, 0)
+        self.translation_progress.show()
+        self.translation_cancel_button.show()
+        self.statusBar().showMessage("Translating into French… (the editor stays yours meanwhile)")
+        return job
+
+    @Slot()
+    def cancel_document_translation(self) -> None:
+        """Stops the running document translation."""
+        self.document_translation.cancel()
+
+    @Slot(int, int)
+    def _on_document_translation_progress(self, done: int, total: int) -> None:
+        self.translation_progress.setRange(0, max(1, total))
+        self.translation_progress.setValue(done)
+
+    @Slot(str, object)
+    def _on_document_translated(self, title: str, result: Any) -> None:
+        tab = self.new_tab()
+        tab.editor.setPlainText(result.text)
+        tab.mark_generated(0, tab.editor.document().characterCount() - 1)
+        unsure = (f"; {result.unsure} may be wrong (unusual or long sentences)" if result.unsure else "")
+        self._end_document_translation(f"Translated {title} into French: {result.sentences} sentences{unsure}")
+
+    @Slot(str)
+    def _end_document_translation(self, message: str) -> None:
+        self.translation_progress.hide()
+        self.translation_cancel_button.hide()
+        self.statusBar().showMessage(message, 2 * STATUS_TIMEOUT_MS)
 
     # -- model view ----------------------------------------------------------------------------------------------------
 

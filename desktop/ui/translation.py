@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QTextCursor
+from PySide6.QtGui import QColor, QGuiApplication, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -49,7 +50,11 @@ MAX_SOURCE_CHARS = 5000  # a longer selection is refused (a few hundred sentence
 PARAGRAPH_SEPARATOR = "\u2029"  # how QTextCursor.selectedText() writes a line break
 
 NOTHING_SELECTED = "Nothing to translate here: select English text, or put the cursor in a sentence."
-TOO_LONG = f"The selection is too long to translate at once: select at most {MAX_SOURCE_CHARS:,} characters."
+TOO_LONG = (f"The selection is too long to translate at once: select at most {MAX_SOURCE_CHARS:,} characters, "
+            "or use Assist > Translate Document to French (Ctrl+Alt+T).")
+UNSURE_ALTERNATIVES = "<b>Alternatives</b> — the model is unsure: compare these first"
+ALTERNATIVES = "<b>Alternatives</b>"
+UNSURE_BACKGROUND = QColor(255, 196, 0, 90)  # the unsure sentences in the French text
 SOURCE_CHANGED = "The English text changed after it was translated: translate it again (Ctrl+Shift+T)."
 DOCUMENT_CLOSED = "The document of this translation was closed: Copy still works."
 
@@ -194,6 +199,10 @@ class TranslationPanel(QWidget):
         self.status_label.setObjectName("translationStatus")
         self.status_label.setAccessibleName("Translation status")
         self.status_label.setWordWrap(True)
+        self.confidence_label = QLabel(self)
+        self.confidence_label.setObjectName("translationConfidence")
+        self.confidence_label.setAccessibleName("How sure the model is")
+        self.confidence_label.setWordWrap(True)
         self.result_view = QPlainTextEdit(self)
         self.result_view.setObjectName("translationResult")
         self.result_view.setAccessibleName("French translation")
@@ -224,14 +233,16 @@ class TranslationPanel(QWidget):
         for button in (self.replace_button, self.insert_button, self.copy_button):
             buttons.addWidget(button)
 
-        layout = QVBoxLayout(self)
+        layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.source_label)
         layout.addWidget(self.status_label)
         layout.addWidget(QLabel("<b>French</b>", self))
         layout.addWidget(self.result_view)
+        layout.addWidget(self.confidence_label)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel("<b>Alternatives</b>", self))
+        self.alternatives_title = QLabel(ALTERNATIVES, self)
+        layout.addWidget(self.alternatives_title)
         layout.addWidget(self.alternatives)
         attention_title = QLabel("<b>Attention</b> — rows: French words; columns: the English words they looked at",
                                  self)
@@ -309,8 +320,9 @@ class TranslationPanel(QWidget):
             return
         self.alternatives.blockSignals(True)
         for rank, result in enumerate(self.results, 1):
-            item = QListWidgetItem(f"{rank}. {result.text}")
-            item.setToolTip(f"score {result.score:.3f} (mean log-probability per piece)")
+            unsure = getattr(result, "unsure", False)
+            item = QListWidgetItem(f"{rank}. {'⚠ ' if unsure else ''}{result.text}")
+            item.setToolTip(f"confidence {getattr(result, 'confidence', 1.0):.0%}, score {result.score:.3f}")
             self.alternatives.addItem(item)
         self.alternatives.blockSignals(False)
         self.alternatives.setCurrentRow(0)
@@ -344,11 +356,66 @@ class TranslationPanel(QWidget):
         self.result_view.setPlainText(result.text)
         self.status_label.setText(result.note or (f"Alternative {row + 1} of {len(self.results)}" if row else
                                                   f"Best of {len(self.results)} (beam {BEAM})"))
+        self._show_confidence(result)
         heat = heat_map_of(result)
         self.heat_map.set_attention(heat.source, heat.target, heat.matrix)
         self._set_buttons(bool(result.text))
         self.translationShown.emit(result)
         self.attentionShown.emit(heat)
+
+    def _show_confidence(self, result: Any) -> None:
+        """The confidence line, the unsure sentences highlighted, the alternatives offered first when unsure."""
+        unsure = bool(getattr(result, "unsure", False))
+        self.setProperty("unsure", unsure)
+        if not getattr(result, "segments", None):
+            self.confidence_label.setText("")
+        elif unsure:
+            self.confidence_label.setText(f"⚠ {result.warning}")
+        else:
+            self.confidence_label.setText(f"Confidence {result.confidence:.0%}")
+        first = unsure and len(self.results) > 1
+        self.alternatives_title.setText(UNSURE_ALTERNATIVES if first else ALTERNATIVES)
+        self._place_alternatives(first)
+        selections, cursor_from = [], 0
+        text = result.text
+        for segment in getattr(result, "segments", []):
+            at = text.find(segment.text, cursor_from)
+            if at < 0:
+                continue
+            cursor_from = at + len(segment.text)
+            if not segment.unsure:
+                continue
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = QTextCursor(self.result_view.document())
+            selection.cursor.setPosition(utf16_length(text[:at]))
+            selection.cursor.setPosition(utf16_length(text[: at + len(segment.text)]), QTextCursor.MoveMode.KeepAnchor)
+            fmt = QTextCharFormat()
+            fmt.setBackground(UNSURE_BACKGROUND)
+            fmt.setToolTip(f"{segment.reason}: confidence {segment.confidence:.0%}")
+            selection.format = fmt
+            selections.append(selection)
+        self.result_view.setExtraSelections(selections)
+
+    def _place_alternatives(self, first: bool) -> None:
+        """The alternatives above the French (offered first) or below its buttons (the usual place)."""
+        layout = self._layout
+        if (layout.indexOf(self.alternatives) < layout.indexOf(self.result_view)) == first:
+            return
+        for widget in (self.alternatives_title, self.alternatives):
+            layout.removeWidget(widget)
+        at = layout.indexOf(self.status_label) + 1 if first else layout.indexOf(self.confidence_label) + 2
+        layout.insertWidget(at, self.alternatives_title)
+        layout.insertWidget(at + 1, self.alternatives)
+
+    @property
+    def alternatives_first(self) -> bool:
+        """Whether the alternatives are shown above the French."""
+        return self._layout.indexOf(self.alternatives) < self._layout.indexOf(self.result_view)
+
+    @property
+    def highlighted_sentences(self) -> list[str]:
+        """The French text the panel highlights as unsure."""
+        return [s.cursor.selectedText() for s in self.result_view.extraSelections()]
 
     # -- Replace, Insert After, Copy -----------------------------------------------------------------------------
 
