@@ -343,3 +343,17 @@ def test_export_scores_the_dev_sets_into_manifest_and_model_card(placeholder_tra
     assert saved["evaluation"]["sets"]["tiny-dev"]["numbers_formatted"] == 1.0
     card = write_model_card(package, saved, section).read_text(encoding="utf-8")
     assert "## Held-out evaluation sets" in card
+
+
+def test_a_document_translation_stops_inside_a_long_line(translator: Translator):
+    from desktop.runtime.document_translation import translate_document
+
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # the line check, then model calls of the first sentence
+
+    text = "Tom lives in Boston. I am tired. Help! Good morning! " * 20
+    assert translate_document(translator, text, cancelled=cancelled) is None
+    assert len(asked) == 4  # it stopped at the first model call after being told, not at the end of the line

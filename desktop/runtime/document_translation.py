@@ -8,16 +8,19 @@
   for translation and put back around the French words that attended to the marked English words (the
   segment's word attention); inline code, images and autolinks are kept as they are, in place of the French
   words aligned with them. A segment whose words cannot be aligned gets the markup around all of it.
-- :func:`translate_document` reports progress after each line and stops between lines when ``cancelled()``
-  says so (then it returns None).
+- :func:`translate_document` reports progress after each line and stops when ``cancelled()`` says so (then it
+  returns None): between lines, and within a line between two model calls (the translator's ``should_stop``).
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from desktop.runtime.guard import Cancelled
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _VERBATIM_LINE = re.compile(r"^\s*(\|.*|<[^>]+>.*|([-*_])(\s*\2){2,}\s*|\[[^\]]+\]:\s*\S+.*)$")
@@ -122,12 +125,22 @@ def _apply(segment: Any, local: list[tuple[Mark, int, int]]) -> str:
     return out
 
 
-def translate_body(translator: Any, body: str, beam: int = 4) -> tuple[str, list[Any]]:
-    """One line's text (no block prefix) in French, with its inline markup; and its segments."""
+def _accepts_should_stop(translator: Any) -> bool:
+    try:
+        return "should_stop" in inspect.signature(translator.translate).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def translate_body(translator: Any, body: str, beam: int = 4,
+                   should_stop: Callable[[], bool] | None = None) -> tuple[str, list[Any]]:
+    """One line's text (no block prefix) in French, with its inline markup; and its segments. ``should_stop``
+    goes to the translator (which raises ``Cancelled`` when it says stop)."""
     plain, marks = strip_inline(body)
     if not plain.strip():
         return body, []
-    results = translator.translate(plain, beam=beam)
+    options = {"should_stop": should_stop} if should_stop and _accepts_should_stop(translator) else {}
+    results = translator.translate(plain, beam=beam, **options)
     if not results:
         return body, []
     result = results[0]
@@ -200,7 +213,10 @@ def translate_document(translator: Any, text: str, beam: int = 4,
             continue
         if cancelled and cancelled():
             return None
-        french, segments = translate_body(translator, line.body, beam)
+        try:
+            french, segments = translate_body(translator, line.body, beam, cancelled)
+        except Cancelled:
+            return None
         out.append(line.prefix + french + line.suffix)
         sentences += len(segments)
         unsure += sum(bool(getattr(s, "unsure", False)) for s in segments)

@@ -11,9 +11,10 @@ score, best first. What it does with the text:
 2. Each line is split into sentences; a sentence of more than ``MAX_PIECES`` subword pieces (longer than the
    training sentences the model learnt from) is cut at clause boundaries (a note says so). A "word" longer
    than ``MAX_WORD_CHARS`` (base64, a hash, a long URL) is not English: it is copied unchanged, never decoded
-   (a note says so). A piece of more than ``MAX_SOURCE_PIECES`` subword pieces is cut in halves at spaces. Each piece is a :class:`Segment`, translated on its own and
-   joined back. So every model call is bounded: at most ``MAX_SOURCE_PIECES`` source pieces and
-   ``max_output_len`` (at most ``MAX_DECODE_STEPS``) decoder steps, and ``should_stop`` is asked before each.
+   (a note says so). A piece of more than ``MAX_SOURCE_PIECES`` subword pieces is cut in halves at spaces.
+   Each piece is a :class:`Segment`, translated on its own and joined back. So every model call is bounded:
+   at most ``MAX_SOURCE_PIECES`` source pieces and ``max_output_len`` (at most ``MAX_DECODE_STEPS``) decoder
+   steps, and ``should_stop`` is asked before each.
 3. For the model a segment starts with a capital and ends with final punctuation (a "." is added if it
    has none, and the output's final punctuation is removed; a trailing , ; or : is put back), as the
    training sentences do. Amounts are rewritten ("$250" -> "250 dollars", :func:`slots.rewrite_currency`).

@@ -65,8 +65,8 @@ from desktop.preferences import LoadedPreferences, Preferences, load_preferences
 from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
 from desktop.runtime import Engines, UnavailableEngine
 from desktop.runtime.contract import KIND_TRANSLATOR
-from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
 from desktop.runtime.translation_text import has_letters
+from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
