@@ -12,6 +12,7 @@ from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage, ModelPackageError, find_packages
 from desktop.runtime.paths import models_dir
 from desktop.runtime.session import GraphLoadError
+from desktop.runtime.speller import Speller
 from desktop.runtime.translator import Translator
 
 
@@ -36,6 +37,7 @@ class Engines:
         self.provider = provider
         self.threads = threads
         self._lock = threading.Lock()
+        self._speller_lock = threading.Lock()
         self._engines: dict[str, object] = {}
         self.packages, self.problems = find_packages(self.models_path)
 
@@ -83,6 +85,18 @@ class Engines:
     def completer(self) -> Completer | UnavailableEngine:
         """Next-word completion (word_lm)."""
         return self._engine(contract.KIND_WORD_LM, "completion", Completer)
+
+    @property
+    def speller(self) -> Speller | UnavailableEngine:
+        """Spelling: the library's word lists; corrections ranked with the word model when it loads."""
+        completer = self.completer  # outside the speller's lock: it takes the engines' lock itself
+        with self._speller_lock:
+            if "speller" not in self._engines:
+                try:
+                    self._engines["speller"] = Speller(completer if completer.available else None)
+                except Exception as exc:  # noqa: BLE001 - the library missing or its word list unreadable
+                    self._engines["speller"] = UnavailableEngine("spelling", f"the spelling library failed: {exc}")
+            return self._engines["speller"]
 
     @property
     def translator(self) -> Translator | UnavailableEngine:

@@ -1,0 +1,407 @@
+"""Spelling: misspelt words found in a text, with corrections ranked in the context of the sentence. No Qt.
+
+Words and candidates come from pyspellchecker's word lists (English and French, bundled with the library,
+MIT licence). The corrections are ranked with a noisy channel:
+
+    score(candidate) = log P(typed | candidate) + log P(candidate | words before) + log P(next word | ..., candidate)
+
+``P(typed | candidate)`` is a weighted edit distance: slips of the finger (a neighbouring key, two letters
+swapped, a doubled or undoubled letter, one vowel for another) cost less than arbitrary edits, and the first
+letter is rarely wrong. The context terms come from Folio's word model (the completer's graph, read from the
+zero state over the sentence before the word and one batched step for the candidates); for French text, or
+without the word model, the library's word frequencies stand in.
+
+A word is not flagged inside URLs, e-mail addresses, numbers, inline code or Markdown link targets, when it is
+in capitals (acronyms) or mixed case ("iPhone"), when the document uses it three times or more (names), or when
+it is in the personal word list or ignored.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+LANGUAGES = ("en", "fr")
+DICTIONARY_LICENCE = (
+    "pyspellchecker (MIT licence, Tyler Barrus): English and French word-frequency lists built from "
+    "OpenSubtitles 2018 (P. Lison and J. Tiedemann, LREC 2016)"
+)
+DICTIONARY_URL = "https://github.com/barrust/pyspellchecker"
+MIN_DOCUMENT_USES = 3  # a word the document uses this often is a name or a term, not a slip
+MAX_WORD_CHARS = 40
+MAX_SUGGESTIONS = 5
+CONTEXT_TOKENS = 40  # the word model reads at most this many tokens before the word
+LONG_WORD = 12  # candidates at edit distance 2 are not searched for longer words (the library is slow there)
+
+# Ranking weights (chosen on English-mix *train* text with benchmarks/spelling.py --tune; reported on dev).
+EDIT_WEIGHT = 2.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
+LM_WEIGHT = 1.0  # weight of log P(word | words before)
+NEXT_WEIGHT = 0.5  # weight of log P(next word | words before, word)
+UNIGRAM_SHARE = 0.1  # P(word | before) = (1 - share) * word model + share * the library's frequency
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
+# Spans never checked: URLs, e-mail addresses, inline code, Markdown link targets, anything touching a digit.
+_SKIP = re.compile(
+    r"`[^`\n]*`"  # inline code
+    r"|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"  # ](link target "title")
+    r"|<[a-z][a-z0-9+.-]*:[^>\s]*>"  # <https://...>
+    r"|\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>()\"']*[^\s<>()\"'.,;:!?]"  # bare URLs
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|\w*\d\w*",  # numbers and words with digits ("3rd", "1990s", "mp3")
+    re.IGNORECASE,
+)
+_FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['\u2019]", re.IGNORECASE)
+_ENGLISH_SUFFIX = re.compile(r"['\u2019](?:s|d|ll|re|ve|m|t)?$", re.IGNORECASE)
+
+# QWERTY (and AZERTY's differences) neighbours: a finger slip to one of them is a cheap substitution.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+VOWELS = set("aeiouy")
+
+
+def _neighbours() -> dict[str, set[str]]:
+    """Keys that touch each key on a staggered QWERTY keyboard (rows offset by a quarter and half a key)."""
+    where = {ch: (c + offset, r) for r, (row, offset) in enumerate(zip(_ROWS, (0.0, 0.25, 0.75)))
+             for c, ch in enumerate(row)}
+    return {a: {b for b, (x2, y2) in where.items() if b != a and abs(y2 - y1) <= 1 and abs(x2 - x1) <= 1.0}
+            for a, (x1, y1) in where.items()}
+
+
+KEY_NEIGHBOURS = _neighbours()
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    """A word not in the word list: ``text[start:end] == word``; ``suggestions`` best first."""
+
+    start: int
+    end: int
+    word: str
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+
+# -- the error model ------------------------------------------------------------------------------------------
+
+
+def _substitution_cost(typed: str, meant: str) -> float:
+    if typed == meant:
+        return 0.0
+    if typed.lower() == meant.lower():
+        return 0.2
+    if meant in KEY_NEIGHBOURS.get(typed, ()):
+        return 1.0
+    if typed in VOWELS and meant in VOWELS:
+        return 1.0
+    return 1.8
+
+
+def edit_cost(typed: str, meant: str) -> float:
+    """A weighted optimal-string-alignment distance from ``meant`` (the word) to ``typed`` (the typo):
+    neighbouring keys, swapped letters, doubled or undoubled letters and vowel swaps are cheap slips; an edit
+    in the first letter costs more. Lower case in, lower case compared."""
+    a, b = meant.lower(), typed.lower()
+    n, m = len(a), len(b)
+    d = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        d[i][0] = d[i - 1][0] + 1.5
+    for j in range(1, m + 1):
+        d[0][j] = d[0][j - 1] + 1.5
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            first = 1.0 if i == 1 or j == 1 else 0.0
+            # a letter of the word left out: cheap when it was one of a double ("occured")
+            delete = 0.7 if i > 1 and a[i - 1] == a[i - 2] else 1.5
+            # a letter typed that is not in the word: cheap when it doubles its neighbour ("untill") or is
+            # next to it on the keyboard
+            typed_ch = b[j - 1]
+            if j > 1 and typed_ch == b[j - 2]:
+                insert = 0.7
+            elif (j > 1 and typed_ch in KEY_NEIGHBOURS.get(b[j - 2], ())) or (
+                    i <= n and typed_ch in KEY_NEIGHBOURS.get(a[i - 1], ())):
+                insert = 1.1
+            else:
+                insert = 1.5
+            best = min(
+                d[i - 1][j] + delete + (first if i == 1 else 0.0),
+                d[i][j - 1] + insert + (first if j == 1 else 0.0),
+                d[i - 1][j - 1] + _substitution_cost(b[j - 1], a[i - 1]) + (first if a[i - 1] != b[j - 1] else 0),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1] and a[i - 1] != a[i - 2]:
+                best = min(best, d[i - 2][j - 2] + 0.9)
+            d[i][j] = best
+    return d[n][m]
+
+
+def match_case(word: str, like: str) -> str:
+    """``word`` with the capitalisation of ``like`` ("Recieve" -> "Receive", "RECIEVE" -> "RECEIVE")."""
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+# -- the checker ----------------------------------------------------------------------------------------------
+
+
+class WordList:
+    """One language's word list (from pyspellchecker) with the personal words added."""
+
+    def __init__(self, language: str):
+        from spellchecker import SpellChecker  # imported here so a missing library is a clear engine error
+
+        self.language = language
+        self.library = SpellChecker(language=language, distance=2)
+        self.frequency = self.library.word_frequency
+        self._total = float(self.frequency.total_words) or 1.0
+        self.extra: set[str] = set()
+
+    def knows(self, word: str) -> bool:
+        """Whether ``word`` (any case) is a word of the list or a personal word."""
+        low = word.lower()
+        return low in self.frequency or low in self.extra or word in self.extra
+
+    def unigram(self, word: str) -> float:
+        """The library's relative frequency of ``word`` (a small floor for words it lacks)."""
+        return max(self.frequency[word.lower()], 1) / self._total
+
+    def candidates(self, word: str) -> list[str]:
+        """The library's candidates for ``word`` (lower case): the known words at edit distance 1, or at
+        distance 2 when there are none (up to LONG_WORD letters)."""
+        low = word.lower()
+        library = self.library
+        ones = library.known(library.edit_distance_1(low))
+        if ones or len(low) > LONG_WORD:
+            return sorted(ones)
+        return sorted(library.known(library.edit_distance_2(low)))
+
+    def by_frequency(self, words: Iterable[str]) -> list[str]:
+        """``words`` most frequent first (the library's own ranking)."""
+        return sorted(words, key=lambda w: (-self.frequency[w], w))
+
+
+class Speller:
+    """Finds misspellings and ranks corrections in context (see the module docstring)."""
+
+    available = True
+    error = ""
+    name = "spelling"
+    provider = "cpu"
+
+    def __init__(self, completer=None, language: str = "en"):
+        """``completer``: Folio's word-model engine (or None / an unavailable one: frequency ranking)."""
+        self.completer = completer if completer is not None and getattr(completer, "available", False) else None
+        self.language = language
+        self._lists: dict[str, WordList] = {}
+        self._lock = threading.Lock()
+        self.personal: set[str] = set()
+        self.ignored: set[str] = set()
+        self._oov: float | None = None
+        self.word_list(language)  # load the default list now: a missing library fails here, not later
+
+    # -- word lists ----------------------------------------------------------------------------------------
+
+    def word_list(self, language: str | None = None) -> WordList:
+        """The word list of ``language`` ("en" or "fr"), loaded on first use."""
+        language = language or self.language
+        if language not in LANGUAGES:
+            raise ValueError(f"no word list for language {language!r} (have {', '.join(LANGUAGES)})")
+        with self._lock:
+            if language not in self._lists:
+                words = WordList(language)
+                words.extra = self.personal
+                self._lists[language] = words
+            return self._lists[language]
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Adds personal words (any language): never flagged again."""
+        self.personal.update(w for w in words if w)
+
+    def ignore(self, word: str) -> None:
+        """Ignores ``word`` for this session."""
+        self.ignored.add(word)
+
+    # -- finding misspellings ---------------------------------------------------------------------------------
+
+    def is_known(self, word: str, language: str | None = None) -> bool:
+        """Whether ``word`` is spelt right for the list of ``language`` (possessives and elisions allowed)."""
+        words = self.word_list(language)
+        if words.knows(word) or word in self.ignored:
+            return True
+        lang = words.language
+        if lang == "fr":
+            stem = _FRENCH_ELISION.sub("", word)
+            return stem != word and (not stem or self.is_known(stem, lang))
+        stem = _ENGLISH_SUFFIX.sub("", word)
+        return stem != word and bool(stem) and words.knows(stem)
+
+    def find(self, text: str, language: str | None = None, counts: Counter | None = None,
+             offset: int = 0) -> list[tuple[int, int, str]]:
+        """``(start, end, word)`` of the words of ``text`` to underline (no suggestions: fast).
+
+        ``counts`` are the document's word counts (see :func:`count_words`; default: those of ``text``);
+        ``offset`` is added to the positions (``text`` is a part of a document starting there)."""
+        if counts is None:
+            counts = count_words(text)
+        skipped = [(m.start(), m.end()) for m in _SKIP.finditer(text)]
+        found = []
+        s = 0
+        for m in _WORD.finditer(text):
+            start, end = m.span()
+            while s < len(skipped) and skipped[s][1] <= start:
+                s += 1
+            if s < len(skipped) and skipped[s][0] < end:
+                continue  # inside (or touching) a URL, an address, code or a number
+            word = m.group()
+            if len(word) < 2 or len(word) > MAX_WORD_CHARS or not self._checkable(word, text, end):
+                continue
+            if counts.get(word, 0) >= MIN_DOCUMENT_USES or self.is_known(word, language):
+                continue
+            found.append((start + offset, end + offset, word))
+        return found
+
+    @staticmethod
+    def _checkable(word: str, text: str, end: int) -> bool:
+        """Capitals (acronyms), mixed case, and words glued to a dot-word ("example.com") are not checked."""
+        letters = word.replace("'", "").replace("\u2019", "")
+        if len(letters) > 1 and (letters.isupper() or not letters[1:].islower()):
+            return False
+        return not (end + 1 < len(text) and text[end] in "._" and text[end + 1].isalpha())
+
+    def check(self, text: str, language: str | None = None, counts: Counter | None = None,
+              k: int = MAX_SUGGESTIONS) -> list[Misspelling]:
+        """The misspellings of ``text``, each with up to ``k`` corrections ranked in the context of ``text``."""
+        return [Misspelling(start, end, word, tuple(self.suggest(text, start, end, language, k)))
+                for start, end, word in self.find(text, language, counts)]
+
+    # -- ranking corrections -------------------------------------------------------------------------------
+
+    def library_suggestions(self, word: str, language: str | None = None, k: int = MAX_SUGGESTIONS) -> list[str]:
+        """The library alone: its candidates, most frequent first (its ``correction()`` is the first)."""
+        words = self.word_list(language)
+        return [match_case(w, word) for w in words.by_frequency(words.candidates(word))[:k]]
+
+    def suggest(self, text: str, start: int, end: int, language: str | None = None,
+                k: int = MAX_SUGGESTIONS) -> list[str]:
+        """Corrections for ``text[start:end]``, best first, ranked in the context of ``text``."""
+        word = text[start:end]
+        words = self.word_list(language)
+        candidates = words.candidates(word)
+        if not candidates:
+            return []
+        scores = self.scores(text[:start], word, candidates, text[end:], words)
+        ranked = sorted(zip(candidates, scores), key=lambda item: -item[1])
+        return [match_case(w, word) for w, _ in ranked[:k]]
+
+    def scores(self, before: str, typed: str, candidates: list[str], after: str,
+               words: WordList | None = None) -> list[float]:
+        """The noisy-channel score of each candidate for ``typed`` between ``before`` and ``after``."""
+        return combine(self.features(before, typed, candidates, after, words)).tolist()
+
+    def features(self, before: str, typed: str, candidates: list[str], after: str,
+                 words: WordList | None = None) -> dict[str, np.ndarray]:
+        """What the score is made of, per candidate: ``cost`` (weighted edits), ``unigram`` (the library's
+        frequency), ``lm`` (P(candidate | words before), or None) and ``next`` (P(next word | ...), or None)."""
+        words = words or self.word_list()
+        found = {"cost": np.array([edit_cost(typed, c) for c in candidates]),
+                 "unigram": np.array([words.unigram(c) for c in candidates]), "lm": None, "next": None}
+        if self.completer is not None and words.language == "en":
+            found["lm"], found["next"] = self._context_probabilities(before, typed, candidates, after)
+            found["oov_mass"] = self._oov_mass(words)
+        return found
+
+    def _context_probabilities(self, before: str, typed: str, candidates: list[str],
+                               after: str) -> tuple[np.ndarray, np.ndarray | None]:
+        """P(candidate | words before) and P(next word | before, candidate) from the word model: one read of
+        the words before (from the zero state, so the completer's own reading is left alone) and one batched
+        step for all candidates. An out-of-vocabulary candidate gets <unk>'s probability (``combine`` shares
+        it out by frequency)."""
+        completer = self.completer
+        vocab, lm = completer.vocab, completer.lm
+        tokens = completer.context_tokens(before)[-CONTEXT_TOKENS:]
+        log_probs, state = lm.run(vocab.encode(tokens)[None, :], lm.zero_state())
+        here = np.exp(log_probs[0, -1].astype(np.float64))
+        cased = [self._token(match_case(c, typed), c, vocab) for c in candidates]
+        cand_ids = np.array([vocab.index.get(t, vocab.unk_id) for t in cased], np.int64)
+        p_lm = np.where(cand_ids == vocab.unk_id, -here[vocab.unk_id], here[cand_ids])  # negative: <unk>'s
+        following = completer.context_tokens(after.split("\n", 1)[0])[1:2]
+        if not following:
+            return p_lm, None
+        next_id = vocab.index.get(following[0], vocab.index.get(following[0].lower(), vocab.unk_id))
+        states = tuple(np.repeat(s, len(candidates), axis=1) for s in state)
+        out, _ = lm.run(cand_ids[:, None], states)
+        return p_lm, np.exp(out[:, -1, next_id].astype(np.float64))
+
+    def _oov_mass(self, words: WordList) -> float:
+        """The share of the library's word frequencies that falls on words the word model lacks."""
+        if self._oov is None:
+            index = self.completer.vocab.index
+            counts = words.frequency.dictionary
+            missing = sum(n for w, n in counts.items() if w not in index and w.capitalize() not in index)
+            self._oov = max(missing / max(sum(counts.values()), 1), 1e-6)
+        return self._oov
+
+    @staticmethod
+    def _token(cased: str, lower: str, vocab) -> str:
+        if cased in vocab.index:
+            return cased
+        return lower
+
+
+def combine(features: dict[str, np.ndarray | None], edit_weight: float = EDIT_WEIGHT, lm_weight: float = LM_WEIGHT,
+            next_weight: float = NEXT_WEIGHT, unigram_share: float = UNIGRAM_SHARE) -> np.ndarray:
+    """Noisy-channel scores from :meth:`Speller.features`: -edit_weight * cost + lm_weight * log P(word here)
+    + next_weight * log P(next word | word). Without the word model P(word here) is the unigram."""
+    unigram = features["unigram"]
+    score = -edit_weight * features["cost"]
+    lm = features.get("lm")
+    if lm is None:
+        return score + lm_weight * np.log(unigram)
+    # An out-of-vocabulary candidate (a negative entry: minus <unk>'s probability) gets a share of <unk>'s
+    # probability: its frequency among the library's words that the word model lacks.
+    p_lm = np.where(lm < 0, -lm * unigram / features["oov_mass"], lm)
+    p_here = (1 - unigram_share) * p_lm + unigram_share * unigram
+    score = score + lm_weight * np.log(np.maximum(p_here, 1e-30))
+    following = features.get("next")
+    if following is not None:
+        score = score + next_weight * np.log(np.maximum(following, 1e-12))
+    return score
+
+
+def count_words(text: str, chunk: int = 65536) -> Counter:
+    """How often each word occurs in ``text`` (case-sensitive), counted in chunks so another thread is not
+    held up for long on a large document."""
+    counts: Counter = Counter()
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + chunk)
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        counts.update(_WORD.findall(text, pos, end))
+        pos = end
+    return counts
+
+
+def load_personal_words(path: str | Path) -> set[str]:
+    """The personal word list (one word a line; missing or unreadable = empty)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def add_personal_word(path: str | Path, word: str) -> None:
+    """Appends ``word`` to the personal word list at ``path`` (created with its folder when missing)."""
+    path = Path(path)
+    words = load_personal_words(path)
+    if word in words:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(word + "\n")
