@@ -18,6 +18,7 @@ it is in the personal word list or ignored.
 
 from __future__ import annotations
 
+import gzip
 import re
 import threading
 from collections import Counter
@@ -26,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from desktop.runtime.paths import resources_dir
 
 LANGUAGES = ("en", "fr")
 DICTIONARY_LICENCE = (
@@ -37,6 +40,9 @@ MIN_DOCUMENT_USES = 3  # a word the document uses this often is a name or a term
 MAX_WORD_CHARS = 40
 MAX_SUGGESTIONS = 5
 CONTEXT_TOKENS = 40  # the word model reads at most this many tokens before the word
+# A word this long with no known word one edit away is a rare term, a name or a foreign word: a slip of the
+# finger in a long word is nearly always one edit from the word meant.
+LONG_UNSURE = 7
 LONG_WORD = 12  # candidates at edit distance 2 are not searched for longer words (the library is slow there)
 
 # Ranking weights (chosen on English-mix *train* text with benchmarks/spelling.py --tune; reported on dev).
@@ -56,8 +62,30 @@ _SKIP = re.compile(
     r"|\w*\d\w*",  # numbers and words with digits ("3rd", "1990s", "mp3")
     re.IGNORECASE,
 )
+_ALPHABETS = {"en": re.compile(r"[a-zA-Z]+"), "fr": re.compile(r"[a-zA-Z\u00c0-\u00ff\u0152\u0153]+")}
+_ROMAN = re.compile(r"(?=[mdclxvi]{2,}$)m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", re.IGNORECASE)
+_OPENING = set(" \t\"'([{*_#>-\u201c\u2018\u00ab\u00a0")
 _FRENCH_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['\u2019]", re.IGNORECASE)
 _ENGLISH_SUFFIX = re.compile(r"['\u2019](?:s|d|ll|re|ve|m|t)?$", re.IGNORECASE)
+
+# British spellings the (American) English list lacks, as rules from the British to the American form; a word is
+# known when one of its American forms is ("colour", "centre", "organised", "defence", "programme", "analyse").
+_BRITISH = (
+    (re.compile(r"our(?=[a-z]|$)"), "or"),
+    (re.compile(r"([^aeiou])re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"is(e|ed|es|ing|er|ers|ation|ations|ational|able)$"), r"iz\1"),
+    (re.compile(r"ys(e|ed|es|ing|er|ers)$"), r"yz\1"),
+    (re.compile(r"ence(s)?$"), r"ense\1"),
+    (re.compile(r"mme(s)?$"), r"m\1"),
+    (re.compile(r"ll(ed|ing|er|ers|or|ors)$"), r"l\1"),
+    (re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z])"), "e"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+)
+# Word beginnings written before a hyphen ("pre-war", "multi-party") and short forms the list lacks.
+PREFIXES = frozenset(
+    "pre post multi non anti co semi sub inter intra mid self ex neo pro re un bi tri quasi pseudo counter ultra "
+    "mega micro macro proto trans extra over under infra hyper mis".split())
+EXTRA_WORDS = frozenset("etc ok okay email emails online website websites".split())
 
 # QWERTY (and AZERTY's differences) neighbours: a finger slip to one of them is a cheap substitution.
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -137,6 +165,28 @@ def edit_cost(typed: str, meant: str) -> float:
     return d[n][m]
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    """Whether ``text[start]`` begins a sentence: after . ! ? or : (and spaces, quotes, brackets, markers), or at the
+    start of a line."""
+    i = start - 1
+    while i >= 0 and text[i] in _OPENING:
+        i -= 1
+    return i < 0 or text[i] in ".!?:\n\u2026"
+
+
+def american_forms(word: str) -> set[str]:
+    """The American spellings ``word`` may be the British form of (each rule alone and all that apply)."""
+    forms, combined = set(), word
+    for pattern, american in _BRITISH:
+        changed = pattern.sub(american, word)
+        if changed != word:
+            forms.add(changed)
+            combined = pattern.sub(american, combined)
+    forms.add(combined)
+    forms.discard(word)
+    return forms
+
+
 def match_case(word: str, like: str) -> str:
     """``word`` with the capitalisation of ``like`` ("Recieve" -> "Receive", "RECIEVE" -> "RECEIVE")."""
     if like.isupper() and len(like) > 1:
@@ -159,12 +209,14 @@ class WordList:
         self.library = SpellChecker(language=language, distance=2)
         self.frequency = self.library.word_frequency
         self._total = float(self.frequency.total_words) or 1.0
-        self.extra: set[str] = set()
+        self.extra: set[str] = set()  # the personal words (the speller's set, shared by its lists)
+        self.added = load_extra_words(language)  # Folio's own additions (export/spelling_words.py)
 
     def knows(self, word: str) -> bool:
         """Whether ``word`` (any case) is a word of the list or a personal word."""
         low = word.lower()
-        return low in self.frequency or low in self.extra or word in self.extra
+        return low in self.frequency or low in self.added or word in self.added or low in self.extra \
+            or word in self.extra
 
     def unigram(self, word: str) -> float:
         """The library's relative frequency of ``word`` (a small floor for words it lacks)."""
@@ -202,6 +254,10 @@ class Speller:
         self.personal: set[str] = set()
         self.ignored: set[str] = set()
         self._oov: float | None = None
+        # The word model's words (it saw each at least three times in Wikipedia's Good and Featured articles):
+        # English words the list lacks ("gameplay", "taxa") and names ("Angeles").
+        self._model_words = frozenset(t for t in self.completer.vocab.tokens if t.isalpha()) \
+            if self.completer is not None else frozenset()
         self.word_list(language)  # load the default list now: a missing library fails here, not later
 
     # -- word lists ----------------------------------------------------------------------------------------
@@ -233,12 +289,19 @@ class Speller:
         words = self.word_list(language)
         if words.knows(word) or word in self.ignored:
             return True
+        if "\u2019" in word:
+            return self.is_known(word.replace("\u2019", "'"), language)
         lang = words.language
         if lang == "fr":
             stem = _FRENCH_ELISION.sub("", word)
             return stem != word and (not stem or self.is_known(stem, lang))
         stem = _ENGLISH_SUFFIX.sub("", word)
-        return stem != word and bool(stem) and words.knows(stem)
+        if stem != word and stem and words.knows(stem):
+            return True
+        low = stem.lower()
+        if low in EXTRA_WORDS or stem in self._model_words or low in self._model_words:
+            return True
+        return any(words.knows(v) for v in american_forms(low))
 
     def find(self, text: str, language: str | None = None, counts: Counter | None = None,
              offset: int = 0) -> list[tuple[int, int, str]]:
@@ -249,6 +312,7 @@ class Speller:
         if counts is None:
             counts = count_words(text)
         skipped = [(m.start(), m.end()) for m in _SKIP.finditer(text)]
+        alphabet = _ALPHABETS[self.word_list(language).language]
         found = []
         s = 0
         for m in _WORD.finditer(text):
@@ -258,18 +322,33 @@ class Speller:
             if s < len(skipped) and skipped[s][0] < end:
                 continue  # inside (or touching) a URL, an address, code or a number
             word = m.group()
-            if len(word) < 2 or len(word) > MAX_WORD_CHARS or not self._checkable(word, text, end):
+            if len(word) < 2 or len(word) > MAX_WORD_CHARS or not self._checkable(word, text, start, end, alphabet):
                 continue
             if counts.get(word, 0) >= MIN_DOCUMENT_USES or self.is_known(word, language):
+                continue
+            if text[end : end + 1] == "-" and word.lower() in PREFIXES:
+                continue
+            if len(word) >= LONG_UNSURE and not self._near_word(word, language):
                 continue
             found.append((start + offset, end + offset, word))
         return found
 
+    def _near_word(self, word: str, language: str | None) -> bool:
+        """Whether a known word is one edit from ``word``."""
+        library = self.word_list(language).library
+        return bool(library.known(library.edit_distance_1(word.lower())))
+
     @staticmethod
-    def _checkable(word: str, text: str, end: int) -> bool:
-        """Capitals (acronyms), mixed case, and words glued to a dot-word ("example.com") are not checked."""
+    def _checkable(word: str, text: str, start: int, end: int, alphabet: re.Pattern) -> bool:
+        """Whether ``word`` at ``text[start:end]`` is checked at all. Not checked: capitals (acronyms), mixed case
+        ("iPhone"), a capitalised word inside a sentence (a name: the word lists hold few), letters foreign to
+        the language ("Zoltán" in English), Roman numerals, and a word glued to a dot-word ("example.com")."""
         letters = word.replace("'", "").replace("\u2019", "")
         if len(letters) > 1 and (letters.isupper() or not letters[1:].islower()):
+            return False
+        if not alphabet.fullmatch(letters) or _ROMAN.fullmatch(letters):
+            return False
+        if letters[0].isupper() and not _sentence_start(text, start):
             return False
         return not (end + 1 < len(text) and text[end] in "._" and text[end + 1].isalpha())
 
@@ -385,6 +464,20 @@ def count_words(text: str, chunk: int = 65536) -> Counter:
         counts.update(_WORD.findall(text, pos, end))
         pos = end
     return counts
+
+
+def extra_words_file(language: str) -> Path:
+    """Folio's extra word list for ``language`` (shipped in resources/spelling/)."""
+    return resources_dir() / "spelling" / f"{language}-extra.txt.gz"
+
+
+def load_extra_words(language: str) -> frozenset[str]:
+    """Folio's extra words for ``language`` (empty when it has none)."""
+    path = extra_words_file(language)
+    if not path.is_file():
+        return frozenset()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return frozenset(line.strip() for line in f if line.strip())
 
 
 def load_personal_words(path: str | Path) -> set[str]:

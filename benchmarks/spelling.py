@@ -1,0 +1,362 @@
+"""Spelling benchmark: detection and correction of injected typos in dev prose, and false underlines on clean text.
+
+    python -m benchmarks.spelling [--data ../shared/data] [--paragraphs 600] [--seed 0] [--tune]
+
+Text: English-mix dev (Wikipedia and Project Gutenberg, read with lzma) and the English sides of translation-dev.
+Typos (seeded): a neighbouring key for a letter, two letters swapped, a letter left out, a letter doubled, and
+common real misspellings ("recieve", "definately", "seperate", ...). Every typo is a non-word (an injected typo
+that happens to spell another word is drawn again), as in the usual non-word benchmarks.
+
+Reported: detection precision and recall on the corrupted paragraphs (a flag that is not an injected typo is a
+false positive), top-1 and top-3 correction accuracy over the detected typos for the library alone (its
+candidates by frequency, what ``SpellChecker.correction`` returns) and for Folio's in-context ranking, and false
+underlines per 1,000 words when checking the clean dev documents (each whole document is the context for the
+"used three times" rule). ``--tune`` picks the ranking weights on English-mix *train* text instead (a grid over
+the weights of :func:`desktop.runtime.speller.combine`), so the dev numbers stay honest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import lzma
+import random
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from desktop.runtime import Engines
+from desktop.runtime.speller import _WORD, KEY_NEIGHBOURS, Speller, combine, count_words, match_case
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MAX_TYPOS_PER_PARAGRAPH = 3
+TYPO_RATE = 0.04  # of the eligible words of a paragraph
+COMMON_SHARE = 0.25  # the share of typos taken from COMMON_MISSPELLINGS when a paragraph has such a word
+
+# Real misspellings people make (the Oxford and Wikipedia lists of common misspellings).
+COMMON_MISSPELLINGS = {
+    "receive": "recieve", "definitely": "definately", "separate": "seperate", "occurred": "occured",
+    "until": "untill", "which": "wich", "accommodate": "accomodate", "government": "goverment",
+    "believe": "beleive", "tomorrow": "tommorow", "their": "thier", "achieve": "acheive",
+    "beginning": "begining", "committee": "commitee", "embarrass": "embarass", "environment": "enviroment",
+    "existence": "existance", "foreign": "foriegn", "friend": "freind", "grammar": "grammer",
+    "independent": "independant", "knowledge": "knowlege", "library": "libary", "necessary": "neccessary",
+    "noticeable": "noticable", "occasion": "occassion", "occurrence": "occurence", "possession": "posession",
+    "publicly": "publically", "really": "realy", "recommend": "reccomend", "referred": "refered",
+    "relevant": "relevent", "religious": "religous", "restaurant": "restaraunt", "successful": "succesful",
+    "surprise": "suprise", "tendency": "tendancy", "truly": "truely", "weird": "wierd", "across": "accross",
+    "address": "adress", "apparently": "apparantly", "argument": "arguement", "basically": "basicly",
+    "calendar": "calender", "cemetery": "cemetary", "conscious": "concious", "different": "diffrent",
+    "disappear": "dissapear", "finally": "finaly", "forty": "fourty", "immediately": "immediatly",
+    "interrupt": "interupt", "millennium": "millenium", "occasionally": "occasionaly",
+    "persistent": "persistant", "piece": "peice", "probably": "probaly", "receipt": "reciept",
+    "similar": "similiar", "strength": "strenght", "tongue": "tounge", "written": "writen",
+    "because": "becuase", "beautiful": "beatiful", "business": "buisness", "completely": "completly",
+    "familiar": "familar", "people": "poeple", "would": "woudl", "through": "throught", "believed": "beleived",
+    "received": "recieved", "writing": "writting",
+    "especially": "especialy", "successfully": "succesfully", "eventually": "eventualy", "actually": "actualy",
+    "usually": "usualy", "whether": "wheather",
+}
+TYPO_KINDS = ("neighbour key", "swapped letters", "letter left out", "doubled letter")
+
+
+# -- data -----------------------------------------------------------------------------------------------------
+
+
+def english_mix(path: Path) -> list[list[str]]:
+    """Documents (lists of paragraphs) of an English-mix file; the ``= Title =`` lines are left out."""
+    documents: list[list[str]] = []
+    with lzma.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("= ") and line.endswith(" ="):
+                documents.append([])
+            elif line and documents:
+                documents[-1].append(line)
+    return [d for d in documents if d]
+
+
+def translation_english(path: Path) -> list[list[str]]:
+    """One document: the English side of a translation-dev TSV file."""
+    lines = [row.split("\t", 1)[0].strip() for row in path.read_text(encoding="utf-8").splitlines()]
+    return [[line for line in lines if line]]
+
+
+def dev_documents(data: Path, split: str = "dev", limit_chars: int | None = None) -> dict[str, list[list[str]]]:
+    """Documents by source: english-mix wiki and books, and (dev only) translation-dev's English sides."""
+    sources = {}
+    for name in ("wiki", "books"):
+        docs = english_mix(data / "english-mix" / f"{name}.{split}.txt.xz") if limit_chars is None else \
+            _english_mix_head(data / "english-mix" / f"{name}.{split}.txt.xz", limit_chars)
+        sources[f"english-mix {name}"] = docs
+    if split == "dev":
+        docs = []
+        for path in sorted((data / "translation-dev").glob("*.tsv")):
+            docs.extend(translation_english(path))
+        sources["translation-dev (en)"] = docs
+    return sources
+
+
+def _english_mix_head(path: Path, limit_chars: int) -> list[list[str]]:
+    """The first documents of a (large) English-mix file, about ``limit_chars`` of them."""
+    documents: list[list[str]] = []
+    read = 0
+    with lzma.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            read += len(line)
+            if line.startswith("= ") and line.endswith(" ="):
+                if read > limit_chars:
+                    break
+                documents.append([])
+            elif line and documents:
+                documents[-1].append(line)
+    return [d for d in documents if d]
+
+
+# -- typos ----------------------------------------------------------------------------------------------------
+
+
+def make_typo(word: str, kind: str, rng: random.Random) -> str:
+    """One typo of ``kind`` in ``word`` (lower case letters)."""
+    n = len(word)
+    # The first letter is rarely the one mistyped: draw positions from the second letter on (mostly).
+    i = rng.randrange(1, n) if n > 1 and rng.random() < 0.9 else 0
+    if kind == "neighbour key":
+        options = sorted(KEY_NEIGHBOURS.get(word[i], ()))
+        return word[:i] + rng.choice(options) + word[i + 1 :] if options else word
+    if kind == "swapped letters":
+        i = min(i, n - 2)
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if kind == "letter left out":
+        return word[:i] + word[i + 1 :]
+    if kind == "doubled letter":
+        return word[: i + 1] + word[i] + word[i + 1 :]
+    raise ValueError(kind)
+
+
+def corrupt(paragraph: str, speller: Speller, rng: random.Random) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """The paragraph with a few non-word typos, and (start, end, typo, meant) for each in the new text."""
+    words = [m for m in _WORD.finditer(paragraph)
+             if len(m.group()) >= 3 and m.group().isalpha() and m.group().islower() and speller.is_known(m.group())]
+    if not words:
+        return paragraph, []
+    count = min(MAX_TYPOS_PER_PARAGRAPH, max(1, round(TYPO_RATE * len(words))))
+    common = [m for m in words if m.group() in COMMON_MISSPELLINGS]
+    chosen: list[re.Match] = []
+    for _ in range(count):
+        pool = common if common and rng.random() < COMMON_SHARE else words
+        pick = rng.choice(pool)
+        if all(abs(pick.start() - c.start()) > 20 for c in chosen):  # not next to another typo
+            chosen.append(pick)
+    edits = []
+    for m in sorted(chosen, key=lambda m: m.start()):
+        meant = m.group()
+        typo, kind = meant, ""
+        if meant in COMMON_MISSPELLINGS and (m in common and rng.random() < 0.8):
+            typo, kind = COMMON_MISSPELLINGS[meant], "common misspelling"
+        for _ in range(20):
+            if typo != meant and not speller.is_known(typo):
+                break
+            kind = rng.choice(TYPO_KINDS)
+            typo = make_typo(meant, kind, rng)
+        else:
+            continue
+        edits.append((m.start(), m.end(), typo, meant, kind))
+    out, shift, spans = [], 0, []
+    last = 0
+    for start, end, typo, meant, kind in edits:
+        out.append(paragraph[last:start])
+        spans.append((start + shift, start + shift + len(typo), typo, meant, kind))
+        out.append(typo)
+        shift += len(typo) - (end - start)
+        last = end
+    out.append(paragraph[last:])
+    return "".join(out), spans
+
+
+# -- measuring ------------------------------------------------------------------------------------------------
+
+
+def sample_paragraphs(sources: dict[str, list[list[str]]], n: int, rng: random.Random
+                      ) -> list[tuple[str, str, Counter]]:
+    """(source, paragraph, the counts of its document) for ``n`` prose paragraphs, spread over the sources."""
+    picked = []
+    per_source = max(1, n // len(sources))
+    for source, documents in sources.items():
+        pool = [(d, p) for d, doc in enumerate(documents) for p in doc if 8 <= len(p.split()) <= 250]
+        counts_by_doc: dict[int, Counter] = {}
+        for d, paragraph in rng.sample(pool, min(per_source, len(pool))):
+            if d not in counts_by_doc:
+                counts_by_doc[d] = count_words("\n".join(documents[d]))
+            picked.append((source, paragraph, counts_by_doc[d]))
+    return picked
+
+
+def false_underlines(speller: Speller, sources: dict[str, list[list[str]]]) -> dict:
+    """Words flagged in the clean documents, per 1,000 words, by source, with the most frequent flags."""
+    result, flagged_words = {}, Counter()
+    for source, documents in sources.items():
+        words = flags = 0
+        for doc in documents:
+            text = "\n".join(doc)
+            counts = count_words(text)
+            found = speller.find(text, counts=counts)
+            flags += len(found)
+            words += len(text.split())
+            flagged_words.update(w for _, _, w in found)
+        result[source] = {"words": words, "flags": flags, "per_1000": round(1000 * flags / max(words, 1), 3)}
+    total_words = sum(r["words"] for r in result.values())
+    total_flags = sum(r["flags"] for r in result.values())
+    result["all"] = {"words": total_words, "flags": total_flags,
+                     "per_1000": round(1000 * total_flags / max(total_words, 1), 3)}
+    result["most_flagged"] = flagged_words.most_common(25)
+    return result
+
+
+def collect(speller: Speller, paragraphs, rng: random.Random) -> tuple[list[dict], dict]:
+    """Corrupts each paragraph, checks it, and records for each detected typo its candidates and features."""
+    records, detection = [], Counter()
+    for source, paragraph, counts in paragraphs:
+        text, typos = corrupt(paragraph, speller, rng)
+        if not typos:
+            continue
+        found = speller.find(text, counts=counts)
+        by_start = {(s, e): (typo, meant, kind) for s, e, typo, meant, kind in typos}
+        detection["typos"] += len(typos)
+        detection["flags"] += len(found)
+        for start, end, word in found:
+            if (start, end) not in by_start:
+                continue
+            detection["hits"] += 1
+            typo, meant, kind = by_start[(start, end)]
+            words = speller.word_list()
+            candidates = words.candidates(word)
+            record = {"source": source, "typo": typo, "meant": meant, "kind": kind,
+                      "library": [w.lower() for w in speller.library_suggestions(word, k=3)],
+                      "candidates": candidates}
+            if candidates:
+                record["features"] = speller.features(text[:start], word, candidates, text[end:], words)
+            records.append(record)
+    return records, detection
+
+
+def accuracy(records: list[dict], rank) -> tuple[float, float]:
+    """Top-1 and top-3 accuracy (per cent) of ``rank(record) -> list of words``."""
+    top1 = top3 = 0
+    for r in records:
+        ranked = rank(r)
+        top1 += bool(ranked) and ranked[0] == r["meant"]
+        top3 += r["meant"] in ranked[:3]
+    n = max(len(records), 1)
+    return 100 * top1 / n, 100 * top3 / n
+
+
+def in_context(weights: dict | None = None):
+    """The in-context ranking of a record (with ``weights`` for :func:`combine`, or its defaults)."""
+
+    def rank(r: dict) -> list[str]:
+        if not r["candidates"]:
+            return []
+        scores = combine(r["features"], **(weights or {}))
+        return [r["candidates"][i] for i in np.argsort(-scores, kind="stable")]
+
+    return rank
+
+
+def library(r: dict) -> list[str]:
+    return r["library"]
+
+
+def tune(records: list[dict]) -> dict:
+    """The grid point of ranking weights with the best top-1 accuracy on ``records``."""
+    grid = {"edit_weight": [1.5, 2.0, 2.5, 3.0, 4.0], "lm_weight": [0.5, 0.75, 1.0],
+            "next_weight": [0.0, 0.25, 0.5, 0.75], "unigram_share": [0.05, 0.1, 0.3]}
+    best = None
+    for values in itertools.product(*grid.values()):
+        weights = dict(zip(grid, values))
+        top1, top3 = accuracy(records, in_context(weights))
+        if best is None or (top1, top3) > best[0]:
+            best = ((top1, top3), weights)
+    return {"top1": best[0][0], "top3": best[0][1], "weights": best[1]}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--paragraphs", type=int, default=600)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tune", action="store_true", help="choose the weights on English-mix train text")
+    parser.add_argument("--json", type=Path, help="write the results here too")
+    args = parser.parse_args(argv)
+
+    engines = Engines.from_dir()
+    speller = engines.speller
+    if not speller.available:
+        raise SystemExit(speller.error)
+    rng = random.Random(args.seed)
+    t0 = time.perf_counter()
+    if args.tune:
+        sources = dev_documents(args.data, "train", limit_chars=3_000_000)
+        records, _ = collect(speller, sample_paragraphs(sources, args.paragraphs, rng), rng)
+        result = tune(records)
+        result["typos"] = len(records)
+        print(json.dumps(result, indent=1))
+        return result
+
+    sources = dev_documents(args.data)
+    paragraphs = sample_paragraphs(sources, args.paragraphs, rng)
+    records, detection = collect(speller, paragraphs, rng)
+    result = {
+        "paragraphs": len(paragraphs),
+        "typos": detection["typos"],
+        "detection": {
+            "precision": round(100 * detection["hits"] / max(detection["flags"], 1), 2),
+            "recall": round(100 * detection["hits"] / max(detection["typos"], 1), 2),
+        },
+        "library": dict(zip(("top1", "top3"), (round(a, 2) for a in accuracy(records, library)))),
+        "in_context": dict(zip(("top1", "top3"), (round(a, 2) for a in accuracy(records, in_context())))),
+        "by_kind": {},
+        "clean": false_underlines(speller, sources),
+    }
+    for kind in sorted({r["kind"] for r in records}):
+        subset = [r for r in records if r["kind"] == kind]
+        result["by_kind"][kind] = {
+            "n": len(subset),
+            "library_top1": round(accuracy(subset, library)[0], 2),
+            "in_context_top1": round(accuracy(subset, in_context())[0], 2),
+        }
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    print_table(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return result
+
+
+def print_table(result: dict) -> None:
+    """The Markdown table for the README and the issue."""
+    det = result["detection"]
+    print(f"{result['typos']} injected typos in {result['paragraphs']} dev paragraphs; "
+          f"detection precision {det['precision']}%, recall {det['recall']}%")
+    print("| ranking | top-1 | top-3 |\n|---|---:|---:|")
+    print(f"| library alone (pyspellchecker, by frequency) | {result['library']['top1']}% | "
+          f"{result['library']['top3']}% |")
+    print(f"| Folio in context (noisy channel + word model) | {result['in_context']['top1']}% | "
+          f"{result['in_context']['top3']}% |")
+    print("\n| typo kind | n | library top-1 | in context top-1 |\n|---|---:|---:|---:|")
+    for kind, row in result["by_kind"].items():
+        print(f"| {kind} | {row['n']} | {row['library_top1']}% | {row['in_context_top1']}% |")
+    clean = result["clean"]
+    print("\n| clean text | words | false underlines | per 1,000 words |\n|---|---:|---:|---:|")
+    for source, row in clean.items():
+        if source != "most_flagged":
+            print(f"| {source} | {row['words']} | {row['flags']} | {row['per_1000']} |")
+    print("most flagged:", ", ".join(f"{w} ({n})" for w, n in clean["most_flagged"][:15]))
+
+
+if __name__ == "__main__":
+    main()
