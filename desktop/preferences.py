@@ -52,6 +52,8 @@ class Preferences:
     completion_enabled: bool = True
     suggestion_count: int = 3
     phrase_threshold: float = 0.4  # probability above which a suggestion runs on over several words
+    # spelling
+    spelling_enabled: bool = True  # underline misspelt words, corrections on right-click
     # continuation (the character model)
     continuation_enabled: bool = True
     temperature: float = 0.8
@@ -77,6 +79,7 @@ SCHEMA: dict[str, Field] = {
     "completion_enabled": Field("completion", "enabled"),
     "suggestion_count": Field("completion", "suggestions", 1, 10),
     "phrase_threshold": Field("completion", "phrase_threshold", 0.0, 1.0),
+    "spelling_enabled": Field("spelling", "enabled"),
     "continuation_enabled": Field("continuation", "enabled"),
     "temperature": Field("continuation", "temperature", 0.0, 2.0),
     "length": Field("continuation", "length", 20, 5000),

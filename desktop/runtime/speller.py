@@ -21,6 +21,7 @@ from __future__ import annotations
 import gzip
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ import numpy as np
 from desktop.runtime.paths import resources_dir
 
 LANGUAGES = ("en", "fr")
+AUTO = "auto"  # each sentence in the language most of its words belong to
 DICTIONARY_LICENCE = (
     "pyspellchecker (MIT licence, Tyler Barrus): English and French word-frequency lists built from "
     "OpenSubtitles 2018 (P. Lison and J. Tiedemann, LREC 2016)"
@@ -62,6 +64,7 @@ _SKIP = re.compile(
     r"|\w*\d\w*",  # numbers and words with digits ("3rd", "1990s", "mp3")
     re.IGNORECASE,
 )
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*\s*|\n")
 _ALPHABETS = {"en": re.compile(r"[a-zA-Z]+"), "fr": re.compile(r"[a-zA-Z\u00c0-\u00ff\u0152\u0153]+")}
 _ROMAN = re.compile(r"(?=[mdclxvi]{2,}$)m{0,4}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})", re.IGNORECASE)
 _OPENING = set(" \t\"'([{*_#>-\u201c\u2018\u00ab\u00a0")
@@ -116,11 +119,17 @@ class Misspelling:
 # -- the error model ------------------------------------------------------------------------------------------
 
 
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[0].lower()
+
+
 def _substitution_cost(typed: str, meant: str) -> float:
     if typed == meant:
         return 0.0
     if typed.lower() == meant.lower():
         return 0.2
+    if _base(typed) == _base(meant):  # an accent left out or wrong ("tres", "trés" for "très")
+        return 0.4
     if meant in KEY_NEIGHBOURS.get(typed, ()):
         return 1.0
     if typed in VOWELS and meant in VOWELS:
@@ -307,20 +316,40 @@ class Speller:
              offset: int = 0) -> list[tuple[int, int, str]]:
         """``(start, end, word)`` of the words of ``text`` to underline (no suggestions: fast).
 
-        ``counts`` are the document's word counts (see :func:`count_words`; default: those of ``text``);
-        ``offset`` is added to the positions (``text`` is a part of a document starting there)."""
+        ``language``: "en", "fr", or "auto" (each sentence in the language most of its words belong to: French
+        translations inserted into English text are checked as French). ``counts`` are the document's word
+        counts (see :func:`count_words`; default: those of ``text``); ``offset`` is added to the positions
+        (``text`` is a part of a document starting there)."""
+        return [(start, end, word) for start, end, word, _ in self.find_with_language(text, language, counts, offset)]
+
+    def find_with_language(self, text: str, language: str | None = None, counts: Counter | None = None,
+                           offset: int = 0) -> list[tuple[int, int, str, str]]:
+        """Like :meth:`find`, with the language each word was checked in."""
         if counts is None:
             counts = count_words(text)
-        skipped = [(m.start(), m.end()) for m in _SKIP.finditer(text)]
-        alphabet = _ALPHABETS[self.word_list(language).language]
+        text = _SKIP.sub(lambda m: "_" * len(m.group()), text)  # URLs, addresses, code, numbers: never words
+        if language != AUTO:
+            lang = self.word_list(language).language
+            return [(*found, lang) for found in self._find(text, lang, counts, offset)]
         found = []
-        s = 0
+        for sentence in _SENTENCE.finditer(text):
+            lang = self.detect_language(sentence.group())
+            found.extend((*f, lang) for f in self._find(sentence.group(), lang, counts, offset + sentence.start()))
+        return found
+
+    def detect_language(self, text: str) -> str:
+        """"fr" when more of the words of ``text`` are French-only than English-only, else "en"."""
+        english, french = self.word_list("en"), self.word_list("fr")
+        score = 0
+        for word in _WORD.findall(text):
+            score += french.knows(word) - english.knows(word)
+        return "fr" if score > 0 else "en"
+
+    def _find(self, text: str, language: str, counts: Counter, offset: int) -> list[tuple[int, int, str]]:
+        alphabet = _ALPHABETS[language]
+        found = []
         for m in _WORD.finditer(text):
             start, end = m.span()
-            while s < len(skipped) and skipped[s][1] <= start:
-                s += 1
-            if s < len(skipped) and skipped[s][0] < end:
-                continue  # inside (or touching) a URL, an address, code or a number
             word = m.group()
             if len(word) < 2 or len(word) > MAX_WORD_CHARS or not self._checkable(word, text, start, end, alphabet):
                 continue
@@ -355,8 +384,8 @@ class Speller:
     def check(self, text: str, language: str | None = None, counts: Counter | None = None,
               k: int = MAX_SUGGESTIONS) -> list[Misspelling]:
         """The misspellings of ``text``, each with up to ``k`` corrections ranked in the context of ``text``."""
-        return [Misspelling(start, end, word, tuple(self.suggest(text, start, end, language, k)))
-                for start, end, word in self.find(text, language, counts)]
+        return [Misspelling(start, end, word, tuple(self.suggest(text, start, end, lang, k)))
+                for start, end, word, lang in self.find_with_language(text, language, counts)]
 
     # -- ranking corrections -------------------------------------------------------------------------------
 

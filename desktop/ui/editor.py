@@ -3,11 +3,11 @@ focus mode, and file drops that open files instead of inserting their names."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QMimeData, QSize, Signal
-from PySide6.QtGui import QColor, QResizeEvent, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtCore import QMimeData, QPoint, QSize, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QResizeEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 TEXT_COLUMN_CHARS = 84  # the text column is at most this many average characters wide
 DOCUMENT_MARGIN = 14  # pixels around the text
@@ -18,8 +18,9 @@ ExtraSelection = QTextEdit.ExtraSelection
 LAYER_FOCUS = "focus"
 LAYER_GENERATED = "generated"
 LAYER_FIND = "find"
+LAYER_SPELLING = "spelling"
 LAYER_EXTERNAL = "external"  # whatever other code passes to setExtraSelections (e.g. a completion overlay)
-LAYER_ORDER = (LAYER_FOCUS, LAYER_GENERATED, LAYER_FIND, LAYER_EXTERNAL)
+LAYER_ORDER = (LAYER_FOCUS, LAYER_GENERATED, LAYER_SPELLING, LAYER_FIND, LAYER_EXTERNAL)
 
 
 def local_files(mime: QMimeData) -> list[str]:
@@ -39,6 +40,8 @@ class Editor(QPlainTextEdit):
         self._layers: dict[str, list[ExtraSelection]] = {name: [] for name in LAYER_ORDER}
         self._focus_mode = False
         self._dim_color = QColor(128, 128, 128, 90)
+        # Each is called with the context menu and the click position before the menu shows (spelling).
+        self.menu_extenders: list[Callable[[QMenu, QPoint], None]] = []
         self.document().setDocumentMargin(DOCUMENT_MARGIN)
         self.setTabChangesFocus(False)
         self.cursorPositionChanged.connect(self._update_focus_layer)
@@ -127,6 +130,15 @@ class Editor(QPlainTextEdit):
         super().changeEvent(event)
         if event.type() == event.Type.FontChange:
             self.update_column()
+
+    # -- the context menu --------------------------------------------------------------------------------------
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 - Qt's name
+        menu = self.createStandardContextMenu(event.pos())
+        for extend in self.menu_extenders:
+            extend(menu, event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     # -- drops -------------------------------------------------------------------------------------------------
 

@@ -86,6 +86,7 @@ from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
+from desktop.ui.spelling import Spelling
 from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
 from desktop.ui.translation import TranslationPanel, describe_translation, selected_text
 from desktop.ui.worker_thread import exit_code_after_abandoning
@@ -285,6 +286,8 @@ class MainWindow(QMainWindow):
         self._stats_timer.setInterval(STATS_DELAY_MS)
         self._stats_timer.timeout.connect(self.update_stats)
 
+        self.spelling = Spelling(self.engines, self.locations.data_dir, self)
+        self.spelling.statusMessage.connect(lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -424,6 +427,8 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addActions([self.find_action, self.replace_action, self.find_next_action,
                               self.find_previous_action, self.goto_line_action])
+        edit_menu.addSeparator()
+        self.spelling.add_to_menu(edit_menu)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
         view_menu = bar.addMenu("&View")
@@ -616,6 +621,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setCurrentIndex(index)
         self._on_title_changed(tab)
+        self.spelling.attach(tab)
         controller.load_engine()
         if self.completion_factory is not None:
             self._attach_completion(tab)
@@ -1155,6 +1161,7 @@ class MainWindow(QMainWindow):
         self.model_view.shutdown()
         self.translation_panel.shutdown()
         self.document_translation.shutdown()
+        self.spelling.shutdown()
         self.autosaver.shutdown(clean)
 
     # -- writing tools ------------------------------------------------------------------------------------------------
@@ -1317,6 +1324,7 @@ class MainWindow(QMainWindow):
         self._on_marks_changed(tab)
         self.update_stats()
         self._request_model_view(tab)
+        self.spelling.set_current(tab)
 
     def _on_title_changed(self, tab: DocumentTab) -> None:
         index = self.tabs.indexOf(tab)
@@ -1633,6 +1641,7 @@ class MainWindow(QMainWindow):
             tab.apply_preferences(assistant_preferences)
         self._on_engine_loaded(None)
         self._update_goal()
+        self.spelling.set_enabled(preferences.spelling_enabled)
         if save:
             self.save_preferences()
 
@@ -1680,6 +1689,7 @@ class MainWindow(QMainWindow):
             tab.set_colors(colors)
         self.model_view.set_colors(colors)
         self.translation_panel.set_colors(colors)
+        self.spelling.set_color(colors.spelling)
         action = self.theme_actions.get(self.preferences.theme)
         if action is not None:
             action.setChecked(True)

@@ -94,6 +94,9 @@ class PreferencesDialog(QDialog):
         self._row(completion, "", self.completion_enabled, "Word completion on")
         self._row(completion, "&Suggestions:", self.suggestions, "Number of suggestions")
         self._row(completion, "&Phrase threshold:", self.phrase_threshold, "Phrase threshold")
+        self.spelling_enabled = QCheckBox("Underline misspelt words (English and French)", self)
+        self.spelling_enabled.setChecked(preferences.spelling_enabled)
+        self._row(writing, "", self.spelling_enabled, "Spelling on")
 
         continuation = self._group(layout, "Continuation (character model)")
         self.continuation_enabled = QCheckBox("Offer “Continue in Shakespeare's style”", self)
@@ -184,6 +187,7 @@ class PreferencesDialog(QDialog):
             restore_session=self.restore_session.isChecked(),
             autosave_idle_seconds=self.autosave_idle.value(),
             completion_enabled=self.completion_enabled.isChecked(),
+            spelling_enabled=self.spelling_enabled.isChecked(),
             suggestion_count=self.suggestions.value(),
             phrase_threshold=self.phrase_threshold.value(),
             continuation_enabled=self.continuation_enabled.isChecked(),

@@ -6,7 +6,7 @@ where the platform does not say.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -31,6 +31,7 @@ class EditorColors:
     bar_background: QColor
     heat_low: QColor  # attention heat map
     heat_high: QColor
+    spelling: QColor = field(default_factory=lambda: QColor("#d0342c"))  # the wavy underline under misspelt words
 
 
 _LIGHT_COLORS = EditorColors(
@@ -58,6 +59,7 @@ _DARK_COLORS = EditorColors(
     bar_background=QColor("#3a3a3e"),
     heat_low=QColor("#242428"),
     heat_high=QColor("#9cc1ff"),
+    spelling=QColor("#ff7b72"),
 )
 
 
