@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import Engines
-from desktop.runtime.speller import _WORD, KEY_NEIGHBOURS, Speller, combine, count_words, match_case
+from desktop.runtime.speller import _WORD, KEY_NEIGHBOURS, Speller, combine, count_words
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MAX_TYPOS_PER_PARAGRAPH = 3

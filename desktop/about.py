@@ -42,6 +42,21 @@ DATA_SOURCES = (
         "https://www.salesforce.com/blog/the-wikitext-long-term-dependency-language-modeling-dataset/",
     ),
     DataSource(
+        "pyspellchecker's English and French word lists (word frequencies from OpenSubtitles 2018)",
+        "spelling",
+        "MIT",
+        "Tyler Barrus (pyspellchecker); P. Lison and J. Tiedemann, OpenSubtitles2016/2018",
+        "https://github.com/barrust/pyspellchecker",
+    ),
+    DataSource(
+        "Folio's extra English words (resources/spelling/en-extra.txt.gz), counted in English Wikipedia "
+        "articles and Project Gutenberg books (English-mix train)",
+        "spelling",
+        "CC BY-SA (Wikipedia text); public domain (Gutenberg books)",
+        "Wikipedia contributors; Project Gutenberg",
+        "https://www.gutenberg.org/",
+    ),
+    DataSource(
         "Tiny Shakespeare (Karpathy's char-rnn), from the works of William Shakespeare",
         "continuation",
         "Public domain",

@@ -81,6 +81,28 @@ def _exercise_translation(engine: Any) -> dict:
     return result
 
 
+SPELLING_TEXT = "I recieved your leter yesterday."
+SPELLING_EXPECTED = {"recieved": "received", "leter": "letter"}
+SPELLING_FRENCH = "La maisson est grande."
+SPELLING_FRENCH_EXPECTED = {"maisson": "maison"}
+
+
+def _exercise_spelling(engine: Any) -> dict:
+    """Checks a sentence with two typos: ok when both are found and each one's first correction is right."""
+    t0 = time.perf_counter()
+    found = list(engine.check(SPELLING_TEXT, language="en"))
+    found += list(engine.check(SPELLING_FRENCH, language="fr"))
+    seconds = time.perf_counter() - t0
+    corrections = {m.word: (m.suggestions[0] if m.suggestions else None) for m in found}
+    expected = {**SPELLING_EXPECTED, **SPELLING_FRENCH_EXPECTED}
+    ok = corrections == expected
+    result = {"ok": ok, "text": [SPELLING_TEXT, SPELLING_FRENCH], "corrections": corrections,
+              "seconds": round(seconds, 4)}
+    if not ok:
+        result["error"] = f"expected {expected}, got {corrections}"
+    return result
+
+
 @dataclass(frozen=True)
 class Feature:
     """A feature of the app: the package kind it needs, the ``Engines`` attribute, and how to try it once."""
@@ -95,12 +117,13 @@ FEATURES = (
     Feature("completion", contract.KIND_WORD_LM, "completer", _exercise_completion),
     Feature("continuation", contract.KIND_CHAR_LM, "continuer", _exercise_continuation),
     Feature("translation", contract.KIND_TRANSLATOR, "translator", _exercise_translation),
+    Feature("spelling", "", "speller", _exercise_spelling),  # word lists ship with the app: no package kind
 )
 
 
 def check_feature(engines: Any, feature: Feature) -> dict:
     """Loads and runs one feature; never raises (a failure is reported in the returned dict)."""
-    if not engines.packages.get(feature.kind):
+    if feature.kind and not engines.packages.get(feature.kind):
         return {"available": False, "ok": True, "skipped": f"no {feature.kind} package shipped"}
     t0 = time.perf_counter()
     try:

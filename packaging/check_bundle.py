@@ -35,6 +35,11 @@ BUNDLED = re.compile(r"^lib(Qt6|pyside6|shiboken6|python3|icu)")
 MIB = 1024 * 1024
 
 
+# The spelling word lists: pyspellchecker's English and French lists and Folio's extra English words.
+SPELLING_FILES = ("spellchecker/resources/en.json.gz", "spellchecker/resources/fr.json.gz",
+                  "desktop/resources/spelling/en-extra.txt.gz")
+
+
 def internal_dir(bundle: Path) -> Path:
     """Where PyInstaller put the libraries and data (``_internal`` since PyInstaller 6; the bundle before)."""
     return bundle / "_internal" if (bundle / "_internal").is_dir() else bundle
@@ -125,6 +130,9 @@ def check(bundle: Path, max_mib: float) -> list[str]:
     print(f"models: {', '.join(packages) or 'none'}")
     if not packages:
         errors.append(f"no model package in {models}")
+    for word_list in SPELLING_FILES:
+        if not (internal_dir(bundle) / word_list).is_file():
+            errors.append(f"spelling word list missing from the bundle: {word_list}")
 
     if sys.platform.startswith("linux") and shutil.which("ldd"):
         for library, users in sorted(missing_libraries(bundle).items()):

@@ -22,6 +22,7 @@ REQUIRED = (
     "desktop/runtime/__init__.py", "desktop/ui/__init__.py", "desktop/resources/__init__.py",
     "desktop/resources/icons/folio.svg", "desktop/resources/icons/folio-256.png",
     f"desktop/resources/{APP_ID}.desktop", f"desktop/resources/{APP_ID}.metainfo.xml",
+    "desktop/runtime/speller.py", "desktop/resources/spelling/en-extra.txt.gz",
 )
 ALLOWED_TOP = re.compile(r"^(desktop/|[^/]+\.dist-info/)")
 TRAINING_ONLY = re.compile(r"^(torch|onnx|onnxscript|tqdm|matplotlib)\b")
