@@ -19,6 +19,7 @@ it is in the personal word list or ignored.
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import threading
 import unicodedata
@@ -45,12 +46,19 @@ CONTEXT_TOKENS = 40  # the word model reads at most this many tokens before the 
 # A word this long with no known word one edit away is a rare term, a name or a foreign word: a slip of the
 # finger in a long word is nearly always one edit from the word meant.
 LONG_UNSURE = 7
+# A sentence in which at least FOREIGN_MIN_WORDS words, and FOREIGN_SHARE of its words, are unknown is taken to
+# be in another language, and not underlined.
+FOREIGN_MIN_WORDS = 3
+FOREIGN_SHARE = 0.4
 LONG_WORD = 12  # candidates at edit distance 2 are not searched for longer words (the library is slow there)
 
 # Ranking weights (chosen on English-mix *train* text with benchmarks/spelling.py --tune; reported on dev).
 EDIT_WEIGHT = 2.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
 LM_WEIGHT = 1.0  # weight of log P(word | words before)
 NEXT_WEIGHT = 0.5  # weight of log P(next word | words before, word)
+# An unknown English word is underlined when a slip from a known word explains it this much better (in log
+# probability) than an unknown word of the word model does: names, foreign and rare words go unmarked.
+DETECTION_MARGIN = -14.0
 UNIGRAM_SHARE = 0.1  # P(word | before) = (1 - share) * word model + share * the library's frequency
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
@@ -313,29 +321,52 @@ class Speller:
         return any(words.knows(v) for v in american_forms(low))
 
     def find(self, text: str, language: str | None = None, counts: Counter | None = None,
-             offset: int = 0) -> list[tuple[int, int, str]]:
+             offset: int = 0, judge: bool = True) -> list[tuple[int, int, str]]:
         """``(start, end, word)`` of the words of ``text`` to underline (no suggestions: fast).
 
         ``language``: "en", "fr", or "auto" (each sentence in the language most of its words belong to: French
         translations inserted into English text are checked as French). ``counts`` are the document's word
         counts (see :func:`count_words`; default: those of ``text``); ``offset`` is added to the positions
-        (``text`` is a part of a document starting there)."""
-        return [(start, end, word) for start, end, word, _ in self.find_with_language(text, language, counts, offset)]
+        (``text`` is a part of a document starting there); ``judge``: see :meth:`find_with_language`."""
+        return [(start, end, word)
+                for start, end, word, _ in self.find_with_language(text, language, counts, offset, judge)]
 
     def find_with_language(self, text: str, language: str | None = None, counts: Counter | None = None,
-                           offset: int = 0) -> list[tuple[int, int, str, str]]:
-        """Like :meth:`find`, with the language each word was checked in."""
+                           offset: int = 0, judge: bool = True) -> list[tuple[int, int, str, str]]:
+        """Like :meth:`find`, with the language each word was checked in. With ``judge`` (and the word model),
+        an English word the lists lack is underlined only when it looks like a slip (:meth:`likely_typo`)."""
         if counts is None:
             counts = count_words(text)
+        original = text
         text = _SKIP.sub(lambda m: "_" * len(m.group()), text)  # URLs, addresses, code, numbers: never words
         if language != AUTO:
             lang = self.word_list(language).language
-            return [(*found, lang) for found in self._find(text, lang, counts, offset)]
-        found = []
-        for sentence in _SENTENCE.finditer(text):
-            lang = self.detect_language(sentence.group())
-            found.extend((*f, lang) for f in self._find(sentence.group(), lang, counts, offset + sentence.start()))
+            found = [(*f, lang) for f in self._find(text, lang, counts, offset)]
+        else:
+            found = []
+            for sentence in _SENTENCE.finditer(text):
+                lang = self.detect_language(sentence.group())
+                found.extend((*f, lang) for f in self._find(sentence.group(), lang, counts, offset + sentence.start()))
+        if judge and self.completer is not None:
+            found = [f for f in found if f[3] != "en" or self.likely_typo(original, f[0] - offset, f[1] - offset)]
         return found
+
+    def typo_margin(self, text: str, start: int, end: int) -> float:
+        """How much better a slip from a known word explains ``text[start:end]`` than a word the word model does
+        not know (a name, a foreign or rare word): the best candidate's noisy-channel score (before the word)
+        minus log P(<unk> | words before). -inf without candidates; needs the word model."""
+        word = text[start:end]
+        words = self.word_list("en")
+        candidates = words.candidates(word)
+        if not candidates:
+            return -math.inf
+        features = self.features(text[:start], word, candidates, text[end:], words)
+        return float(combine({**features, "next": None}).max() - math.log(max(features["unk"], 1e-30)))
+
+    def likely_typo(self, text: str, start: int, end: int) -> bool:
+        """Whether the unknown English word ``text[start:end]`` should be underlined (margin over
+        DETECTION_MARGIN)."""
+        return self.typo_margin(text, start, end) > DETECTION_MARGIN
 
     def detect_language(self, text: str) -> str:
         """"fr" when more of the words of ``text`` are French-only than English-only, else "en"."""
@@ -348,19 +379,36 @@ class Speller:
     def _find(self, text: str, language: str, counts: Counter, offset: int) -> list[tuple[int, int, str]]:
         alphabet = _ALPHABETS[language]
         found = []
-        for m in _WORD.finditer(text):
-            start, end = m.span()
-            word = m.group()
-            if len(word) < 2 or len(word) > MAX_WORD_CHARS or not self._checkable(word, text, start, end, alphabet):
-                continue
-            if counts.get(word, 0) >= MIN_DOCUMENT_USES or self.is_known(word, language):
-                continue
-            if text[end : end + 1] == "-" and word.lower() in PREFIXES:
-                continue
-            if len(word) >= LONG_UNSURE and not self._near_word(word, language):
-                continue
-            found.append((start + offset, end + offset, word))
+        for sentence in _SENTENCE.finditer(text):
+            checked, unknown = 0, []
+            for m in _WORD.finditer(text, sentence.start(), sentence.end()):
+                start, end = m.span()
+                word = m.group()
+                if len(word) < 2 or len(word) > MAX_WORD_CHARS:
+                    continue
+                if not self._checkable(word, text, start, end, alphabet):
+                    continue
+                checked += 1
+                if self._uses(counts, word) >= MIN_DOCUMENT_USES or self.is_known(word, language):
+                    continue
+                if text[end : end + 1] == "-" and word.lower() in PREFIXES:
+                    continue
+                if len(word) >= LONG_UNSURE and not self._near_word(word, language):
+                    continue
+                unknown.append((start + offset, end + offset, word))
+            # A sentence with this many unknown words is in another language (a Latin or German quotation).
+            if len(unknown) < FOREIGN_MIN_WORDS or len(unknown) < FOREIGN_SHARE * checked:
+                found.extend(unknown)
         return found
+
+    @staticmethod
+    def _uses(counts: Counter, word: str) -> int:
+        """How often the document uses ``word``, capitalised or not ("Elatum" and "elatum" are one name)."""
+        low = word.lower()
+        cap = low.capitalize()
+        if word not in (low, cap):
+            return counts.get(word, 0)
+        return counts.get(low, 0) + counts.get(cap, 0)
 
     def _near_word(self, word: str, language: str | None) -> bool:
         """Whether a known word is one edit from ``word``."""
@@ -414,21 +462,22 @@ class Speller:
     def features(self, before: str, typed: str, candidates: list[str], after: str,
                  words: WordList | None = None) -> dict[str, np.ndarray]:
         """What the score is made of, per candidate: ``cost`` (weighted edits), ``unigram`` (the library's
-        frequency), ``lm`` (P(candidate | words before), or None) and ``next`` (P(next word | ...), or None)."""
+        frequency), ``lm`` (P(candidate | words before), or None) and ``next`` (P(next word | ...), or None);
+        with the word model also ``unk`` (P(an unknown word | words before)) and ``oov_mass``."""
         words = words or self.word_list()
         found = {"cost": np.array([edit_cost(typed, c) for c in candidates]),
                  "unigram": np.array([words.unigram(c) for c in candidates]), "lm": None, "next": None}
         if self.completer is not None and words.language == "en":
-            found["lm"], found["next"] = self._context_probabilities(before, typed, candidates, after)
+            found["lm"], found["next"], found["unk"] = self._context_probabilities(before, typed, candidates, after)
             found["oov_mass"] = self._oov_mass(words)
         return found
 
     def _context_probabilities(self, before: str, typed: str, candidates: list[str],
-                               after: str) -> tuple[np.ndarray, np.ndarray | None]:
+                               after: str) -> tuple[np.ndarray, np.ndarray | None, float]:
         """P(candidate | words before) and P(next word | before, candidate) from the word model: one read of
         the words before (from the zero state, so the completer's own reading is left alone) and one batched
         step for all candidates. An out-of-vocabulary candidate gets <unk>'s probability (``combine`` shares
-        it out by frequency)."""
+        it out by frequency). Also returns P(<unk> | words before): how likely an unknown word is here."""
         completer = self.completer
         vocab, lm = completer.vocab, completer.lm
         tokens = completer.context_tokens(before)[-CONTEXT_TOKENS:]
@@ -439,11 +488,11 @@ class Speller:
         p_lm = np.where(cand_ids == vocab.unk_id, -here[vocab.unk_id], here[cand_ids])  # negative: <unk>'s
         following = completer.context_tokens(after.split("\n", 1)[0])[1:2]
         if not following:
-            return p_lm, None
+            return p_lm, None, float(here[vocab.unk_id])
         next_id = vocab.index.get(following[0], vocab.index.get(following[0].lower(), vocab.unk_id))
         states = tuple(np.repeat(s, len(candidates), axis=1) for s in state)
         out, _ = lm.run(cand_ids[:, None], states)
-        return p_lm, np.exp(out[:, -1, next_id].astype(np.float64))
+        return p_lm, np.exp(out[:, -1, next_id].astype(np.float64)), float(here[vocab.unk_id])
 
     def _oov_mass(self, words: WordList) -> float:
         """The share of the library's word frequencies that falls on words the word model lacks."""

@@ -10,6 +10,7 @@ worker, the controllers, the Edit-menu actions and the personal word list (``wor
 from __future__ import annotations
 
 import logging
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import QMenu
 from desktop.runtime.speller import AUTO, add_personal_word, count_words, load_personal_words
 from desktop.ui.editor import LAYER_SPELLING, ExtraSelection
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
-from desktop.utf16 import utf16_length
+from desktop.utf16 import Utf16Map, utf16_length
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class SpellingWorker(LatestRequestWorker):
 
     found = Signal(int, object)
     checked = Signal(int, object)
+    nextFound = Signal(int, object)  # request id, (Qt start, Qt end) of the next misspelling or None
     failed = Signal(str)
 
     def __init__(self, engines: Any, personal_words: set[str]) -> None:
@@ -107,6 +109,41 @@ class SpellingWorker(LatestRequestWorker):
                 suggestions = []
             results.append(self._item(item, suggestions))
         self.checked.emit(request_id, results)
+
+    @Slot(int, str, str, int, str)
+    def next_misspelling(self, request_id: int, doc_key: str, text: str, position: int, language: str) -> None:
+        """Finds the first misspelling after Qt ``position`` in the document ``text``, wrapping around once."""
+        if not self.is_latest(request_id):
+            return
+        speller = self._speller()
+        if speller is None:
+            self.nextFound.emit(request_id, None)
+            return
+        positions = Utf16Map(text)
+        here = positions.from_utf16(position)
+        counts = self._counts.get(doc_key)
+        if counts is None:
+            counts = self._counts[doc_key] = count_words(text)
+        lines, start, fenced = [], 0, False
+        for line in text.split("\n"):
+            opens = line.lstrip().startswith(("```", "~~~"))
+            if not fenced and not opens and line.strip():
+                lines.append((start, line))
+            fenced = fenced != opens
+            start += len(line) + 1
+        first = max(0, bisect_right([s for s, _ in lines], here) - 1)
+        order = [(i, True) for i in range(first, len(lines))] + [(i, False) for i in range(0, first + 1)]
+        for i, first_visit in order:
+            if not self.is_latest(request_id):
+                return
+            line_start, line = lines[i]
+            for begin, end, _word, _lang in speller.find_with_language(line, language, counts):
+                if first_visit and line_start + begin < here:
+                    continue
+                self.nextFound.emit(request_id, (positions.to_utf16(line_start + begin),
+                                                 positions.to_utf16(line_start + end)))
+                return
+        self.nextFound.emit(request_id, None)
 
     @staticmethod
     def _item(found: tuple, suggestions: list[str] | None) -> tuple:
@@ -288,45 +325,14 @@ class SpellingController(QObject):
         self.draw()
         return True
 
-    # -- Next Misspelling ------------------------------------------------------------------------------------
-
-    def next_misspelling(self) -> tuple[int, int] | None:
-        """Selects the next misspelt word after the cursor (wrapping around once); None when there is none.
-
-        Runs the speller's fast check (no corrections) block by block on the UI thread, only when asked."""
-        speller = self.spelling.speller()
-        if speller is None:
-            return None
-        editor, document = self.editor, self.editor.document()
-        here = editor.textCursor().selectionEnd()
-        counts = self.spelling.worker.counts(self.key)
-        first = document.findBlock(here)
-
-        def blocks():
-            block = first
-            while block.isValid():
-                yield block
-                block = block.next()
-            block = document.firstBlock()
-            while block.isValid() and block.blockNumber() <= first.blockNumber():
-                yield block
-                block = block.next()
-
-        for visit, block in enumerate(blocks()):
-            text = block.text()
-            if not text.strip() or _in_code_fence(block):
-                continue
-            for start, end, _word, _lang in speller.find_with_language(text, self.language, counts):
-                qt_start = block.position() + utf16_length(text[:start])
-                if visit == 0 and qt_start < here:
-                    continue
-                found = QTextCursor(document)
-                found.setPosition(qt_start)
-                found.setPosition(qt_start + utf16_length(text[start:end]), QTextCursor.MoveMode.KeepAnchor)
-                editor.setTextCursor(found)
-                editor.ensureCursorVisible()
-                return found.selectionStart(), found.selectionEnd()
-        return None
+    def select(self, start: int, end: int) -> None:
+        """Selects ``start..end`` and scrolls to it."""
+        cursor = QTextCursor(self.editor.document())
+        last = self.editor.document().characterCount() - 1
+        cursor.setPosition(min(start, last))
+        cursor.setPosition(min(end, last), QTextCursor.MoveMode.KeepAnchor)
+        self.editor.setTextCursor(cursor)
+        self.editor.ensureCursorVisible()
 
     def set_language(self, language: str) -> None:
         """"auto", "en" or "fr" for this document; checks again."""
@@ -348,6 +354,7 @@ class Spelling(QObject):
     """Spelling for every document of a window: the worker thread, the controllers, the menu actions."""
 
     statusMessage = Signal(str)
+    nextRequested = Signal(int, str, str, int, str)
 
     def __init__(self, engines: Any, data_dir: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -362,6 +369,9 @@ class Spelling(QObject):
         self.worker.found.connect(self._on_results)
         self.worker.checked.connect(self._on_results)
         self.worker.failed.connect(self._on_failed)
+        self.worker.nextFound.connect(self._on_next_found)
+        self.nextRequested.connect(self.worker.next_misspelling)
+        self._next_request: tuple[int, SpellingController] | None = None
         self.error = ""
         self.next_action = QAction("Next &Misspelling", self)
         self.next_action.setShortcut(QKeySequence("F7"))
@@ -474,15 +484,31 @@ class Spelling(QObject):
             controller.schedule()
 
     @Slot()
-    def next_misspelling(self) -> tuple[int, int] | None:
-        """Edit > Next Misspelling in the current document."""
+    def next_misspelling(self) -> int | None:
+        """Edit > Next Misspelling: the worker looks for the first misspelling after the cursor in the current
+        document (wrapping around) and :meth:`_on_next_found` selects it. Returns the request id."""
         if self.current is None or not self.enabled:
             return None
-        found = self.current.next_misspelling()
+        from desktop.ui.document import document_text
+
+        controller = self.current
+        self._next_request = (self.next_request(), controller)
+        self.nextRequested.emit(self._next_request[0], controller.key, document_text(controller.editor.document()),
+                                controller.editor.textCursor().selectionEnd(), controller.language)
+        return self._next_request[0]
+
+    @Slot(int, object)
+    def _on_next_found(self, request_id: int, found: tuple[int, int] | None) -> None:
+        if self._next_request is None or request_id != self._next_request[0]:
+            return
+        controller = self._next_request[1]
+        self._next_request = None
         if found is None:
             self.statusMessage.emit("No misspellings found" if self.speller() is not None
-                                    else "Spelling is still loading")
-        return found
+                                    else "Spelling is not available yet")
+            return
+        if controller in self.controllers.values():
+            controller.select(*found)
 
     def shutdown(self) -> None:
         for controller in self.controllers.values():
