@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from desktop.runtime import Engines
-from desktop.runtime.speller import _WORD, DETECTION_MARGIN, KEY_NEIGHBOURS, Speller, combine, count_words
+from desktop.runtime.speller import _WORD, DETECTION_MARGIN, KEY_NEIGHBOURS, Speller, combine, count_words, margin
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MAX_TYPOS_PER_PARAGRAPH = 3
@@ -200,14 +200,19 @@ def sample_paragraphs(sources: dict[str, list[list[str]]], n: int, rng: random.R
     return picked
 
 
-def margins(speller: Speller, text: str, flags: list[tuple[int, int, str]]) -> list[float]:
-    """The word model's typo margin of each flag (+inf without the word model: everything stays flagged)."""
+def margins(speller: Speller, text: str, flags: list[tuple[int, int, str]], keep: list | None = None) -> list[float]:
+    """The word model's typo margin of each flag (+inf without the word model: everything stays flagged);
+    the candidates' features are appended to ``keep`` when given (to recompute margins with other weights)."""
     if speller.completer is None:
         return [math.inf] * len(flags)
-    return [speller.typo_margin(text, start, end) for start, end, _ in flags]
+    features = [speller.margin_features(text, start, end) for start, end, _ in flags]
+    if keep is not None:
+        keep.extend(features)
+    return [margin(f) for f in features]
 
 
-def false_underlines(speller: Speller, sources: dict[str, list[list[str]]], threshold: float) -> dict:
+def false_underlines(speller: Speller, sources: dict[str, list[list[str]]], threshold: float,
+                     keep: list | None = None) -> tuple[dict, list[float]]:
     """Words flagged in the clean documents, per 1,000 words, by source: by the word lists alone and after the
     word model's judgement (margin over ``threshold``); with the most frequent flags and all margins."""
     result, flagged_words, all_margins = {}, Counter(), []
@@ -216,7 +221,7 @@ def false_underlines(speller: Speller, sources: dict[str, list[list[str]]], thre
         for doc in documents:
             text = "\n".join(doc)
             found = speller.find(text, language="en", counts=count_words(text), judge=False)
-            found_margins = margins(speller, text, found)
+            found_margins = margins(speller, text, found, keep)
             all_margins += found_margins
             flags += len(found)
             judged += sum(m > threshold for m in found_margins)
@@ -243,15 +248,15 @@ def collect(speller: Speller, paragraphs, rng: random.Random) -> tuple[list[dict
         found_margins = margins(speller, text, found)
         by_start = {(s, e): (typo, meant, kind) for s, e, typo, meant, kind in typos}
         typos_total += len(typos)
-        for (start, end, word), margin in zip(found, found_margins):
+        for (start, end, word), typo_margin in zip(found, found_margins):
             hit = (start, end) in by_start
-            flags.append((hit, margin))
+            flags.append((hit, typo_margin))
             if not hit:
                 continue
             typo, meant, kind = by_start[(start, end)]
             words = speller.word_list("en")
             candidates = words.candidates(word)
-            record = {"source": source, "typo": typo, "meant": meant, "kind": kind, "margin": margin,
+            record = {"source": source, "typo": typo, "meant": meant, "kind": kind, "margin": typo_margin,
                       "library": [w.lower() for w in speller.library_suggestions(word, "en", k=3)],
                       "candidates": candidates}
             if candidates:
@@ -262,7 +267,7 @@ def collect(speller: Speller, paragraphs, rng: random.Random) -> tuple[list[dict
 
 def detection(flags: list[tuple[bool, float]], typos: int, threshold: float = -math.inf) -> dict:
     """Precision and recall (per cent) of the flags whose margin is over ``threshold``."""
-    kept = [hit for hit, margin in flags if margin > threshold]
+    kept = [hit for hit, typo_margin in flags if typo_margin > threshold]
     hits = sum(kept)
     return {"precision": round(100 * hits / max(len(kept), 1), 2), "recall": round(100 * hits / max(typos, 1), 2)}
 
@@ -296,7 +301,7 @@ def library(r: dict) -> list[str]:
 
 def tune(records: list[dict]) -> dict:
     """The grid point of ranking weights with the best top-1 accuracy on ``records``."""
-    grid = {"edit_weight": [1.5, 2.0, 2.5, 3.0, 4.0], "lm_weight": [0.5, 0.75, 1.0],
+    grid = {"edit_weight": [1.0, 1.25, 1.5, 2.0, 2.5, 3.0], "lm_weight": [0.5, 0.75, 1.0],
             "next_weight": [0.0, 0.25, 0.5, 0.75], "unigram_share": [0.05, 0.1, 0.3]}
     best = None
     for values in itertools.product(*grid.values()):
@@ -339,8 +344,12 @@ def main(argv: list[str] | None = None) -> dict:
         sources = dev_documents(args.data, "train", limit_chars=TUNE_CHARS)
         records, _, _ = collect(speller, sample_paragraphs(sources, args.paragraphs, rng), rng)
         result = tune(records)
-        clean, clean_margins = false_underlines(speller, sources, DETECTION_MARGIN)
-        result["margin"] = choose_margin([r["margin"] for r in records], clean_margins, clean["all"]["words"])
+        clean_features: list = []
+        clean, _ = false_underlines(speller, sources, DETECTION_MARGIN, clean_features)
+        weights = result["weights"]  # the margins under the chosen weights
+        typo_margins = [margin(r.get("features"), **weights) for r in records]
+        clean_margins = [margin(f, **weights) for f in clean_features]
+        result["margin"] = choose_margin(typo_margins, clean_margins, clean["all"]["words"])
         result["typos"] = len(records)
         result["clean_words"] = clean["all"]["words"]
         print(json.dumps(result, indent=1))

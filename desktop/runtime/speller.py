@@ -355,13 +355,16 @@ class Speller:
         """How much better a slip from a known word explains ``text[start:end]`` than a word the word model does
         not know (a name, a foreign or rare word): the best candidate's noisy-channel score (before the word)
         minus log P(<unk> | words before). -inf without candidates; needs the word model."""
+        return margin(self.margin_features(text, start, end))
+
+    def margin_features(self, text: str, start: int, end: int) -> dict | None:
+        """The :meth:`features` of the English candidates for ``text[start:end]`` (None without candidates)."""
         word = text[start:end]
         words = self.word_list("en")
         candidates = words.candidates(word)
         if not candidates:
-            return -math.inf
-        features = self.features(text[:start], word, candidates, text[end:], words)
-        return float(combine({**features, "next": None}).max() - math.log(max(features["unk"], 1e-30)))
+            return None
+        return self.features(text[:start], word, candidates, text[end:], words)
 
     def likely_typo(self, text: str, start: int, end: int) -> bool:
         """Whether the unknown English word ``text[start:end]`` should be underlined (margin over
@@ -528,6 +531,14 @@ def combine(features: dict[str, np.ndarray | None], edit_weight: float = EDIT_WE
     if following is not None:
         score = score + next_weight * np.log(np.maximum(following, 1e-12))
     return score
+
+
+def margin(features: dict | None, **weights: float) -> float:
+    """The typo margin (see :meth:`Speller.typo_margin`) from a word's candidate features."""
+    if features is None:
+        return -math.inf
+    best = combine({**features, "next": None}, **weights).max()
+    return float(best - math.log(max(features["unk"], 1e-30)))
 
 
 def count_words(text: str, chunk: int = 65536) -> Counter:
