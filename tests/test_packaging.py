@@ -41,7 +41,10 @@ def test_self_test_runs_the_shipped_features_and_skips_the_kinds_not_shipped(cha
     (models / "tiny-char").symlink_to(char_models_dir / "tiny-char")
     report = run_self_test("cpu", str(models))
     assert report["ok"], report.get("errors")
-    assert set(report["features"]) == {"completion", "continuation", "translation"}
+    assert set(report["features"]) == {"completion", "continuation", "translation", "spelling"}
+    spelling = report["features"]["spelling"]  # the word lists ship with the app: no model package needed
+    assert spelling["available"] and spelling["ok"], spelling
+    assert spelling["corrections"] == {"recieved": "received", "definately": "definitely", "maisson": "maison"}
     continuation = report["features"]["continuation"]
     assert continuation["available"] and continuation["ok"]
     assert continuation["provider"] == "CPUExecutionProvider" and continuation["model"] == "tiny-char"
@@ -71,7 +74,8 @@ def test_self_test_cli_prints_json_and_fails_on_a_damaged_package(char_package_c
 def test_self_test_fails_when_no_model_is_shipped(tmp_path: Path):
     report = run_self_test("cpu", str(tmp_path))
     assert report["ok"] is False
-    assert all(f.get("skipped") for f in report["features"].values())
+    assert all(f.get("skipped") for name, f in report["features"].items() if name != "spelling")
+    assert report["features"]["spelling"]["ok"]  # the word lists need no model package
     assert "no model package found" in report["errors"][0]
 
 

@@ -53,13 +53,13 @@ FOREIGN_SHARE = 0.4
 LONG_WORD = 12  # candidates at edit distance 2 are not searched for longer words (the library is slow there)
 
 # Ranking weights (chosen on English-mix *train* text with benchmarks/spelling.py --tune; reported on dev).
-EDIT_WEIGHT = 2.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
-LM_WEIGHT = 1.0  # weight of log P(word | words before)
+EDIT_WEIGHT = 1.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
+LM_WEIGHT = 0.75  # weight of log P(word | words before)
 NEXT_WEIGHT = 0.5  # weight of log P(next word | words before, word)
 # An unknown English word is underlined when a slip from a known word explains it this much better (in log
 # probability) than an unknown word of the word model does: names, foreign and rare words go unmarked.
-DETECTION_MARGIN = -14.0
-UNIGRAM_SHARE = 0.1  # P(word | before) = (1 - share) * word model + share * the library's frequency
+DETECTION_MARGIN = -8.5
+UNIGRAM_SHARE = 0.05  # P(word | before) = (1 - share) * word model + share * the library's frequency
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 # Spans never checked: URLs, e-mail addresses, inline code, Markdown link targets, anything touching a digit.
