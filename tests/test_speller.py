@@ -133,3 +133,10 @@ def test_engines_speller_is_unavailable_without_the_library(monkeypatch, tmp_pat
     speller = Engines.from_dir(tmp_path).speller
     assert not speller.available
     assert "spellchecker" in speller.error
+
+
+def test_the_word_model_lets_rare_words_be_but_keeps_typos_underlined(shipped):
+    text = "He played the gusli at night. We went to teh shop and bougth some bread."
+    assert words(shipped.find(text, judge=False)) == ["gusli", "teh", "bougth"]
+    assert words(shipped.find(text)) == ["teh", "bougth"]
+    assert shipped.typo_margin(text, 14, 19) < shipped.typo_margin(text, text.index("teh"), text.index("teh") + 3)
