@@ -50,9 +50,29 @@ def pump(app: QApplication, seconds: float) -> float:
     return 1000 * longest
 
 
+SPELLING_TIMES: dict[str, list[float]] = {}
+
+
+def timed(times: dict, name: str, method):
+    """``method`` wrapped to add each call's duration (ms) to ``times[name]``."""
+
+    def wrapper(*args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            times.setdefault(name, []).append(1000 * (time.perf_counter() - t0))
+
+    return wrapper
+
+
 def measure(window, app: QApplication, keys: int, interval: float) -> dict:
-    """Types ``keys`` characters into the window's editor; per-keystroke and stall times in ms."""
+    """Types ``keys`` characters into the window's editor; per-keystroke and stall times in ms, and the longest
+    call of each of spelling's UI-thread steps (checking the visible blocks, drawing results, the count
+    snapshot)."""
     editor = window.editor
+    times = SPELLING_TIMES
+    times.clear()
     cursor = editor.textCursor()
     cursor.setPosition(editor.document().characterCount() // 2)
     cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
@@ -74,7 +94,9 @@ def measure(window, app: QApplication, keys: int, interval: float) -> dict:
     underlined = len(window.spelling.current.underlined()) if window.spelling.enabled else 0
     key_ms.sort()
     return {"p50": round(statistics.median(key_ms), 2), "p95": round(key_ms[int(0.95 * len(key_ms))], 2),
-            "max": round(key_ms[-1], 2), "longest_stall": round(max(stall_ms), 2), "underlined": underlined}
+            "max": round(key_ms[-1], 2), "longest_stall": round(max(stall_ms), 2), "underlined": underlined,
+            "spelling_ui_max_ms": {name: round(max(t), 2) for name, t in times.items() if t},
+            "spelling_ui_calls": {name: len(t) for name, t in times.items()}}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -88,6 +110,10 @@ def main(argv: list[str] | None = None) -> dict:
 
     os.environ.setdefault("FOLIO_HOME", tempfile.mkdtemp(prefix="folio-latency-"))  # never the real home
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.spelling import SpellingController
+
+    for name in ("check_now", "on_results", "count_now"):  # before the window connects them to its timers
+        setattr(SpellingController, name, timed(SPELLING_TIMES, name, getattr(SpellingController, name)))
 
     app = QApplication.instance() or QApplication([])
     text = build_text(args.mb)
