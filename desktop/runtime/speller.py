@@ -1,19 +1,27 @@
 """Spelling: misspelt words found in a text, with corrections ranked in the context of the sentence. No Qt.
 
 Words and candidates come from pyspellchecker's word lists (English and French, bundled with the library,
-MIT licence). The corrections are ranked with a noisy channel:
+MIT licence), with British forms derived by rule, the word model's vocabulary and Folio's extra English words
+(resources/spelling/, built by ``python -m export.spelling_words``). Corrections are ranked with a noisy
+channel (weights in :func:`combine`):
 
-    score(candidate) = log P(typed | candidate) + log P(candidate | words before) + log P(next word | ..., candidate)
+    score(candidate) = -w_edit * cost(typed | candidate) + w_lm * log P(candidate | words before)
+                       + w_next * log P(next word | words before, candidate)
 
-``P(typed | candidate)`` is a weighted edit distance: slips of the finger (a neighbouring key, two letters
-swapped, a doubled or undoubled letter, one vowel for another) cost less than arbitrary edits, and the first
-letter is rarely wrong. The context terms come from Folio's word model (the completer's graph, read from the
-zero state over the sentence before the word and one batched step for the candidates); for French text, or
-without the word model, the library's word frequencies stand in.
+``cost`` is a weighted edit distance: slips of the finger (a neighbouring key, two letters swapped, a doubled or
+undoubled letter, one vowel for another, an accent) cost less than arbitrary edits, and the first letter is
+rarely wrong. The context terms come from Folio's word model (the completer's graph, read from the zero state
+over the words before and one batched step for the candidates); for French text, or without the word model,
+the library's word frequencies stand in.
 
-A word is not flagged inside URLs, e-mail addresses, numbers, inline code or Markdown link targets, when it is
-in capitals (acronyms) or mixed case ("iPhone"), when the document uses it three times or more (names), or when
-it is in the personal word list or ignored.
+The same model decides whether an English word the lists lack is underlined at all: only when a slip from a
+known word explains it better, by DETECTION_MARGIN, than an unknown word (a name, a foreign or rare word) does
+at that place in the sentence (:meth:`Speller.typo_margin`).
+
+A word is never flagged inside URLs, e-mail addresses, numbers, inline code or Markdown link targets, in
+capitals (acronyms) or mixed case ("iPhone"), capitalised inside a sentence (a name), when the document uses it
+three times or more, in a sentence mostly of unknown words (a quotation in another language), or when it is a
+personal or ignored word.
 """
 
 from __future__ import annotations
