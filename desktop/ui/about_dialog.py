@@ -29,7 +29,7 @@ def data_sources_markdown() -> str:
     lines = [
         "# Data and licences",
         "",
-        "Folio's models learned from these texts. Generated text can echo them.",
+        "Folio's models learned from these texts; its spelling uses these word lists. Generated text can echo them.",
         "",
     ]
     for source in DATA_SOURCES:
