@@ -120,3 +120,32 @@ def test_french_sentences_are_checked_in_french(window, qtbot):
 def test_words_the_document_uses_three_times_are_names(window, qtbot):
     set_text(window, "Zorblax came. zorblax left. zorblax again and zorblax once more. Then a wrod.")
     qtbot.waitUntil(lambda: underlined(window) == ["wrod"], timeout=5000)
+
+
+def test_next_misspelling_goes_through_paragraphs_and_skips_fenced_code(window, qtbot):
+    text = "A good start.\n\n```\npirnt(wrod)\n```\n\nThe secnd paragraph.\nAnd a thrid one."
+    set_text(window, text, cursor_at=0)
+    qtbot.waitUntil(lambda: window.spelling.speller() is not None, timeout=5000)
+    for expected in ("secnd", "thrid", "secnd"):
+        window.spelling.next_action.trigger()
+        qtbot.waitUntil(lambda e=expected: window.editor.textCursor().selectedText() == e, timeout=5000)
+
+
+def test_no_misspelling_says_so(window, qtbot):
+    set_text(window, "All good here.", cursor_at=0)
+    qtbot.waitUntil(lambda: window.spelling.speller() is not None, timeout=5000)
+    with qtbot.waitSignal(window.spelling.statusMessage, timeout=5000) as blocker:
+        window.spelling.next_action.trigger()
+    assert blocker.args == ["No misspellings found"]
+    assert not window.editor.textCursor().hasSelection()
+
+
+def test_only_the_visible_text_is_checked(window, qtbot):
+    text = "A wrod at the top.\n" + "Plain words on a line.\n" * 3000 + "A wrod at the end."
+    set_text(window, text, cursor_at=0)
+    controller = window.spelling.current
+    qtbot.waitUntil(lambda: underlined(window) == ["wrod"], timeout=5000)
+    assert controller.underlined()[0][0] == 2  # the top one only
+    assert len(controller.visible_blocks()) < 200
+    window.editor.verticalScrollBar().setValue(window.editor.verticalScrollBar().maximum())
+    qtbot.waitUntil(lambda: [s for s, _, _ in controller.underlined()] == [text.rindex("wrod")], timeout=5000)
