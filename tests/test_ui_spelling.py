@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPoint  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QTextCharFormat  # noqa: E402
 from PySide6.QtWidgets import QMenu  # noqa: E402
 
@@ -99,6 +99,9 @@ def test_next_misspelling_selects_each_in_turn_and_wraps(window, qtbot):
         window.spelling.next_action.trigger()
         qtbot.waitUntil(lambda e=expected: window.editor.textCursor().selectedText() == e, timeout=5000)
     assert window.spelling.next_action.shortcut().toString() == "F7"
+    move_cursor(window, 0)
+    qtbot.keyClick(window.editor, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: window.editor.textCursor().selectedText() == "recieved", timeout=5000)
 
 
 def test_preference_switch_turns_underlines_off_and_on(window, qtbot):

@@ -30,7 +30,8 @@ CHECK_DELAY_MS = 250  # after an edit or a scroll, the visible text is checked t
 COUNT_DELAY_MS = 1500  # after a pause in typing this long, the document's words are counted again
 MAX_BLOCK_CHARS = 20_000  # a longer paragraph is checked only this far
 PERSONAL_WORDS_NAME = "words.txt"
-LANGUAGES = (("Automatic (English or French by sentence)", AUTO), ("English", "en"), ("French", "fr"))
+LANGUAGES = (("&Automatic (English or French by sentence)", AUTO, "Ctrl+F5"), ("&English", "en", "Ctrl+F6"),
+             ("&French", "fr", "Ctrl+F7"))
 FINDING = "Finding corrections\u2026"
 
 
@@ -380,8 +381,9 @@ class Spelling(QObject):
         self.language_menu = QMenu("Spelling &Language")
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
-        for label, value in LANGUAGES:
+        for label, value, key in LANGUAGES:
             action = QAction(label, self)
+            action.setShortcut(QKeySequence(key))
             action.setCheckable(True)
             action.setChecked(value == AUTO)
             action.triggered.connect(lambda _c=False, v=value: self.set_language(v))
