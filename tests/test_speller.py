@@ -23,7 +23,7 @@ def speller() -> Speller:
 
 @pytest.fixture(scope="module")
 def shipped() -> Speller:
-    """The speller with the shipped word model (resources/models/wikitext2-word)."""
+    """The speller with the shipped word model (resources/models/)."""
     engines = Engines.from_dir()
     assert engines.completer.available, engines.completer.error
     return engines.speller

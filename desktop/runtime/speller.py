@@ -59,6 +59,7 @@ LONG_UNSURE = 7
 FOREIGN_MIN_WORDS = 3
 FOREIGN_SHARE = 0.4
 LONG_WORD = 12  # candidates at edit distance 2 are not searched for longer words (the library is slow there)
+MODEL_WORD_RATIO = 50  # see Speller._trusted_model_words
 
 # Ranking weights (chosen on English-mix *train* text with benchmarks/spelling.py --tune; reported on dev).
 EDIT_WEIGHT = 1.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
@@ -279,11 +280,28 @@ class Speller:
         self.personal: set[str] = set()
         self.ignored: set[str] = set()
         self._oov: float | None = None
-        # The word model's words (it saw each at least three times in Wikipedia's Good and Featured articles):
-        # English words the list lacks ("gameplay", "taxa") and names ("Angeles").
-        self._model_words = frozenset(t for t in self.completer.vocab.tokens if t.isalpha()) \
-            if self.completer is not None else frozenset()
         self.word_list(language)  # load the default list now: a missing library fails here, not later
+        # The word model's words: English words the list lacks ("gameplay", "taxa") and names ("Angeles").
+        self._model_words = self._trusted_model_words() if self.completer is not None else frozenset()
+
+    def _trusted_model_words(self) -> frozenset[str]:
+        """The word model's vocabulary, less the lower-case words the English list lacks that look like a slip:
+        a word one edit away is at least MODEL_WORD_RATIO times more frequent in the model's vocabulary (its
+        tokens are sorted most frequent first; frequency falls with rank, Zipf's law) ("plac", "fo")."""
+        tokens = self.completer.vocab.tokens
+        rank = {t: i + 1 for i, t in enumerate(tokens)}
+        english = self.word_list("en")
+        library = english.library
+        trusted = []
+        for token in tokens:
+            if not token.isalpha():
+                continue
+            if token.islower() and not english.knows(token):
+                near = [rank[w] for w in library.edit_distance_1(token) if w in rank and w != token]
+                if near and min(near) * MODEL_WORD_RATIO < rank[token]:
+                    continue
+            trusted.append(token)
+        return frozenset(trusted)
 
     # -- word lists ----------------------------------------------------------------------------------------
 
