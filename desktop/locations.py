@@ -14,6 +14,7 @@ ENV_HOME = "FOLIO_HOME"
 PREFERENCES_NAME = "preferences.toml"
 STATE_NAME = "state.json"
 RECOVERY_NAME = "recovery"
+PERSONAL_WORDS_NAME = "words.txt"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Locations:
     def state_file(self) -> Path:
         """The JSON session state: open documents, recent files, window layout, today's word tally."""
         return self.data_dir / STATE_NAME
+
+    @property
+    def personal_words_file(self) -> Path:
+        """The writer's own words for spelling ("Add to Dictionary"), one a line."""
+        return self.data_dir / PERSONAL_WORDS_NAME
 
     @property
     def recovery_dir(self) -> Path:

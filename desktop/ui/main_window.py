@@ -286,7 +286,7 @@ class MainWindow(QMainWindow):
         self._stats_timer.setInterval(STATS_DELAY_MS)
         self._stats_timer.timeout.connect(self.update_stats)
 
-        self.spelling = Spelling(self.engines, self.locations.data_dir, self)
+        self.spelling = Spelling(self.engines, self.locations.personal_words_file, self)
         self.spelling.statusMessage.connect(lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
         self._build_actions()
         self._build_menus()

@@ -4,7 +4,7 @@ One :class:`SpellingWorker` (its own thread) runs the runtime's speller for ever
 sends the text of the blocks on screen (and, after a pause in typing, the whole text for the document's word
 counts), so a 10 MB document never blocks typing. Each :class:`SpellingController` (one per document) turns
 the results into an extra-selection layer of the editor and extends its context menu. :class:`Spelling` owns the
-worker, the controllers, the Edit-menu actions and the personal word list (``words.txt`` in Folio's data folder).
+worker, the controllers, the Edit-menu actions and the personal word list (``Locations.personal_words_file``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ logger = logging.getLogger(__name__)
 CHECK_DELAY_MS = 250  # after an edit or a scroll, the visible text is checked this much later
 COUNT_DELAY_MS = 1500  # after a pause in typing this long, the document's words are counted again
 MAX_BLOCK_CHARS = 20_000  # a longer paragraph is checked only this far
-PERSONAL_WORDS_NAME = "words.txt"
 LANGUAGES = (("&Automatic (English or French by sentence)", AUTO, "Ctrl+F5"), ("&English", "en", "Ctrl+F6"),
              ("&French", "fr", "Ctrl+F7"))
 FINDING = "Finding corrections\u2026"
@@ -357,11 +356,12 @@ class Spelling(QObject):
     statusMessage = Signal(str)
     nextRequested = Signal(int, str, str, int, str)
 
-    def __init__(self, engines: Any, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(self, engines: Any, words_file: Path, parent: QObject | None = None) -> None:
+        """``words_file``: the personal word list (``Locations.personal_words_file``)."""
         super().__init__(parent)
         self.enabled = True
         self.color = QColor("#d0342c")
-        self.words_file = Path(data_dir) / PERSONAL_WORDS_NAME
+        self.words_file = Path(words_file)
         self.personal = load_personal_words(self.words_file)
         self.controllers: dict[str, SpellingController] = {}
         self._request = 0
