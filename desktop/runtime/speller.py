@@ -62,12 +62,12 @@ LONG_WORD = 12  # candidates at edit distance 2 are not searched for longer word
 MODEL_WORD_RATIO = 50  # see Speller._trusted_model_words
 
 # Ranking weights (chosen on English-mix *train* text with benchmarks/spelling.py --tune; reported on dev).
-EDIT_WEIGHT = 1.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
-LM_WEIGHT = 0.75  # weight of log P(word | words before)
+EDIT_WEIGHT = 2.5  # log P(typed | word) = -EDIT_WEIGHT * weighted edit cost
+LM_WEIGHT = 0.5  # weight of log P(word | words before)
 NEXT_WEIGHT = 0.5  # weight of log P(next word | words before, word)
 # An unknown English word is underlined when a slip from a known word explains it this much better (in log
 # probability) than an unknown word of the word model does: names, foreign and rare words go unmarked.
-DETECTION_MARGIN = -8.5
+DETECTION_MARGIN = -6.5
 UNIGRAM_SHARE = 0.05  # P(word | before) = (1 - share) * word model + share * the library's frequency
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
@@ -100,6 +100,7 @@ _BRITISH = (
     (re.compile(r"ll(ed|ing|er|ers|or|ors)$"), r"l\1"),
     (re.compile(r"(?<=[a-z])(ae|oe)(?=[a-z])"), "e"),
     (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"^(s?m)oul(?=[dt])"), r"\1ol"),  # mould, smoulder, moult
 )
 # Word beginnings written before a hyphen ("pre-war", "multi-party") and short forms the list lacks.
 PREFIXES = frozenset(
