@@ -357,3 +357,10 @@ def test_a_document_translation_stops_inside_a_long_line(translator: Translator)
     text = "Tom lives in Boston. I am tired. Help! Good morning! " * 20
     assert translate_document(translator, text, cancelled=cancelled) is None
     assert len(asked) == 4  # it stopped at the first model call after being told, not at the end of the line
+
+
+def test_an_ordinal_is_a_number_with_its_suffix_outside_the_placeholder():
+    masked = protect("My flight leaves at 6 a.m. on March 3rd.", None)
+    assert sorted(masked.slots.values()) == ["3", "6"]
+    assert "\u27e6N2\u27e7rd" in masked.text
+    assert protect("an mp3 file and a B52", None).slots == {}

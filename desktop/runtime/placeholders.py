@@ -32,8 +32,9 @@ NUMBER, NAME = "N", "P"
 PLACEHOLDERS = tuple(f"\u27e6{kind}{i}\u27e7" for kind in (NUMBER, NAME) for i in range(1, MAX_SLOTS + 1))
 PLACEHOLDER_RE = re.compile(r"\u27e6([NP])([1-9])\u27e7")
 
-# A number: digits with inner separators, not glued to letters ("B52" or "mp3" are not numbers).
-_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?![\w])")
+# A number: digits with inner separators, not glued to letters ("B52" or "mp3" are not numbers) except an
+# ordinal suffix, which stays outside the placeholder ("3rd" -> "⟦N1⟧rd").
+_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:[.,:]\d+)*(?=(?:st|nd|rd|th)\b|\W|$)")
 NUMBER_RE = _NUMBER
 # The same number as French writes it: thousands with a (narrow no-break) space, decimals with a comma,
 # times as "7 h 45".
