@@ -364,3 +364,14 @@ def test_an_ordinal_is_a_number_with_its_suffix_outside_the_placeholder():
     assert sorted(masked.slots.values()) == ["3", "6"]
     assert "\u27e6N2\u27e7rd" in masked.text
     assert protect("an mp3 file and a B52", None).slots == {}
+
+
+def test_a_placeholder_the_source_uses_twice_is_kept_twice():
+    # "On a scale of 0 to 10, where 10 is the worst": the source holds ⟦N2⟧ twice, so the output may too.
+    slots = {"⟦N1⟧": "0", "⟦N2⟧": "10"}
+    out = [*_pieces("De ⟦N1⟧ à ⟦N2⟧"), ",", *_pieces("où ⟦N2⟧ est le pire.")]
+    attention = np.full((len(out), 6), 0.1, np.float32)
+    filled, _ = fill_pieces(out, attention, slots, {"⟦N1⟧": 1, "⟦N2⟧": 3}, {"⟦N1⟧": 1, "⟦N2⟧": 2})
+    assert "".join(filled).replace(SPACE_MARK, " ").strip() == "De 0 à 10, où 10 est le pire."
+    once, _ = fill_pieces(out, attention, slots, {"⟦N1⟧": 1, "⟦N2⟧": 3})
+    assert "".join(once).replace(SPACE_MARK, " ").strip().count("10") == 1

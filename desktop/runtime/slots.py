@@ -54,11 +54,14 @@ def _insertion_point(pieces: list[str], index: int) -> int:
 
 
 def fill_pieces(pieces: list[str], attention: np.ndarray, slots: dict[str, str],
-                src_positions: dict[str, int]) -> tuple[list[str], np.ndarray]:
+                src_positions: dict[str, int], src_counts: dict[str, int] | None = None
+                ) -> tuple[list[str], np.ndarray]:
     """Output ``pieces`` with every placeholder filled from ``slots`` (see the module docstring).
 
     ``attention`` is [len(pieces), source pieces]; ``src_positions`` maps each placeholder to its source piece
-    index. Returns the new pieces and their attention rows (an inserted placeholder gets a one-hot row)."""
+    index, ``src_counts`` says how often the source uses it ("0 to 10, where 10 is the worst": twice), so a
+    placeholder is kept as many times as that, the occurrences the model attended most from it. Returns the
+    new pieces and their attention rows (an inserted placeholder gets a one-hot row)."""
     pieces, rows = list(pieces), [row for row in np.asarray(attention, np.float32)]
     width = attention.shape[1] if attention.ndim == 2 else 0
 
@@ -70,11 +73,13 @@ def fill_pieces(pieces: list[str], attention: np.ndarray, slots: dict[str, str],
     for token in {p for p in pieces if PLACEHOLDER_RE.fullmatch(p)}:
         where = [i for i, p in enumerate(pieces) if p == token]
         if token not in slots:
-            keep = None
+            keep: set[int] = set()
         else:
             column = src_positions.get(token)
-            keep = max(where, key=lambda i: rows[i][column]) if column is not None and width else where[0]
-        for index in sorted((i for i in where if i != keep), reverse=True):
+            wanted = max(1, (src_counts or {}).get(token, 1))
+            ranked = sorted(where, key=lambda i: -rows[i][column]) if column is not None and width else where
+            keep = set(ranked[:wanted])
+        for index in sorted((i for i in where if i not in keep), reverse=True):
             remove(index)
     for token, column in sorted(src_positions.items(), key=lambda item: item[1]):
         if token in pieces or token not in slots:

@@ -51,6 +51,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -453,7 +454,8 @@ class Translator:
         src_pieces = list(encoded.tokens)
         if self.placeholders:
             positions = {p: j for j, p in reversed(list(enumerate(src_pieces))) if PLACEHOLDER_RE.fullmatch(p)}
-            pieces, attention = fill_pieces(pieces, attention, slots or {}, positions)
+            counts = Counter(p for p in src_pieces if PLACEHOLDER_RE.fullmatch(p))
+            pieces, attention = fill_pieces(pieces, attention, slots or {}, positions, counts)
             src_pieces = [slots.get(p, p) if slots else p for p in src_pieces]
         else:
             pieces, attention = reinsert_numbers(encoded.text, encoded.offsets, pieces, attention)
