@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.keystrokes import DATA, DEFAULT_PACKAGE, WINDOW_CHARS, benchmark_text
+from benchmarks.ksr import DATA, DEFAULT_PACKAGE, WINDOW_CHARS, benchmark_text
 
 
 @dataclass

@@ -1,254 +1,29 @@
 """Keystroke savings rate (KSR) of next-word completion, typed the way ``presage_simulator`` types, side by side
-with presage on the same text under the same rules. Prints a table; not a test.
+with presage on the same text under the same rules. Prints a table; not a test. The text, the rules and what
+each system reads are described in benchmarks/ksr.py (the harness, a library).
 
-    python -m benchmarks.keystrokes --limit-words 20000                  # Folio only
+    python -m benchmarks.keystrokes --limit-words 20000                  # Folio only, WikiText-2 test
     python -m benchmarks.keystrokes --limit-words 20000 --presage        # Folio, presage (library), presage_simulator
     benchmarks/run_ksr.sh --limit-words 20000                            # the same, one command
-
-The text
-    WikiText-2 test (``wiki.test.tokens``), one paragraph per line, each line detokenized with
-    ``desktop.runtime.wikitext.detokenize`` into normal text ("guest-starring", "1,500", "Teddy's"). Heading lines
-    (`` = ... = ``) and empty lines are skipped. ``<unk>`` tokens are deleted and the words around them kept: 6.3%
-    of the test tokens are ``<unk>`` and 92% of the lines hold one, so dropping lines would drop nearly all the
-    text, and spelling them out as some placeholder word would let the n-gram tables and the document cache learn
-    the placeholder. The paragraphs are joined by line breaks. presage's n-gram database is built from the training
-    text prepared exactly the same way (see benchmarks/presage). ``--limit-words N`` keeps the first N words (the
-    text is cut right after the Nth word); every system types that same prefix.
-
-The rules (presage 0.9.1's presage_simulator: ``presageSimulator.cpp``, ``simulator.cpp``, and ``selector.cpp``)
-    1. Words are what presage_simulator's ForwardTokenizer reads: runs of characters between blanks (space, \\f,
-       \\n, \\r, \\t, \\v) and presage's 32 ASCII separators ``!"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~``. So "don't" is
-       "don" + "t", "1,500" is "1" + "500", "guest-starring" is "guest" + "starring". Letters, digits and any
-       non-ASCII character are word characters.
-    2. Each word costs ``len(word) + 1`` keystrokes without prediction (kn: the word and one space). Punctuation
-       and other separators are neither typed nor counted: presage_simulator never types them.
-    3. Before each character of a word (the first time before any), the system offers its suggestions for the
-       text before the cursor. If the word is among the first k, one keystroke selects it and the space after it
-       is free (presage_simulator's autoSpace). Otherwise the next character is typed (one keystroke). A word
-       never offered costs all its characters plus the space. So a word first offered after j typed characters
-       costs j + 1 keystrokes, and one never offered (or offered only once complete) costs len + 1. (presage also
-       asks after the last character; taking the word then costs what the space costs, so this harness does not ask.)
-    4. The match is exact and case-sensitive (presage_simulator without ``-i``): "the" does not complete "The".
-       For Folio, ``Suggestion.text`` (what it would insert) must equal the rest of the word; at a word start a
-       leading space in it is dropped (that space is the separator, which is free). Phrase suggestions are off
-       (``max_phrase_words=1``): a selection takes one word, like presage and like Ctrl+Right in the editor.
-    5. No repeats within a word (presage's Selector with ``REPEAT_SUGGESTIONS`` = no, its default): a word
-       already offered for the current word and not taken is not offered again; the list is filled with the next
-       candidates. ``--repeat`` offers the plain top k each time, for every system. (presage takes the very first
-       keystroke of a text for a new context and may repeat there; at most one keystroke per text, not copied.)
-    6. KSR = (1 - (typed + selections) / kn) x 100, typed counting characters and spaces. presage_simulator starts
-       its selection count at 1 (one phantom keystroke); its KSR is shown recomputed without it (100/kn higher).
-       presage_simulator counts UTF-8 bytes, this harness characters: kn differs by the few non-ASCII letters
-       (14 in the first 2,000 words, which are then typed in full by both: the keystroke counts agree exactly).
-
-What each system reads
-    Folio and presage (through its C library, ``--presage``) both get the real text before the cursor, with
-    punctuation and line breaks, at most the last 50,000 characters (what the editor passes); presage's context
-    tracker drops punctuation itself. presage_simulator feeds presage the words joined by single spaces;
-    ``--context words`` gives every system that stream instead. Either way the library run reproduces
-    presage_simulator's keystroke counts exactly (checked on the first 2,000 words at k = 1, 3, 6, and by
-    tests/test_keystrokes.py), which checks these rules.
-
-Top-1 / top-3 next-word accuracy: how often the word is the first / among the first three suggestions offered at
-its start, before any character is typed, over all words.
+    python -m benchmarks.keystrokes --text ../shared/data/translation-dev/tico19-eng-fra.tsv --presage \\
+        --presage-train runs/english-mix.train.txt --no-simulator       # any text; presage from any training text
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
+from benchmarks.ksr import DATA, DEFAULT_PACKAGE, KS, RUNS, FolioBackend, Result, benchmark_text, simulate, table, words
+from benchmarks.texts import documents, sample_documents
 from desktop.runtime.completer import CONTINUOUS_THETA, CONTINUOUS_WEIGHT, UNIGRAM_WEIGHT
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikitext-2"
-DEFAULT_PACKAGE = Path("resources/models/wikitext2-word")
-RUNS = Path("runs/presage")
-WINDOW_CHARS = 50_000  # the editor passes at most this much text before the cursor
-KS = (1, 3, 6)
-
-# presage's ForwardTokenizer: DEFAULT_BLANKSPACE_CHARS and DEFAULT_SEPARATOR_CHARS (core/charsets.h).
-BLANKS = " \f\n\r\t\v"
-SEPARATORS = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-_WORD = re.compile("[^" + re.escape(BLANKS + SEPARATORS) + "]+")
-_HEADING = re.compile(r"^ *=( =)* .* =( =)* *$")
+SAMPLE_DOC_WORDS = 2000  # with --sample-words, longer documents are cut into pieces of this many words first
 
 
-# -- the text ---------------------------------------------------------------------------------------------------
-
-
-def detokenized_lines(tokens_file: Path) -> Iterator[str]:
-    """The paragraphs of a ``wiki.*.tokens`` file as normal text: headings and empty lines skipped, <unk> deleted."""
-    from desktop.runtime.wikitext import detokenize
-
-    with open(tokens_file, encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip() or _HEADING.match(line.rstrip("\n")):
-                continue
-            tokens = [t for t in line.split() if t != "<unk>"]
-            if tokens:
-                yield detokenize(tokens)
-
-
-def words(text: str) -> list[tuple[int, str]]:
-    """(offset, word) for each word of ``text`` as presage_simulator splits it (rule 1)."""
-    return [(m.start(), m.group()) for m in _WORD.finditer(text)]
-
-
-def benchmark_text(tokens_file: Path = DATA / "wiki.test.tokens", limit_words: int | None = None) -> str:
-    """The detokenized text, cut right after its ``limit_words``-th word when given."""
-    text = "\n".join(detokenized_lines(tokens_file))
-    if limit_words is not None:
-        found = words(text)
-        if limit_words < len(found):
-            start, word = found[limit_words - 1]
-            text = text[: start + len(word)]
-    return text
-
-
-def word_stream(text: str) -> str:
-    """What presage_simulator feeds presage: the words joined by single spaces (no punctuation, no line breaks)."""
-    return " ".join(word for _, word in words(text))
-
-
-# -- the systems ----------------------------------------------------------------------------------------------
-
-
-class Backend(Protocol):
-    """A predictive system as the simulator sees it."""
-
-    name: str
-
-    def candidates(self, context: str, typed: str, n: int) -> list[str]:
-        """Up to ``n`` words, best first, offered for the word at the end of ``context``, of which ``typed`` (maybe
-        empty) has been typed; each is the whole word as it would read once the suggestion is taken."""
-        ...
-
-
-class FolioBackend:
-    """``Completer.suggest`` as a backend: a suggestion's word is the typed part plus the text it would insert."""
-
-    def __init__(self, completer, name: str = "Folio"):
-        self.completer = completer
-        self.name = name
-
-    def candidates(self, context: str, typed: str, n: int) -> list[str]:
-        out = []
-        for suggestion in self.completer.suggest(context, n):
-            insert = suggestion.text
-            if not typed and insert.startswith(" "):
-                insert = insert[1:]  # at a word start the separator before the word is free (rule 4)
-            out.append(typed + insert)
-        return out
-
-
-# -- the simulation ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Tally:
-    """Keystrokes at one number of suggestions."""
-
-    chars: int = 0  # kn: keystrokes without prediction (each word and its space)
-    typed: int = 0  # characters and spaces typed
-    selections: int = 0  # suggestions taken
-
-    @property
-    def ksr(self) -> float:
-        return 100.0 * (1 - (self.typed + self.selections) / self.chars) if self.chars else 0.0
-
-
-@dataclass
-class Result:
-    """One system typing one text."""
-
-    name: str
-    tallies: dict[int, Tally]
-    words: int = 0
-    top1: int = 0
-    top3: int = 0
-    queries: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def chars_per_second(self) -> float:
-        return self.tallies[min(self.tallies)].chars / self.seconds if self.seconds else 0.0
-
-
-def simulate(backend: Backend, text: str, ks: Sequence[int] = KS, repeat: bool = False, context: str = "text",
-             progress: Callable[[Result], None] | None = None) -> Result:
-    """Types ``text`` word by word under the rules above, for every k in ``ks`` in one pass (the text before the
-    cursor does not depend on k, so each query serves all k that have not yet taken the word)."""
-    stream = context == "words"
-    if stream:
-        text = word_stream(text)
-    result = Result(backend.name, {k: Tally() for k in ks})
-    started = time.perf_counter()
-    for start, word in words(text):
-        pending = set(ks)
-        shown: dict[int, set[str]] = {k: set() for k in ks}
-        taken_at: dict[int, int] = {}
-        for j in range(len(word)):  # a word offered only once complete saves nothing: no need to ask then
-            need = max(k if repeat else k + len(shown[k]) for k in pending)
-            if j == 0:
-                need = max(need, 3)
-            cursor = start + j
-            offered = list(dict.fromkeys(backend.candidates(text[max(0, cursor - WINDOW_CHARS) : cursor],
-                                                            word[:j], need)))
-            result.queries += 1
-            if j == 0:
-                result.top1 += offered[:1] == [word]
-                result.top3 += word in offered[:3]
-            for k in sorted(pending):
-                visible = offered[:k] if repeat else [w for w in offered if w not in shown[k]][:k]
-                if word in visible:
-                    taken_at[k] = j
-                    pending.discard(k)
-                else:
-                    shown[k].update(visible)
-            if not pending:
-                break
-        for k, tally in result.tallies.items():
-            tally.chars += len(word) + 1
-            if k in taken_at:
-                tally.typed += taken_at[k]
-                tally.selections += 1
-            else:
-                tally.typed += len(word) + 1
-        result.words += 1
-        if progress is not None and result.words % 1000 == 0:
-            result.seconds = time.perf_counter() - started
-            progress(result)
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-# -- the report -------------------------------------------------------------------------------------------------
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100 * part / whole:5.1f}" if whole else "    -"
-
-
-def table(results: Sequence[Result], ks: Sequence[int] = KS) -> str:
-    """The side-by-side table."""
-    head = f"{'system':<54}" + "".join(f"{'KSR@' + str(k):>8}" for k in ks) + f"{'top-1':>8}{'top-3':>8}{'chars/s':>10}"
-    rows = [head, "-" * len(head)]
-    for r in results:
-        ksr = "".join(f"{r.tallies[k].ksr:8.2f}" if k in r.tallies else f"{'-':>8}" for k in ks)
-        acc = f"{_pct(r.top1, r.words):>8}{_pct(r.top3, r.words):>8}" if r.queries else f"{'-':>8}{'-':>8}"
-        speed = f"{r.chars_per_second:10,.0f}" if r.seconds else f"{'-':>10}"
-        rows.append(f"{r.name:<54}{ksr}{acc}{speed}")
-    return "\n".join(rows)
-
-
-def _show_progress(result: Result) -> None:
+def show_progress(result: Result) -> None:
+    """One line on stderr, rewritten every thousand words."""
     t = result.tallies
     k = 3 if 3 in t else min(t)
     print(f"\r  {result.name}: {result.words:,} words, KSR@{k} {t[k].ksr:.2f}, {result.chars_per_second:,.0f} chars/s",
@@ -265,11 +40,31 @@ def run_folio(package: Path, text: str, args: argparse.Namespace) -> Result:
     caches = [f"unigram {args.cache_weight}"] if args.cache_weight else []
     caches += [f"continuous {args.continuous_weight}, theta {args.continuous_theta}"] if args.continuous_weight else []
     name = f"Folio {completer.name} ({', '.join(caches) or 'no cache'})"
-    result = simulate(FolioBackend(completer, name), text, args.ks, args.repeat, args.context, _show_progress)
+    result = simulate(FolioBackend(completer, name), text, args.ks, args.repeat, args.context, show_progress)
     print(file=sys.stderr)
     result.notes.append(f"{result.name}: {completer.model_steps:,} model steps, {result.queries:,} suggest calls, "
                         f"{1000 * result.seconds / max(result.queries, 1):.2f} ms per call")
     return result
+
+
+def load_text(args: argparse.Namespace) -> tuple[str, str]:
+    """(the text to type, a line saying what it is)."""
+    if args.text is None:
+        text = benchmark_text(args.data / f"wiki.{args.split}.tokens", args.limit_words)
+        return text, f"WikiText-2 {args.split}, <unk> deleted, headings and blank lines skipped"
+    docs = documents(args.text, args.column)
+    sample = sample_documents(docs, args.sample_words, args.seed, SAMPLE_DOC_WORDS if args.sample_words else None)
+    text = "\n".join(sample)
+    if args.limit_words is not None:
+        found = words(text)
+        if args.limit_words < len(found):
+            start, word = found[args.limit_words - 1]
+            text = text[: start + len(word)]
+    what = f"{args.text}" + (f" column {args.column}" if args.text.name.removesuffix(".xz").endswith(".tsv") else "")
+    if args.sample_words:
+        what += (f", seeded sample (seed {args.seed}) of {len(sample)} of {len(docs)} documents (pieces of at most "
+                 f"{SAMPLE_DOC_WORDS} words), about {args.sample_words:,} words")
+    return text, what
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,7 +73,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-folio", action="store_true", help="skip Folio (presage only)")
     parser.add_argument("--data", type=Path, default=DATA, help="folder holding wiki.{train,test}.tokens")
     parser.add_argument("--split", choices=("test", "valid"), default="test",
-                        help="the text to type (valid: for choosing settings without looking at test)")
+                        help="the WikiText-2 text to type (valid: for choosing settings without looking at test)")
+    parser.add_argument("--text", type=Path, default=None,
+                        help="type this file instead of WikiText-2 (plain text; .xz read through lzma; .tsv: --column)")
+    parser.add_argument("--column", type=int, default=0, help="with a .tsv --text: the column to type (0-based)")
+    parser.add_argument("--sample-words", type=int, default=None,
+                        help="with --text: type a seeded sample of whole documents of about this many words")
+    parser.add_argument("--seed", type=int, default=0, help="seed of --sample-words")
     parser.add_argument("--limit-words", type=int, default=None, help="type only the first N words of the text")
     parser.add_argument("--ks", type=lambda s: tuple(int(k) for k in s.split(",")), default=KS,
                         help="numbers of suggestions, comma-separated (default 1,3,6)")
@@ -293,15 +94,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="Folio's continuous-cache flatness (theta)")
     parser.add_argument("--presage", action="store_true",
                         help="also presage through its library (same harness) and presage_simulator")
+    parser.add_argument("--presage-train", type=Path, default=None,
+                        help="build presage's n-grams from this plain text file (default: WikiText-2 train)")
     parser.add_argument("--no-library", action="store_true", help="with --presage: presage_simulator only")
+    parser.add_argument("--no-simulator", action="store_true", help="with --presage: the library only")
     parser.add_argument("--runs", type=Path, default=RUNS, help="where presage's texts, database and configs go")
     args = parser.parse_args(argv)
 
-    text = benchmark_text(args.data / f"wiki.{args.split}.tokens", args.limit_words)
-    n_words = len(words(text))
-    kn = sum(len(w) + 1 for _, w in words(text))
-    print(f"text: WikiText-2 {args.split}, {n_words:,} words, {kn:,} keystrokes without prediction (kn), "
-          f"{text.count(chr(10)) + 1:,} paragraphs; <unk> deleted, headings and blank lines skipped")
+    text, what = load_text(args)
+    found = words(text)
+    kn = sum(len(w) + 1 for _, w in found)
+    print(f"text: {what}; {len(found):,} words, {kn:,} keystrokes without prediction (kn), "
+          f"{text.count(chr(10)) + 1:,} paragraphs")
     print(f"rules: presage_simulator's (auto space, exact case, {'repeats allowed' if args.repeat else 'no repeats'}"
           f" within a word); context: {'the real text' if args.context == 'text' else 'word stream'}")
     results: list[Result] = []
@@ -310,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.presage:
         from benchmarks.presage import baseline
 
-        results.extend(baseline.run_all(args, text, _show_progress))
+        results.extend(baseline.run_all(args, text, show_progress))
     print()
     print(table(results, args.ks))
     for r in results:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.keystrokes import FolioBackend, Tally, benchmark_text, simulate, word_stream, words
+from benchmarks.ksr import FolioBackend, Tally, benchmark_text, simulate, word_stream, words
 from benchmarks.presage.baseline import SimulatorRun, parse_simulator_output
 from desktop.runtime.completer import Suggestion
 

@@ -4,9 +4,14 @@ driven through ctypes as one more backend of benchmarks/keystrokes.py (same harn
 
     apt-get install presage                          # presage_simulator, text2ngram, libpresage.so.1
     python -m benchmarks.presage.baseline            # writes runs/presage/wiki.train.txt and builds the database
+    python -m benchmarks.presage.baseline --train runs/english-mix.train.txt   # n-grams of any plain text file
 
 Generated files go to ``runs/presage/`` (git-ignored): the detokenized training text, the database
-(``wikitext2-train.db``, about 100 MB), the filled-in configurations and the typed test texts.
+(``wikitext2-train.db``, about 100 MB; ``<training file name>.db`` for ``--train``), the filled-in configurations
+and the typed test texts. A database built from ``--train`` is rebuilt when the file is newer than it.
+
+This module is a library of benchmarks/keystrokes.py (``--presage``, ``--presage-train``) and a small command line
+that only builds the database; both use the harness in benchmarks/ksr.py, so neither imports the other's CLI.
 
 The configuration (config.xml.in): the smoothed n-gram predictor alone with presage's default deltas
 ``0.01 0.1 0.89`` (a trigram model), ``LEARN`` false and ``ONLINE_LEARNING`` no (the database never changes), no
@@ -29,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.keystrokes import BLANKS, DATA, RUNS, SEPARATORS, Result, Tally, detokenized_lines, simulate, words
+from benchmarks.ksr import BLANKS, DATA, RUNS, SEPARATORS, Result, Tally, detokenized_lines, simulate, words
 
 PRESAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE = PRESAGE_DIR / "config.xml.in"
@@ -47,11 +52,17 @@ def training_text(data: Path = DATA, runs: Path = RUNS) -> Path:
     return out
 
 
-def database(data: Path = DATA, runs: Path = RUNS, rebuild: bool = False) -> Path:
-    """presage's 1-, 2- and 3-gram tables of the training text, built by text2ngram (about a minute)."""
-    db = runs / DATABASE
+def database(data: Path = DATA, runs: Path = RUNS, rebuild: bool = False, train: Path | None = None) -> Path:
+    """presage's 1-, 2- and 3-gram tables of the training text, built by text2ngram (about a minute for WikiText-2
+    train): ``train`` (any plain text file) when given, else WikiText-2 train prepared like the test text."""
+    if train is not None:
+        db = runs / f"{Path(train).name}.db"
+        rebuild = rebuild or (db.is_file() and db.stat().st_mtime < Path(train).stat().st_mtime)
+    else:
+        db = runs / DATABASE
     if rebuild or not db.is_file():
-        train = training_text(data, runs)
+        runs.mkdir(parents=True, exist_ok=True)
+        train = Path(train) if train is not None else training_text(data, runs)
         print(f"building {db} from {train} with text2ngram ...", file=sys.stderr)
         subprocess.run(["sh", str(BUILD_DB), str(train), str(db)], check=True, stdout=subprocess.DEVNULL)
     return db
@@ -177,11 +188,15 @@ class PresageLibrary:
 
 
 def run_all(args: argparse.Namespace, text: str, progress: Callable[[Result], None] | None = None) -> list[Result]:
-    """presage through the library (same harness as Folio) and presage_simulator at each k, on ``text``."""
-    db = database(args.data, args.runs)
+    """presage through the library (same harness as Folio) and presage_simulator at each k, on ``text``; its
+    n-grams from ``args.presage_train`` when set, else WikiText-2 train."""
+    train = getattr(args, "presage_train", None)
+    db = database(args.data, args.runs, train=train)
+    source = f"n-grams of {train.name}" if train is not None else "n-grams of WikiText-2 train"
     results = []
     if not args.no_library:
-        library = PresageLibrary(write_config(db, max(args.ks), repeat=True, runs=args.runs))
+        library = PresageLibrary(write_config(db, max(args.ks), repeat=True, runs=args.runs),
+                                 name=f"presage (library, same harness; {source})")
         try:
             result = simulate(library, text, args.ks, args.repeat, args.context, progress)
         finally:
@@ -191,6 +206,8 @@ def run_all(args: argparse.Namespace, text: str, progress: Callable[[Result], No
                             f"{1000 * result.seconds / max(result.queries, 1):.2f} ms per call")
         results.append(result)
 
+    if getattr(args, "no_simulator", False):
+        return results
     text_file = write_simulator_text(text, args.runs / f"test-{len(words(text))}-words.txt")
     simulator = Result("presage_simulator", {})
     for k in args.ks:
@@ -207,12 +224,13 @@ def run_all(args: argparse.Namespace, text: str, progress: Callable[[Result], No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.presage.baseline",
-                                     description="Build presage's WikiText-2 n-gram database for the KSR baseline.")
+                                     description="Build presage's n-gram database for the KSR baseline.")
     parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--train", type=Path, default=None, help="plain text file (default: WikiText-2 train)")
     parser.add_argument("--runs", type=Path, default=RUNS)
     parser.add_argument("--rebuild", action="store_true", help="rebuild the database even when it exists")
     args = parser.parse_args(argv)
-    print(database(args.data, args.runs, args.rebuild))
+    print(database(args.data, args.runs, args.rebuild, args.train))
     return 0
 
 
