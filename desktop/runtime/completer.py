@@ -53,6 +53,24 @@ CONTINUOUS_WEIGHT = 0.2
 CONTINUOUS_THETA = 1.0
 UNIGRAM_WEIGHT = 0.1  # the unigram cache's weight (0.05 to 0.1 do equally well on validation)
 CONTINUOUS_WINDOW = 2000  # words; it holds what was read since the last start over, typing forward
+# The memories help only as far as they have evidence (issue 12), chosen on dev text of every length (english-mix
+# dev, translation-dev English sides, one-sentence documents; benchmarks/repeat_rate.py): the continuous cache
+# leaves out its newest pairs (the words just typed, whose states are always the most alike), its weight grows with
+# the pairs it can use, CONTINUOUS_WEIGHT * n / (n + CONTINUOUS_EVIDENCE_PAIRS), and a next word that repeats one
+# of the last REPEAT_WINDOW_WORDS words is discounted: the model alone offers such repeats twice as often as text
+# holds them.
+CONTINUOUS_SKIP_RECENT = 3
+CONTINUOUS_EVIDENCE_PAIRS = 100.0
+REPEAT_DISCOUNT = 0.3
+REPEAT_WINDOW_WORDS = 3
+
+
+def continuous_weight_for(weight: float, pairs: int, evidence_pairs: float = CONTINUOUS_EVIDENCE_PAIRS) -> float:
+    """The continuous cache's weight when it can use ``pairs`` stored pairs: ``weight`` scaled by the evidence,
+    ``pairs / (pairs + evidence_pairs)`` (0 for an empty cache, near ``weight`` in a long document)."""
+    if pairs <= 0:
+        return 0.0
+    return weight * pairs / (pairs + evidence_pairs) if evidence_pairs > 0 else weight
 
 
 @dataclass(frozen=True)
@@ -71,13 +89,18 @@ class Completer(LMEngine):
     def __init__(self, package: ModelPackage, provider: str = "auto", threads: int = 1,
                  cache_weight: float = UNIGRAM_WEIGHT, phrase_threshold: float = math.log(0.4),
                  max_phrase_words: int = 4, model_path: Path | None = None,
-                 continuous_weight: float = CONTINUOUS_WEIGHT, continuous_theta: float = CONTINUOUS_THETA):
+                 continuous_weight: float = CONTINUOUS_WEIGHT, continuous_theta: float = CONTINUOUS_THETA,
+                 continuous_skip: int = CONTINUOUS_SKIP_RECENT, continuous_evidence: float = CONTINUOUS_EVIDENCE_PAIRS,
+                 repeat_discount: float = REPEAT_DISCOUNT):
         super().__init__(package, provider, threads, model_path)
         self.vocab = package.load_vocab(contract.ROLE_VOCAB, WordVocab.from_json)
         self.lm.check_vocab(contract.ROLE_VOCAB, len(self.vocab))
         self.cache_weight = cache_weight
         self.continuous_weight = continuous_weight
         self.continuous = ContinuousCache(self.lm.hidden, CONTINUOUS_WINDOW, continuous_theta)
+        self.continuous_skip = continuous_skip
+        self.continuous_evidence = continuous_evidence
+        self.repeat_discount = repeat_discount
         self.phrase_threshold = phrase_threshold
         self.max_phrase_words = max_phrase_words
         tokens = self.vocab.tokens
@@ -148,11 +171,13 @@ class Completer(LMEngine):
     def _mixed_with_continuous_cache(self, log_probs: np.ndarray) -> np.ndarray:
         """Probabilities [V] of the next token: the model's, mixed with the continuous cache's."""
         probs = np.exp(log_probs.astype(np.float64))
-        if self.continuous_weight <= 0 or self.continuous.size == 0:
+        pairs = self.continuous.size - self.continuous_skip
+        weight = continuous_weight_for(self.continuous_weight, pairs, self.continuous_evidence)
+        if weight <= 0:
             return probs
-        ids, cache_probs = self.continuous.distribution(self._state[0][-1, 0])
-        probs *= 1 - self.continuous_weight
-        probs[ids] += self.continuous_weight * cache_probs
+        ids, cache_probs = self.continuous.distribution(self._state[0][-1, 0], self.continuous_skip)
+        probs *= 1 - weight
+        probs[ids] += weight * cache_probs
         return probs
 
     @guarded
@@ -185,6 +210,9 @@ class Completer(LMEngine):
         probs = self._mixed_with_continuous_cache(self._read(self.context_tokens(context)))
         cache = self.memory.update(context)
         candidates = self._candidates(probs, cache, partial)
+        if not partial and self.repeat_discount != 1.0:
+            recent = {w.lower() for w in _WORD.findall(context[-_ANCHOR_CHARS:])[-REPEAT_WINDOW_WORDS:]}
+            candidates = [(w, p * self.repeat_discount if w.lower() in recent else p) for w, p in candidates]
         if not candidates:
             return []
         tail = normalize(context[-4:])

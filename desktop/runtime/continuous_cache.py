@@ -8,6 +8,11 @@ cache puts probability on the stored words whose hidden states look like the cur
 
 and the completer mixes it with the model: (1 - weight) * p_model + weight * p_cache. Unlike a unigram
 cache it is contextual: a name comes back where the model expects a name, not everywhere.
+
+The softmax sums to 1 however few pairs are stored, so in a short text it would put all its weight on the
+handful of words just typed. ``distribution(hidden, skip_recent)`` can leave out the newest pairs (the words just
+typed, whose states are always the most alike the current one), and the completer scales the weight by how many
+pairs the cache holds (see ``desktop.runtime.completer.continuous_weight_for``).
 """
 
 from __future__ import annotations
@@ -37,20 +42,26 @@ class ContinuousCache:
         self._next = (self._next + 1) % self.window
         self.size = min(self.size + 1, self.window)
 
-    def attention(self, hidden: np.ndarray, theta: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(word id, weight) of every stored pair at the state ``hidden`` [hidden]: the softmax of
-        ``theta`` times the dot products, summing to 1 (``theta`` defaults to the cache's own)."""
-        if self.size == 0:
+    def attention(self, hidden: np.ndarray, theta: float | None = None, skip_recent: int = 0
+                  ) -> tuple[np.ndarray, np.ndarray]:
+        """(word id, weight) of every stored pair at the state ``hidden`` [hidden] but the ``skip_recent`` newest:
+        the softmax of ``theta`` times the dot products, summing to 1 (``theta`` defaults to the cache's own)."""
+        if self.size <= skip_recent:
             return np.zeros(0, np.int64), np.zeros(0)
         keys, ids = self._keys[: self.size], self._ids[: self.size]
+        if skip_recent > 0:
+            newest = (self._next - 1 - np.arange(skip_recent)) % self.window  # the slots written last
+            keep = np.ones(self.size, bool)
+            keep[newest[newest < self.size]] = False
+            keys, ids = keys[keep], ids[keep]
         scores = (self.theta if theta is None else theta) * (keys @ hidden.astype(np.float32)).astype(np.float64)
         weights = np.exp(scores - scores.max())  # [size]
         return ids, weights / weights.sum()
 
-    def distribution(self, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(word ids, probabilities) of the cache distribution at the state ``hidden`` [hidden]: each id
-        once, probabilities summing to 1; both empty when nothing is stored."""
-        ids, weights = self.attention(hidden)
+    def distribution(self, hidden: np.ndarray, skip_recent: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """(word ids, probabilities) of the cache distribution at the state ``hidden`` [hidden], leaving out the
+        ``skip_recent`` newest pairs: each id once, probabilities summing to 1; both empty when nothing is left."""
+        ids, weights = self.attention(hidden, skip_recent=skip_recent)
         unique, slot = np.unique(ids, return_inverse=True)
         return unique, np.bincount(slot, weights=weights, minlength=len(unique))
 
