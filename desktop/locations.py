@@ -1,4 +1,5 @@
-"""Where Folio keeps its own files: preferences, the session state and the recovery folder. No Qt.
+"""Where Folio keeps its own files: preferences, the session state, the recovery folder and the words it learned.
+No Qt.
 
 The platform's folders come from the caller (the UI asks ``QStandardPaths``); the environment variable
 ``FOLIO_HOME`` overrides them with one folder, so tests and portable installs never touch the real home.
@@ -15,11 +16,12 @@ PREFERENCES_NAME = "preferences.toml"
 STATE_NAME = "state.json"
 RECOVERY_NAME = "recovery"
 PERSONAL_WORDS_NAME = "words.txt"
+LEARNED_WORDS_NAME = "learned-words.json"
 
 
 @dataclass(frozen=True)
 class Locations:
-    """Folio's configuration folder (preferences) and data folder (session state, recovery files)."""
+    """Folio's configuration folder (preferences) and data folder (session state, recovery files, learned words)."""
 
     config_dir: Path
     data_dir: Path
@@ -57,3 +59,8 @@ class Locations:
     def recovery_dir(self) -> Path:
         """The folder of autosaved copies of unsaved documents."""
         return self.data_dir / RECOVERY_NAME
+
+    @property
+    def learned_words_file(self) -> Path:
+        """What Folio learned about the writer's words (desktop.runtime.writer_memory); local, never sent anywhere."""
+        return self.data_dir / LEARNED_WORDS_NAME

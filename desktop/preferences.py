@@ -52,6 +52,7 @@ class Preferences:
     completion_enabled: bool = True
     suggestion_count: int = 3
     phrase_threshold: float = 0.4  # probability above which a suggestion runs on over several words
+    learn_words: bool = True  # remember the writer's words across documents (a local file in the data folder)
     # spelling
     spelling_enabled: bool = True  # underline misspelt words, corrections on right-click
     # continuation (the character model)
@@ -80,6 +81,7 @@ SCHEMA: dict[str, Field] = {
     "suggestion_count": Field("completion", "suggestions", 1, 10),
     "phrase_threshold": Field("completion", "phrase_threshold", 0.0, 1.0),
     "spelling_enabled": Field("spelling", "enabled"),
+    "learn_words": Field("completion", "learn"),
     "continuation_enabled": Field("continuation", "enabled"),
     "temperature": Field("continuation", "temperature", 0.0, 2.0),
     "length": Field("continuation", "length", 20, 5000),

@@ -29,6 +29,7 @@ from desktop.runtime.recurrent_lm import LMEngine, State
 from desktop.runtime.text_input import clean_text
 from desktop.runtime.vocab import WordVocab
 from desktop.runtime.wikitext import detokenize, normalize, tokenize
+from desktop.runtime.writer_memory import WriterMemory
 
 CONTEXT_CHARS = 1500  # the model reads at most this much text before the cursor
 CONTEXT_TOKENS = 120  # ... and at most this many tokens of it when it must start over
@@ -63,6 +64,9 @@ CONTINUOUS_SKIP_RECENT = 3
 CONTINUOUS_EVIDENCE_PAIRS = 100.0
 REPEAT_DISCOUNT = 0.3
 REPEAT_WINDOW_WORDS = 3
+# What Folio learned about the writer (desktop.runtime.writer_memory) joins the unigram cache standing for at most
+# this many words of text (fewer while it holds fewer): chosen with benchmarks/learned_gain.py.
+LEARNED_PSEUDO_WORDS = 300.0
 
 
 def continuous_weight_for(weight: float, pairs: int, evidence_pairs: float = CONTINUOUS_EVIDENCE_PAIRS) -> float:
@@ -111,6 +115,7 @@ class Completer(LMEngine):
         self._sorted_ids = np.array(order, dtype=np.int64)
         self._lengths = np.array([len(t) for t in tokens])
         self.memory = DocumentMemory()
+        self.learned: WriterMemory | None = None  # what Folio learned about the writer, set by the app
         # Cached reading of the text: tokens fed so far, the state after them, the log-probs of the next token.
         self._fed: list[str] = []
         self._state: State = self.lm.zero_state()
@@ -243,9 +248,17 @@ class Completer(LMEngine):
         return [Suggestion(t[len(typed) :], partial + t[len(typed) :], p / total) for t, p in ranked]
 
     def _candidates(self, probs: np.ndarray, cache: Counter, partial: str) -> list[tuple[str, float]]:
-        """(word, mixed probability) pairs that may follow; filtered by ``partial`` when given."""
-        vocab, lam = self.vocab, self.cache_weight if cache else 0.0
-        n_cache = sum(cache.values()) + (0 if partial else CACHE_PRIOR_WORDS)
+        """(word, mixed probability) pairs that may follow; filtered by ``partial`` when given. The unigram cache
+        counts the document's words plus what Folio learned about the writer (``learned``), the latter scaled to
+        stand for at most LEARNED_PSEUDO_WORDS words of text."""
+        vocab = self.vocab
+        if self.learned is not None:
+            learned, scale, learned_top = self.learned.pseudo_counts(LEARNED_PSEUDO_WORDS)
+        else:
+            learned, scale, learned_top = Counter(), 0.0, []
+        total = sum(cache.values()) + (scale * self.learned.total if scale else 0.0)
+        lam = self.cache_weight if total else 0.0
+        n_cache = total + (0 if partial else CACHE_PRIOR_WORDS)
         if partial:
             low = partial.lower()
             start = bisect.bisect_left(self._sorted_lower, low)
@@ -253,15 +266,18 @@ class Completer(LMEngine):
             ids = self._sorted_ids[start:end]
             ids = ids[self._suggestible[ids] & (self._lengths[ids] > len(partial))]
             in_cache = self.memory.words_with_prefix(partial)
+            if scale:
+                in_cache = list(dict.fromkeys(in_cache + self.learned.words_with_prefix(partial)))
         else:
             masked = np.where(self._suggestible, probs, 0.0)
             ids = np.argpartition(-masked, 50)[:50] if masked.size > 50 else np.arange(masked.size)
             ids = ids[self._suggestible[ids]]
-            in_cache = [w for w, _ in cache.most_common(50)]
+            in_cache = list(dict.fromkeys([w for w, _ in cache.most_common(50)] + (learned_top if scale else [])))
         scores = {vocab.tokens[i]: (1 - lam) * float(probs[i]) for i in ids}
         for word in in_cache:
+            count = cache[word] + (scale * learned[word] if scale else 0.0)
             scores[word] = scores.get(word, (1 - lam) * float(probs[vocab.index[word]]) if word in vocab.index
-                                      else 0.0) + lam * cache[word] / n_cache
+                                      else 0.0) + lam * count / n_cache
         return [(w, p) for w, p in scores.items() if p > 0]
 
     def _extend_phrase(self, suggestions: list[Suggestion], partial: str, lead: str) -> list[Suggestion]:

@@ -330,6 +330,11 @@ class CompletionController(QObject):
         """Sets the completer's ``max_phrase_words`` (1 turns phrase suggestions off), in the worker thread."""
         self.worker.configure(max_phrase_words=max(1, int(words)))
 
+    def set_learned_memory(self, memory: Any) -> None:
+        """Gives the completer what Folio learned about the writer (a ``WriterMemory``; None: none), in the worker
+        thread."""
+        self.worker.configure(learned=memory)
+
     def shutdown(self) -> None:
         """Stops the worker thread, hides everything and detaches from the editor (safe to call twice, and after
         the editor is gone)."""

@@ -66,6 +66,7 @@ from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, fi
 from desktop.runtime import Engines, UnavailableEngine
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
+from desktop.runtime.writer_memory import WriterMemory
 from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
 from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
@@ -215,6 +216,10 @@ class MainWindow(QMainWindow):
         self.engines = engines if engines is not None else make_engines(provider, models, self.preferences.threads)
         self.state: AppState = load_state(self.locations.state_file)
         self.recovery = RecoverySession(self.locations.recovery_dir)
+        self.writer_memory = WriterMemory.load(self.locations.learned_words_file)  # what Folio learned
+        if self.writer_memory.warning:
+            self.preference_warnings.append(self.writer_memory.warning)
+        self._learned_keys: dict[str, int] = {}  # document key -> hash of the text last learned from it
         self.completion_factory: AssistantFactory | None = None
         self._engine_info: EngineInfo | None = None
         self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
@@ -399,6 +404,8 @@ class MainWindow(QMainWindow):
         self.translate_document_action = a(
             "Translate &Document to French", self.translate_document, [QKeySequence("Ctrl+Alt+T")],
             "Translate the selection, or the whole document, into French in a new tab (keeps paragraphs and Markdown)")
+        self.forget_learned_action = a("&Forget What Folio Has Learned…", self.forget_learned, (),
+                                       "Forget the words, names and numbers Folio learned from your documents")
         self.completion_toggle_action = a("Word &Completion", self.set_completion_enabled,
                                           [QKeySequence("Ctrl+Alt+C")], "Suggest the next word while typing",
                                           checkable=True)
@@ -448,6 +455,7 @@ class MainWindow(QMainWindow):
         assist_menu.addActions([self.translate_action, self.translate_document_action])
         assist_menu.addSeparator()
         assist_menu.addActions([self.completion_toggle_action, self.continuation_toggle_action])
+        assist_menu.addAction(self.forget_learned_action)
         self.assist_menu = assist_menu
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
@@ -652,6 +660,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(tab)
             if not self.maybe_discard(tab):
                 return False
+        self.learn_from([tab])
         tab.shutdown()
         self.translation_panel.forget(tab)
         self.autosaver.forget(tab.doc_id)
@@ -831,6 +840,7 @@ class MainWindow(QMainWindow):
         self._watch(tab.path)
         self._add_recent(tab.path)
         self.autosaver.forget(tab.doc_id)
+        self.learn_from([tab])
         if tab.controller.running:  # it goes on writing into the document, which is then modified again
             self.statusBar().showMessage(
                 f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not saved yet "
@@ -1113,6 +1123,7 @@ class MainWindow(QMainWindow):
     def _after_autosave(self) -> None:
         for tab in self.documents():
             self._tally(tab)
+        self.learn_from(self.documents())
         self.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -1142,6 +1153,7 @@ class MainWindow(QMainWindow):
                     return
         if self.isFullScreen():
             self.set_full_screen(False)
+        self.learn_from(self.documents())
         self.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -1406,6 +1418,8 @@ class MainWindow(QMainWindow):
 
     def _attach_completion(self, tab: DocumentTab) -> None:
         assistant = tab.attach_assistant(self.completion_factory, self._assistant_preferences())
+        if assistant is not None and callable(getattr(assistant, "set_learned_memory", None)):
+            assistant.set_learned_memory(self.writer_memory if self.preferences.learn_words else None)
         if assistant is None:
             self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
                                          2 * STATUS_TIMEOUT_MS)
@@ -1637,8 +1651,12 @@ class MainWindow(QMainWindow):
         if not preferences.model_view_enabled and self.model_view_action.isChecked():
             self.model_view_action.setChecked(False)
         assistant_preferences = self._assistant_preferences()
+        memory = self.writer_memory if preferences.learn_words else None
         for tab in self.documents():
             tab.apply_preferences(assistant_preferences)
+            for assistant in tab.assistants:
+                if callable(getattr(assistant, "set_learned_memory", None)):
+                    assistant.set_learned_memory(memory)
         self._on_engine_loaded(None)
         self._update_goal()
         self.spelling.set_enabled(preferences.spelling_enabled)
@@ -1661,7 +1679,7 @@ class MainWindow(QMainWindow):
         """Shows the Preferences dialog; applies and saves what the writer chose."""
         from desktop.runtime.session import available_providers
 
-        dialog = PreferencesDialog(self.preferences, available_providers(), self)
+        dialog = PreferencesDialog(self.preferences, available_providers(), self, forget=self.forget_learned)
         if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
             return False
         old = self.preferences
@@ -1670,6 +1688,54 @@ class MainWindow(QMainWindow):
         if (old.provider, old.threads) != (new.provider, new.threads):
             self.statusBar().showMessage("The execution provider and threads apply the next time Folio starts",
                                          3 * STATUS_TIMEOUT_MS)
+        return True
+
+    # -- what Folio learns about the writer ------------------------------------------------------------------------
+
+    def learn_from(self, tabs: Iterable[DocumentTab]) -> int:
+        """Learns the writer's words in ``tabs`` (but unaccepted generated passages) when the preferences allow,
+        and saves the memory when it grew; returns how many word uses were new. Documents unchanged since they were
+        last learned are skipped."""
+        if not self.preferences.learn_words:
+            return 0
+        new = 0
+        for tab in tabs:
+            text = tab.text()
+            fingerprint = hash(text)
+            if self._learned_keys.get(tab.tally_key) == fingerprint:
+                continue
+            self._learned_keys[tab.tally_key] = fingerprint
+            new += self.writer_memory.learn(tab.tally_key, text, exclude=tab.marks.texts())
+        if new:
+            try:
+                self.writer_memory.save()
+            except FileError as exc:
+                self.statusBar().showMessage(f"The learned words could not be saved: {exc}", 4 * STATUS_TIMEOUT_MS)
+        return new
+
+    @Slot()
+    def forget_learned(self) -> bool:
+        """Asks, then forgets every word Folio learned (the file is deleted); returns whether it forgot."""
+        count = len(self.writer_memory)
+        answer = QMessageBox.question(
+            self, APP_NAME,
+            f"Forget the {count:,} words, names and numbers Folio has learned from your documents?\n\n"
+            "Suggestions will no longer draw on them. Your documents are not changed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            self.writer_memory.forget()
+        except FileError as exc:
+            self.show_error("Cannot forget", str(exc))
+            return False
+        # What the open documents hold now is not learned again: only words written from here on are remembered.
+        self._learned_keys = {}
+        for tab in self.documents():
+            text = tab.text()
+            self.writer_memory.mark_seen(tab.tally_key, text)
+            self._learned_keys[tab.tally_key] = hash(text)
+        self.statusBar().showMessage("Folio has forgotten the words it learned", STATUS_TIMEOUT_MS)
         return True
 
     def set_theme(self, name: str) -> None:

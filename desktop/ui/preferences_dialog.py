@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -54,7 +55,9 @@ def _limits(attr: str) -> tuple[float, float]:
 class PreferencesDialog(QDialog):
     """Edits a copy of the preferences; :meth:`values` returns the result after ``accept``."""
 
-    def __init__(self, preferences: Preferences, providers: Sequence[str], parent: QWidget | None = None) -> None:
+    def __init__(self, preferences: Preferences, providers: Sequence[str], parent: QWidget | None = None,
+                 forget: Callable[[], bool] | None = None) -> None:
+        """``forget``: what the "Forget What Folio Has Learned…" button does (asks, forgets; True when it did)."""
         super().__init__(parent)
         self.setWindowTitle("Folio Preferences")
         self.setObjectName("preferencesDialog")
@@ -97,6 +100,16 @@ class PreferencesDialog(QDialog):
         self.spelling_enabled = QCheckBox("Underline misspelt words (English and French)", self)
         self.spelling_enabled.setChecked(preferences.spelling_enabled)
         self._row(writing, "", self.spelling_enabled, "Spelling on")
+        self.learn_words = QCheckBox("Learn the words, names and numbers I use (kept on this computer only)", self)
+        self.learn_words.setChecked(preferences.learn_words)
+        self.learn_words.setToolTip("Folio remembers them across documents and sessions in its data folder and "
+                                    "suggests them sooner; nothing is sent anywhere")
+        self._row(completion, "", self.learn_words, "Learn my words")
+        self.forget_button = QPushButton("Forget What Folio Has &Learned…", self)
+        self.forget_button.setEnabled(forget is not None)
+        if forget is not None:
+            self.forget_button.clicked.connect(forget)
+        self._row(completion, "", self.forget_button, "Forget what Folio has learned")
 
         continuation = self._group(layout, "Continuation (character model)")
         self.continuation_enabled = QCheckBox("Offer “Continue in Shakespeare's style”", self)
@@ -190,6 +203,7 @@ class PreferencesDialog(QDialog):
             spelling_enabled=self.spelling_enabled.isChecked(),
             suggestion_count=self.suggestions.value(),
             phrase_threshold=self.phrase_threshold.value(),
+            learn_words=self.learn_words.isChecked(),
             continuation_enabled=self.continuation_enabled.isChecked(),
             temperature=self.temperature.value(),
             length=self.length.value(),
