@@ -1,10 +1,12 @@
 """Keystroke -> ghost text painted: how long a writer waits for a suggestion. Prints p50/p95/max; not a test.
 
-Types real text (WikiText-2 validation paragraphs, detokenized) into a QPlainTextEdit one key at a time with
-``QTest.keyClicks``, the :class:`~desktop.ui.completion.CompletionController` attached and the real completer
-package. For each keystroke it measures from just before the key event is sent to the ghost-text overlay's
-``paintEvent`` that paints the suggestion made for exactly the text typed so far (matched by request id).
-Keystrokes whose text gets no suggestion (after digits, inside a contraction...) are counted apart. The
+Types real text (WikiText-2 validation paragraphs, detokenized) one key at a time with ``QTest.keyClicks`` into
+Folio's own editor: a :class:`~desktop.ui.main_window.MainWindow` over the real model packages (the package's
+folder), completion attached the way the app attaches it, with the document's highlighter, generated-text marks and
+the model view open (``--editor bare``: a plain QPlainTextEdit with only the completion controller, as before issue
+12). The output says which. For each keystroke it measures from just before the key event is sent to the
+ghost-text overlay's ``paintEvent`` that paints the suggestion made for exactly the text typed so far (matched
+by request id). Keystrokes whose text gets no suggestion (after digits, inside a contraction...) are counted apart. The
 completer's own ``suggest`` time (in the worker thread) is reported alongside. Goal: p95 <= 16 ms (one frame).
 
     python -m benchmarks.ghost_latency                       # offscreen
@@ -91,6 +93,47 @@ class PackageEngines:
             return self.timed
 
 
+class TimedEngines:
+    """Real ``Engines`` over a models folder whose completer is wrapped in a :class:`TimedCompleter`."""
+
+    def __init__(self, engines) -> None:
+        self._engines = engines
+        self.timed: TimedCompleter | None = None
+        self._lock = threading.Lock()
+
+    def __getattr__(self, name: str):
+        return getattr(self._engines, name)
+
+    @property
+    def completer(self):
+        with self._lock:
+            if self.timed is None:
+                real = self._engines.completer
+                self.timed = TimedCompleter(real) if getattr(real, "available", True) else real
+            return self.timed
+
+
+def folio_editor(models: Path, provider: str):
+    """Folio's window over ``models`` with completion attached and the model view open: (window, editor,
+    controller, engines). Preferences and state go to a temporary ``$FOLIO_HOME``."""
+    import tempfile
+
+    os.environ["FOLIO_HOME"] = tempfile.mkdtemp(prefix="folio-latency-")
+    from desktop.runtime import Engines
+    from desktop.ui.main_window import MainWindow
+
+    engines = TimedEngines(Engines.from_dir(models, provider=provider))
+    window = MainWindow(engines)
+    window.set_completion_factory(CompletionController)
+    window.resize(1100, 720)
+    window.show()
+    window.set_model_view_visible(True)
+    QTest.qWaitForWindowExposed(window)
+    editor = window.current_tab().editor
+    editor.setFocus()
+    return window, editor, window.current_tab().assistants[0], engines
+
+
 class Probe(QObject):
     """Watches one keystroke: the request it made, the overlay's paint for that request, or an empty result.
 
@@ -159,20 +202,31 @@ def run(args: argparse.Namespace) -> int:
     package = args.package
     if package is None:
         package = DEFAULT_PACKAGE if (DEFAULT_PACKAGE / "manifest.json").exists() else TINY_PACKAGE
-    engines = PackageEngines(package, args.provider)
-    editor = QPlainTextEdit()
-    font = editor.font()
-    font.setPointSizeF(max(font.pointSizeF(), 11.0))
-    editor.setFont(font)
-    editor.document().setDocumentMargin(14)
-    editor.resize(900, 640)
-    editor.show()
-    editor.setFocus()
-    controller = CompletionController(editor, engines)
-    loop = QEventLoop()
-    controller.engineLoaded.connect(loop.quit)
-    controller.load_engine()
-    loop.exec()
+    window = None
+    if args.editor == "folio":
+        window, editor, controller, engines = folio_editor(package.parent, args.provider)
+        what = ("Folio's own editor: MainWindow document tab (highlighter, generated-text marks), completion "
+                f"attached as the app does, model view {'open' if window.model_view.isVisible() else 'closed'}")
+        loop = QEventLoop()
+        controller.engineLoaded.connect(loop.quit)
+        if controller.engine_info is None:
+            loop.exec()
+    else:
+        engines = PackageEngines(package, args.provider)
+        editor = QPlainTextEdit()
+        font = editor.font()
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        editor.setFont(font)
+        editor.document().setDocumentMargin(14)
+        editor.resize(900, 640)
+        editor.show()
+        editor.setFocus()
+        controller = CompletionController(editor, engines)
+        what = "a bare QPlainTextEdit with the completion controller only"
+        loop = QEventLoop()
+        controller.engineLoaded.connect(loop.quit)
+        controller.load_engine()
+        loop.exec()
     if not controller.available:
         print(f"completion unavailable: {controller.error}", file=sys.stderr)
         return 1
@@ -224,6 +278,7 @@ def run(args: argparse.Namespace) -> int:
     ms = [1000 * t for t in latencies]
     suggest_ms = [1000 * t for t in engines.completer.times]
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(f"editor         {what}")
     print(f"package        {package} ({controller.engine_info.name}, {controller.engine_info.provider})")
     print(f"platform       Qt {QApplication.platformName()}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -245,8 +300,13 @@ def run(args: argparse.Namespace) -> int:
               f"p95 {percentile(ui, 95):5.2f} ms; suggest() in the worker p50 {percentile(worker_cpu, 50):5.2f} ms  "
               f"p95 {percentile(worker_cpu, 95):5.2f} ms")
         print("               (the work itself; wall-clock latency above this is waiting for a CPU or the GIL)")
-    controller.shutdown()
-    editor.close()
+    if window is not None:
+        for tab in window.documents():
+            tab.set_modified(False)
+        window.close()
+    else:
+        controller.shutdown()
+        editor.close()
     return 0 if ms and not lost else 1
 
 
@@ -303,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=None,
                         help=f"word_lm package (default {DEFAULT_PACKAGE.relative_to(ROOT)}, else the tiny one)")
     parser.add_argument("--provider", default="cpu")
+    parser.add_argument("--editor", choices=("folio", "bare"), default="folio",
+                        help="type into Folio's own window (default) or a bare QPlainTextEdit")
     parser.add_argument("--text", type=Path, default=DEFAULT_TEXT, help="WikiText-2 tokens file to type from")
     parser.add_argument("--chars", type=int, default=1500, help="characters to type")
     parser.add_argument("--interval-ms", type=int, default=20, help="pause between keys (events are processed)")
