@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_preferences_round_trip_through_toml(tmp_path):
     prefs = Preferences(theme="dark", font_family='Iowan "Old" Style\\', font_size=14.5, daily_goal=1200,
                         completion_enabled=False, suggestion_count=5, phrase_threshold=0.55, temperature=1.1,
-                        length=900, provider="cuda", threads=2, model_view_enabled=False)
+                        length=900, provider="cuda", threads=2, model_view_enabled=False, learn_words=False)
     path = tmp_path / "config" / "preferences.toml"
     save_preferences(path, prefs)
     assert parse_toml(path.read_text(encoding="utf-8"))["completion"] == {
-        "enabled": False, "suggestions": 5, "phrase_threshold": 0.55}
+        "enabled": False, "suggestions": 5, "phrase_threshold": 0.55, "learn": False}
     loaded = load_preferences(path)
     assert loaded.warnings == [] and not loaded.corrupt
     assert loaded.preferences == prefs
