@@ -17,7 +17,14 @@ from pathlib import Path
 
 from benchmarks.ksr import DATA, DEFAULT_PACKAGE, KS, RUNS, FolioBackend, Result, benchmark_text, simulate, table, words
 from benchmarks.texts import documents, sample_documents
-from desktop.runtime.completer import CONTINUOUS_THETA, CONTINUOUS_WEIGHT, UNIGRAM_WEIGHT
+from desktop.runtime.completer import (
+    CONTINUOUS_EVIDENCE_PAIRS,
+    CONTINUOUS_SKIP_RECENT,
+    CONTINUOUS_THETA,
+    CONTINUOUS_WEIGHT,
+    REPEAT_DISCOUNT,
+    UNIGRAM_WEIGHT,
+)
 
 SAMPLE_DOC_WORDS = 2000  # with --sample-words, longer documents are cut into pieces of this many words first
 
@@ -36,9 +43,13 @@ def run_folio(package: Path, text: str, args: argparse.Namespace) -> Result:
     from desktop.runtime.package import ModelPackage
 
     completer = Completer(ModelPackage.load(package), threads=1, cache_weight=args.cache_weight, max_phrase_words=1,
-                          continuous_weight=args.continuous_weight, continuous_theta=args.continuous_theta)
+                          continuous_weight=args.continuous_weight, continuous_theta=args.continuous_theta,
+                          continuous_skip=args.continuous_skip, continuous_evidence=args.continuous_evidence,
+                          repeat_discount=args.repeat_discount)
     caches = [f"unigram {args.cache_weight}"] if args.cache_weight else []
-    caches += [f"continuous {args.continuous_weight}, theta {args.continuous_theta}"] if args.continuous_weight else []
+    caches += [f"continuous {args.continuous_weight}, theta {args.continuous_theta}, skip {args.continuous_skip}, "
+               f"n/(n+{args.continuous_evidence:g})"] if args.continuous_weight else []
+    caches += [f"repeats x{args.repeat_discount:g}"] if args.repeat_discount != 1 else []
     name = f"Folio {completer.name} ({', '.join(caches) or 'no cache'})"
     result = simulate(FolioBackend(completer, name), text, args.ks, args.repeat, args.context, show_progress)
     print(file=sys.stderr)
@@ -67,6 +78,17 @@ def load_text(args: argparse.Namespace) -> tuple[str, str]:
     return text, what
 
 
+def markdown_rows(results: list[Result], label: str, n_words: int, ks: tuple[int, ...] = KS) -> str:
+    """One markdown table row per system: text, words, system, KSR@k..., top-1, top-3 (benchmarks/everyday_ksr.sh
+    collects these rows from several runs)."""
+    rows = []
+    for r in results:
+        ksr = " | ".join(f"{r.tallies[k].ksr:.2f}" if k in r.tallies else "-" for k in ks)
+        acc = (f"{100 * r.top1 / r.words:.1f} | {100 * r.top3 / r.words:.1f}" if r.queries and r.words else "- | -")
+        rows.append(f"| {label} | {n_words:,} | {r.name} | {ksr} | {acc} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.keystrokes", description=__doc__.split("\n")[0])
     parser.add_argument("--package", type=Path, default=DEFAULT_PACKAGE, help="Folio word_lm package")
@@ -92,6 +114,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="Folio's continuous-cache weight (0: off)")
     parser.add_argument("--continuous-theta", type=float, default=CONTINUOUS_THETA,
                         help="Folio's continuous-cache flatness (theta)")
+    parser.add_argument("--continuous-skip", type=int, default=CONTINUOUS_SKIP_RECENT,
+                        help="newest pairs the continuous cache leaves out (0: none, as before issue 12)")
+    parser.add_argument("--continuous-evidence", type=float, default=CONTINUOUS_EVIDENCE_PAIRS,
+                        help="the continuous weight is scaled by n / (n + this) for n pairs (0: no scaling)")
+    parser.add_argument("--repeat-discount", type=float, default=REPEAT_DISCOUNT,
+                        help="factor for next words that repeat one of the last three (1: none)")
+    parser.add_argument("--label", default=None, help="the text's name in the markdown rows printed at the end")
     parser.add_argument("--presage", action="store_true",
                         help="also presage through its library (same harness) and presage_simulator")
     parser.add_argument("--presage-train", type=Path, default=None,
@@ -120,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         for note in r.notes:
             print("  " + note)
+    print()
+    print(markdown_rows(results, args.label or what.split(",")[0], len(found), args.ks))
     return 0
 
 
