@@ -15,6 +15,7 @@ memory (``warning`` says what was wrong).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -149,12 +150,10 @@ class WriterMemory:
             del self._documents[next(iter(self._documents))]
 
     def _set(self, counts: Counter) -> None:
-        by_initial: dict[str, set[str]] = {}
-        for word in counts:
-            by_initial.setdefault(word[0].lower(), set()).add(word)
+        ordered = sorted(counts, key=str.lower)  # for prefix lookups by bisection
         top = [w for w, _ in counts.most_common(TOP_WORDS)]
         # One assignment, so a reader in another thread sees the old or the new memory, never half of each.
-        self._view = (counts, by_initial, sum(counts.values()), top)
+        self._view = (counts, ([w.lower() for w in ordered], ordered), sum(counts.values()), top)
 
     # -- what the completer reads ------------------------------------------------------------------------------
 
@@ -180,5 +179,6 @@ class WriterMemory:
     def words_with_prefix(self, prefix: str) -> list[str]:
         """Learned words that start with ``prefix`` (case-insensitive) and are longer than it."""
         low = prefix.lower()
-        found = self._view[1].get(low[:1], ())
-        return [w for w in found if len(w) > len(low) and w.lower().startswith(low)]
+        lowered, ordered = self._view[1]
+        start, end = bisect.bisect_left(lowered, low), bisect.bisect_left(lowered, low + "\uffff")
+        return [w for w in ordered[start:end] if len(w) > len(low)]
