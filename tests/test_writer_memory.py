@@ -106,3 +106,16 @@ def test_the_completer_gets_the_memory_only_while_learning_is_on(make_window, mo
     assert given and given[-1] is window.writer_memory
     window.apply_preferences(window.preferences.copy(learn_words=False), save=False)
     assert given[-1] is None
+
+
+def test_preferences_dialog_has_the_switch_and_the_forget_button(qtbot):
+    from desktop.ui.preferences_dialog import PreferencesDialog
+
+    forgot: list[bool] = []
+    dialog = PreferencesDialog(Preferences(), ["CPUExecutionProvider"], forget=lambda: forgot.append(True) or True)
+    qtbot.addWidget(dialog)
+    assert dialog.learn_words.isChecked()
+    dialog.learn_words.setChecked(False)
+    assert dialog.values().learn_words is False
+    dialog.forget_button.click()
+    assert forgot == [True]
