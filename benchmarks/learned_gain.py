@@ -50,43 +50,37 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pseudo-words", default=None, help="comma-separated LEARNED_PSEUDO_WORDS values to compare")
     args = parser.parse_args(argv)
 
-    import desktop.runtime.completer as completer_module
-    from desktop.runtime.completer import Completer
+    from desktop.runtime.completer import LEARNED_PSEUDO_WORDS, Completer
     from desktop.runtime.package import ModelPackage
     from desktop.runtime.writer_memory import WriterMemory
 
     completer = Completer(ModelPackage.load(args.package), provider="cpu", threads=1, max_phrase_words=1)
     docs = test_documents(args.data, args.docs, args.max_words)
-    weights = ([float(x) for x in args.pseudo_words.split(",")] if args.pseudo_words
-               else [completer_module.LEARNED_PSEUDO_WORDS])
+    weights = [float(x) for x in args.pseudo_words.split(",")] if args.pseudo_words else [LEARNED_PSEUDO_WORDS]
     settings = [("without the learned memory", None)] + [(f"with it (stands for <= {w:g} words)", w) for w in weights]
     print(f"{completer.name}: {len(docs)} documents (english-mix dev), first half learned, second half typed in a "
           f"new document; {sum(word_count(halves(d)[1]) for d in docs):,} words typed per row\n")
     print("| setting | " + " | ".join(f"KSR@{k}" for k in KS) + " | top-1 | top-3 |")
     print("|---|" + "---:|" * (len(KS) + 2))
-    default = completer_module.LEARNED_PSEUDO_WORDS
-    try:
-        for name, pseudo in settings:
-            tallies = {k: Tally() for k in KS}
-            top1 = top3 = n = 0
-            for doc in docs:
-                first, second = halves(doc)
-                memory = WriterMemory()
-                memory.learn("first half", first)
-                completer.learned = memory if pseudo is not None else None
-                completer_module.LEARNED_PSEUDO_WORDS = pseudo if pseudo is not None else default
-                completer.memory.clear()
-                result = simulate(FolioBackend(completer), second, KS)
-                for k in KS:
-                    t = result.tallies[k]
-                    tallies[k].chars += t.chars
-                    tallies[k].typed += t.typed
-                    tallies[k].selections += t.selections
-                top1, top3, n = top1 + result.top1, top3 + result.top3, n + result.words
-            print(f"| {name} | " + " | ".join(f"{tallies[k].ksr:.2f}" for k in KS) +
-                  f" | {100 * top1 / n:.1f} | {100 * top3 / n:.1f} |", flush=True)
-    finally:
-        completer_module.LEARNED_PSEUDO_WORDS = default
+    for name, pseudo in settings:
+        tallies = {k: Tally() for k in KS}
+        top1 = top3 = n = 0
+        for doc in docs:
+            first, second = halves(doc)
+            memory = WriterMemory()
+            memory.learn("first half", first)
+            completer.learned = memory if pseudo is not None else None
+            completer.learned_pseudo_words = pseudo if pseudo is not None else LEARNED_PSEUDO_WORDS
+            completer.memory.clear()
+            result = simulate(FolioBackend(completer), second, KS)
+            for k in KS:
+                t = result.tallies[k]
+                tallies[k].chars += t.chars
+                tallies[k].typed += t.typed
+                tallies[k].selections += t.selections
+            top1, top3, n = top1 + result.top1, top3 + result.top3, n + result.words
+        print(f"| {name} | " + " | ".join(f"{tallies[k].ksr:.2f}" for k in KS) +
+              f" | {100 * top1 / n:.1f} | {100 * top3 / n:.1f} |", flush=True)
     return 0
 
 

@@ -6,7 +6,9 @@ reads WikiText-style tokens of the text before the cursor; its state is cached s
 most one model step per completed word. Its distribution is mixed with two memories of the document: the
 continuous cache (the words read so far, keyed by the model's hidden states, so a name comes back where the
 model expects a name) and a unigram cache of the words the writer has used (even ones the model has never
-seen). A confident top suggestion extends over several words (Smart Compose style).
+seen), to which what Folio learned about the writer across documents is added (``learned``). Each memory weighs
+only as much as it has evidence (see CONTINUOUS_SKIP_RECENT below), so a short text is not echoed back. A
+confident top suggestion extends over several words (Smart Compose style).
 """
 
 from __future__ import annotations
@@ -116,6 +118,7 @@ class Completer(LMEngine):
         self._lengths = np.array([len(t) for t in tokens])
         self.memory = DocumentMemory()
         self.learned: WriterMemory | None = None  # what Folio learned about the writer, set by the app
+        self.learned_pseudo_words = LEARNED_PSEUDO_WORDS
         # Cached reading of the text: tokens fed so far, the state after them, the log-probs of the next token.
         self._fed: list[str] = []
         self._state: State = self.lm.zero_state()
@@ -250,10 +253,10 @@ class Completer(LMEngine):
     def _candidates(self, probs: np.ndarray, cache: Counter, partial: str) -> list[tuple[str, float]]:
         """(word, mixed probability) pairs that may follow; filtered by ``partial`` when given. The unigram cache
         counts the document's words plus what Folio learned about the writer (``learned``), the latter scaled to
-        stand for at most LEARNED_PSEUDO_WORDS words of text."""
+        stand for at most ``learned_pseudo_words`` words of text."""
         vocab = self.vocab
         if self.learned is not None:
-            learned, scale, learned_top = self.learned.pseudo_counts(LEARNED_PSEUDO_WORDS)
+            learned, scale, learned_top = self.learned.pseudo_counts(self.learned_pseudo_words)
         else:
             learned, scale, learned_top = Counter(), 0.0, []
         total = sum(cache.values()) + (scale * self.learned.total if scale else 0.0)
