@@ -2,7 +2,7 @@
 the words already seen in the same article (the completer's simple cache), with the continuous cache of Grave
 et al. 2016 (the model's hidden states as keys), and with both. Prints tables; not a test.
 
-    python -m benchmarks.cache_gain --package resources/models/wikitext2-word --data ../shared/data/wikitext-2
+    python -m benchmarks.cache_gain --package resources/models/english-word --data ../shared/data/wikitext-2
 
 The text is read one token at a time (state carried, reset at each article title line ` = Title = `; each cache
 emptied there too), so every word is predicted from its own article's history, as a writer's document would be.
@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.ksr import shipped_word_package
 from desktop.runtime import contract
 from desktop.runtime.completer import CACHE_PRIOR_WORDS, CONTINUOUS_THETA, CONTINUOUS_WEIGHT, UNIGRAM_WEIGHT
 from desktop.runtime.continuous_cache import ContinuousCache
@@ -96,7 +97,7 @@ def token_probabilities(lm: RecurrentLM, vocab: WordVocab, path: Path, thetas: l
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.cache_gain")
-    parser.add_argument("--package", type=Path, default=Path("resources/models/wikitext2-word"))
+    parser.add_argument("--package", type=Path, default=shipped_word_package())
     parser.add_argument("--data", type=Path, default=Path("../shared/data/wikitext-2"))
     parser.add_argument("--unigram-weights", default="0.05,0.1,0.2", help="unigram cache weights to compare")
     parser.add_argument("--thetas", default="0.3,1.0,2.0", help="continuous cache flatness values to try")

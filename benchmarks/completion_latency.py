@@ -1,7 +1,7 @@
 """How long ``Completer.suggest`` takes per keystroke on one thread (issue goal: p95 <= 5 ms). Prints a table; not
 a test.
 
-    python -m benchmarks.completion_latency [--package resources/models/wikitext2-word] [--chars 3000]
+    python -m benchmarks.completion_latency [--package resources/models/english-word] [--chars 3000]
 
 Rows (the text is WikiText-2 test, detokenized as in benchmarks/keystrokes.py):
 - typing forward: after a document of ``--lead`` characters, each of the next ``--chars`` characters is typed and

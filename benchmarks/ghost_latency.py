@@ -10,10 +10,10 @@ by request id). Keystrokes whose text gets no suggestion (after digits, inside a
 completer's own ``suggest`` time (in the worker thread) is reported alongside. Goal: p95 <= 16 ms (one frame).
 
     python -m benchmarks.ghost_latency                       # offscreen
-    QT_QPA_PLATFORM=xcb DISPLAY=:99 python -m benchmarks.ghost_latency --package resources/models/wikitext2-word
+    QT_QPA_PLATFORM=xcb DISPLAY=:99 python -m benchmarks.ghost_latency --package resources/models/english-word
     python -m benchmarks.ghost_latency --screenshot docs/screenshot-completion.png   # the app window, ghost text
 
-``--package`` defaults to resources/models/wikitext2-word, or the tiny test package while that does not exist.
+``--package`` defaults to the shipped word model (resources/models), or the tiny test package while there is none.
 
 Run it on a quiet machine: the wall-clock numbers include waiting for a CPU. On a box whose cores are busy
 (training), each thread hop (UI -> worker -> UI) waits for the scheduler and p95 reaches 100 ms although the work
@@ -40,13 +40,14 @@ from PySide6.QtGui import QKeyEvent, QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
+from benchmarks.ksr import shipped_word_package  # noqa: E402
 from desktop.runtime.completer import Completer  # noqa: E402
 from desktop.runtime.package import ModelPackage  # noqa: E402
 from desktop.runtime.wikitext import detokenize  # noqa: E402
 from desktop.ui.completion import CompletionController  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PACKAGE = ROOT / "resources" / "models" / "wikitext2-word"
+DEFAULT_PACKAGE = shipped_word_package()
 TINY_PACKAGE = ROOT / "tests" / "fixtures" / "models" / "tiny-word"
 DEFAULT_TEXT = ROOT.parent / "shared" / "data" / "wikitext-2" / "wiki.valid.tokens"
 TIMEOUT_MS = 2000  # a keystroke whose suggestion takes longer counts as lost

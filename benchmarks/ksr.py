@@ -57,6 +57,7 @@ its start, before any character is typed, over all words.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -65,7 +66,22 @@ from pathlib import Path
 from typing import Protocol
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikitext-2"
-DEFAULT_PACKAGE = Path("resources/models/wikitext2-word")
+MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
+
+
+def shipped_word_package(models: Path = MODELS) -> Path:
+    """The shipped word_lm package (the first folder under resources/models whose manifest says ``word_lm``), so
+    the benchmarks follow whichever word model is shipped; resources/models/wikitext2-word when there is none."""
+    for manifest in sorted(models.glob("*/manifest.json")):
+        try:
+            if json.loads(manifest.read_text(encoding="utf-8")).get("kind") == "word_lm":
+                return manifest.parent
+        except (OSError, ValueError):
+            continue
+    return models / "wikitext2-word"
+
+
+DEFAULT_PACKAGE = shipped_word_package()
 RUNS = Path("runs/presage")
 WINDOW_CHARS = 50_000  # the editor passes at most this much text before the cursor
 KS = (1, 3, 6)

@@ -1,7 +1,7 @@
 """What learning the writer gains (issue 12, item 4): type the first half of a document, then the second half in a
 new document, with and without what Folio learned from the first half. Prints a table; not a test.
 
-    python -m benchmarks.learned_gain [--package resources/models/wikitext2-word] [--docs 12] [--max-words 800]
+    python -m benchmarks.learned_gain [--package resources/models/english-word] [--docs 12] [--max-words 800]
 
 The documents: a seeded sample of english-mix ``wiki.dev`` and ``books.dev`` documents (books cut into pieces of
 ``--max-words`` words; documents of fewer than 200 words skipped), each cut at its middle word. The first half is

@@ -2,7 +2,7 @@
 is one of the previous three words, against how often the text itself repeats one of its previous three words;
 with next-word top-1 / top-3 accuracy. Prints a table; not a test.
 
-    python -m benchmarks.repeat_rate [--package resources/models/wikitext2-word] [--words 4000]
+    python -m benchmarks.repeat_rate [--package resources/models/english-word] [--words 4000]
 
 Each document is typed in a new document (the completer's memories start empty); at the start of every word that
 follows a space or line break (words as benchmarks/ksr.py splits them), ``suggest`` is asked for the next word.

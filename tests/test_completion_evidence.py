@@ -4,16 +4,15 @@ and weighs itself by how much it holds, and a long document still brings back wh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from benchmarks.ksr import shipped_word_package
 from desktop.runtime.completer import Completer, continuous_weight_for
 from desktop.runtime.continuous_cache import ContinuousCache
 from desktop.runtime.package import ModelPackage
 
-SHIPPED = Path(__file__).resolve().parents[1] / "resources" / "models" / "wikitext2-word"
+SHIPPED = shipped_word_package()  # the shipped word model, whichever it is
 EVERYDAY_PROMPTS = ["Thank you for your ", "Have a great ", "How are ", "Sorry for the late ",
                     "Let me know if you have any "]
 
