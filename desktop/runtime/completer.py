@@ -48,6 +48,7 @@ MAX_WORD_CHARS = 64  # longer runs of letters are not words to complete or remem
 # of a few words it stays modest instead of echoing every word back; in a long one the prior hardly matters.
 # Once the writer has typed a prefix, a remembered word that fits is strong evidence: no prior then.
 CACHE_PRIOR_WORDS = 50
+PREFIX_CANDIDATES = 100  # model words considered for a typed prefix (the likeliest that fit it)
 MAX_NEW_TOKENS = 3  # more new tokens than this since the last call (a paste, a jump) reads the window again
 # The continuous cache's settings for the shipped model, chosen on WikiText-2 validation: theta by perplexity
 # (benchmarks/cache_gain.py) and keystroke savings (benchmarks/keystrokes.py --split valid), the weight by
@@ -124,6 +125,11 @@ class Completer(LMEngine):
         self._state: State = self.lm.zero_state()
         self._log_probs: np.ndarray | None = None
         self.model_steps = 0  # tokens fed to the model since creation (for tests and benchmarks)
+        # Per-keystroke work that typing inside a word repeats: the mixed distribution after the same reading, and
+        # the greedy phrase after the same state and first word.
+        self._mixed_memo: tuple | None = None
+        self._context_memo: tuple[str, list[str]] = ("", self.context_tokens(""))
+        self._phrase_memo: tuple | None = None
         # suggest() and next_word_distribution() share the cached state: one caller at a time.
         self._lock = threading.RLock()
 
@@ -177,15 +183,21 @@ class Completer(LMEngine):
         return self._log_probs
 
     def _mixed_with_continuous_cache(self, log_probs: np.ndarray) -> np.ndarray:
-        """Probabilities [V] of the next token: the model's, mixed with the continuous cache's."""
+        """Probabilities [V] of the next token: the model's, mixed with the continuous cache's. Typing inside a
+        word reads nothing new, so the mixture of the last call is reused (do not modify the array)."""
+        cache = self.continuous
+        key = (self.continuous_weight, self.continuous_skip, self.continuous_evidence, cache.theta, cache.size)
+        memo = self._mixed_memo
+        if memo is not None and memo[0] is log_probs and memo[1] == key:
+            return memo[2]
         probs = np.exp(log_probs.astype(np.float64))
-        pairs = self.continuous.size - self.continuous_skip
+        pairs = cache.size - self.continuous_skip
         weight = continuous_weight_for(self.continuous_weight, pairs, self.continuous_evidence)
-        if weight <= 0:
-            return probs
-        ids, cache_probs = self.continuous.distribution(self._state[0][-1, 0], self.continuous_skip)
-        probs *= 1 - weight
-        probs[ids] += weight * cache_probs
+        if weight > 0:
+            ids, cache_probs = cache.distribution(self._state[0][-1, 0], self.continuous_skip)
+            probs *= 1 - weight
+            probs[ids] += weight * cache_probs
+        self._mixed_memo = (log_probs, key, probs)
         return probs
 
     @guarded
@@ -215,7 +227,9 @@ class Completer(LMEngine):
         context = text[: len(text) - len(partial)]
         if _CONTRACTION_START.search(context[-MAX_WORD_CHARS:]):
             return self._suggest_contraction(context, partial, k)
-        probs = self._mixed_with_continuous_cache(self._read(self.context_tokens(context)))
+        if context != self._context_memo[0]:  # typing inside a word: the text before it is the same
+            self._context_memo = (context, self.context_tokens(context))
+        probs = self._mixed_with_continuous_cache(self._read(self._context_memo[1]))
         cache = self.memory.update(context)
         candidates = self._candidates(probs, cache, partial)
         if not partial and self.repeat_discount != 1.0:
@@ -268,6 +282,8 @@ class Completer(LMEngine):
             end = bisect.bisect_left(self._sorted_lower, low + "\uffff")
             ids = self._sorted_ids[start:end]
             ids = ids[self._suggestible[ids] & (self._lengths[ids] > len(partial))]
+            if ids.size > PREFIX_CANDIDATES:  # "s" fits thousands of words: only the likeliest can rank
+                ids = ids[np.argpartition(-probs[ids], PREFIX_CANDIDATES)[:PREFIX_CANDIDATES]]
             in_cache = self.memory.words_with_prefix(partial)
             if scale:
                 in_cache = list(dict.fromkeys(in_cache + self.learned.words_with_prefix(partial)))
@@ -293,12 +309,10 @@ class Completer(LMEngine):
         if first_token not in self.vocab.index:
             return suggestions
         words, log_ps = [top.word], [math.log(max(top.probability, 1e-12))]
-        state, token = self._state, self.vocab.index[first_token]
+        first = self.vocab.index[first_token]
         while len(words) < self.max_phrase_words:
-            out, state = self.lm.run(np.array([[token]], np.int64), state)
-            probs = np.exp(out[0, -1].astype(np.float64))
-            token = int(np.argmax(np.where(self._suggestible, probs, 0.0)))
-            extended = log_ps + [math.log(probs[token])]
+            token, log_p = self._greedy_step(first, len(words) - 1)
+            extended = log_ps + [log_p]
             if sum(extended) / len(extended) < self.phrase_threshold:
                 break
             words.append(self.vocab.tokens[token])
@@ -308,6 +322,22 @@ class Completer(LMEngine):
         phrase = detokenize(words)
         text = lead + phrase[len(partial) :]
         return [Suggestion(text, top.word, top.probability, phrase=True), *suggestions[1:]]
+
+
+    def _greedy_step(self, first: int, i: int) -> tuple[int, float]:
+        """The ``i``-th word (token id, log-probability) of the model's greedy continuation after the current state
+        and the token ``first``; the steps are remembered while the state and ``first`` stay the same."""
+        memo = self._phrase_memo
+        if memo is None or memo[0] is not self._state or memo[1] != first:
+            memo = (self._state, first, [], self._state, first)  # (state, first, steps, state after them, last)
+        state, steps, last, state_after = memo[0], memo[2], memo[4], memo[3]
+        while len(steps) <= i:
+            out, state_after = self.lm.run(np.array([[last]], np.int64), state_after)
+            log_probs = out[0, -1]
+            last = int(np.argmax(np.where(self._suggestible, log_probs, -np.inf)))
+            steps.append((last, float(log_probs[last])))
+        self._phrase_memo = (state, first, steps, state_after, last)
+        return steps[i]
 
 
 _WORD = re.compile(rf"\b[^\W_][\w']{{0,{MAX_WORD_CHARS - 1}}}\b")  # words and numbers: "Zorblax", "1942"
