@@ -31,6 +31,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.ksr import DATA, DEFAULT_PACKAGE, WINDOW_CHARS, benchmark_text
+from desktop.runtime.completer import Completer
+from desktop.runtime.package import ModelPackage
+from desktop.runtime.writer_memory import WriterMemory
 
 
 @dataclass
@@ -104,13 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the learned memory holds the first N words of WikiText-2 valid (0: no learned memory)")
     args = parser.parse_args(argv)
 
-    from desktop.runtime.completer import Completer
-    from desktop.runtime.package import ModelPackage
-
     completer = Completer(ModelPackage.load(args.package), provider=args.provider, threads=1)
     if args.learned_words:
-        from desktop.runtime.writer_memory import WriterMemory
-
         completer.learned = WriterMemory()
         completer.learned.learn("valid", benchmark_text(args.data / "wiki.valid.tokens", args.learned_words))
     text = benchmark_text(args.data / "wiki.test.tokens")

@@ -404,7 +404,8 @@ class MainWindow(QMainWindow):
         self.translate_document_action = a(
             "Translate &Document to French", self.translate_document, [QKeySequence("Ctrl+Alt+T")],
             "Translate the selection, or the whole document, into French in a new tab (keeps paragraphs and Markdown)")
-        self.forget_learned_action = a("&Forget What Folio Has Learned…", self.forget_learned, (),
+        self.forget_learned_action = a("&Forget What Folio Has Learned…", self.forget_learned,
+                                       [QKeySequence("Ctrl+Alt+Shift+L")],
                                        "Forget the words, names and numbers Folio learned from your documents")
         self.completion_toggle_action = a("Word &Completion", self.set_completion_enabled,
                                           [QKeySequence("Ctrl+Alt+C")], "Suggest the next word while typing",
