@@ -3,7 +3,7 @@
 # takes at most 64 MiB with the repository: english-mix's Wikipedia part whole, the first 41,000,000 bytes
 # of its books part (whole lines: about 7.3 million words, the first books in file order), both dev files,
 # WikiText-2 train/valid and Tatoeba's pairs, xz-compressed. Also writes the exact training text of the word
-# model (the mixture's sources, WikiText-2 twice as its weight says) for presage's n-gram database.
+# model (the mixture's sources, WikiText-2 twice as its weight says, detokenized) for presage's n-gram database.
 #
 #   bash model/device_data.sh [SHARED_DATA=../shared/data] [OUT=.gpu/data]
 set -euo pipefail
@@ -17,6 +17,9 @@ xz -6 -c "$SRC"/wikitext-2/wiki.train.tokens >"$OUT"/wiki.train.tokens.xz
 xz -6 -c "$SRC"/wikitext-2/wiki.valid.tokens >"$OUT"/wiki.valid.tokens.xz
 xz -6 -c "$SRC"/tatoeba-eng-fra/fra.txt >"$OUT"/fra.txt.xz
 mkdir -p runs/english-mix-word
+# WikiText-2 written back as plain text the way the keystroke benchmark prepares its test text, for presage.
+wt2=$(python -c "from benchmarks.ksr import detokenized_lines; import sys; print(*detokenized_lines(sys.argv[1]), sep=chr(10))" \
+    "$SRC"/wikitext-2/wiki.train.tokens)
 { xz -dc "$OUT"/wiki.train.txt.xz "$OUT"/books.train.part.txt.xz
-  cat "$SRC"/wikitext-2/wiki.train.tokens "$SRC"/wikitext-2/wiki.train.tokens; } >runs/english-mix-word/train-text.txt
+  printf '%s\n%s\n' "$wt2" "$wt2"; } >runs/english-mix-word/train-text.txt
 du -b "$OUT"/*
