@@ -8,7 +8,9 @@ Each feature (completion, continuation, translation) gets an entry in ``report["
 - ``{"ok": false, "error": ...}`` when its package is there but fails to load or to run.
 
 ``report["ok"]`` is False (exit code 1) when any feature failed, when a package folder is unreadable, when no
-feature could run at all (no models shipped), or when anything tried to use the network: the self-test runs
+feature could run at all (no models shipped), when a provider named with ``--provider`` (cuda, ...) could not be
+had by a feature (listed in ``problems`` with ONNX Runtime's reason; ``--allow-fallback`` accepts it), or when
+anything tried to use the network: the self-test runs
 with Python's network calls blocked and recorded by an audit hook (``report["network"]``).
 """
 
@@ -26,7 +28,7 @@ from typing import Any
 from desktop import __version__
 from desktop.runtime import Engines, contract
 from desktop.runtime.continuer import MAX_WORD_CHARS
-from desktop.runtime.session import available_providers
+from desktop.runtime.session import PROVIDER_ALIASES, available_providers
 
 SELF_TEST_PROMPT = "ROMEO:\n"
 SELF_TEST_CHARS = 200
@@ -149,8 +151,22 @@ def check_feature(engines: Any, feature: Feature) -> dict:
 
 def _provider_note(engine: Any) -> str:
     """Why the engine runs on another provider than asked (``""`` when it runs where asked)."""
-    graph = getattr(getattr(engine, "lm", None), "graph", None)
-    return str(getattr(graph, "provider_note", "") or "")
+    return str(getattr(engine, "provider_note", "") or "")
+
+
+def provider_problems(requested: str, features: dict) -> list[str]:
+    """One line per feature that runs on another provider than the one named in ``requested`` (none for
+    "auto"), with the reason ONNX Runtime gave."""
+    key = requested.strip().lower()
+    if key == "auto":
+        return []
+    wanted = PROVIDER_ALIASES.get(key, requested)
+    problems = []
+    for name, entry in features.items():
+        if entry.get("available") and entry.get("provider") and entry["provider"] != wanted:  # spelling has none
+            reason = entry.get("provider_note") or "no reason given"
+            problems.append(f"{name}: {wanted} was asked for, it runs on {entry.get('provider')} ({reason})")
+    return problems
 
 
 # -- the network guard ----------------------------------------------------------------------------------------
@@ -213,10 +229,13 @@ def network_blocked() -> Iterator[list[str]]:
 # -- the report -----------------------------------------------------------------------------------------------
 
 
-def run_self_test(provider: str = "auto", models: str | None = None, engines: Any = None) -> dict:
+def run_self_test(provider: str = "auto", models: str | None = None, engines: Any = None,
+                  allow_fallback: bool = False) -> dict:
     """Loads the models and runs each feature once; returns the report (``ok`` is False on any failure).
 
-    ``engines`` replaces ``Engines.from_dir(models, provider)`` (tests pass fakes).
+    A named provider (``--provider cuda``) that a feature could not get is listed in ``problems`` and fails
+    the report unless ``allow_fallback``. ``engines`` replaces ``Engines.from_dir(models, provider)`` (tests
+    pass fakes).
     """
     started = time.perf_counter()
     report: dict = {
@@ -225,6 +244,7 @@ def run_self_test(provider: str = "auto", models: str | None = None, engines: An
         "python": platform.python_version(),
         "platform": platform.platform(),
         "requested_provider": provider,
+        "allow_fallback": allow_fallback,
         "available_providers": available_providers(),
     }
     with network_blocked() as attempts:
@@ -232,18 +252,21 @@ def run_self_test(provider: str = "auto", models: str | None = None, engines: An
             engines = Engines.from_dir(models, provider=provider)
         report["models_dir"] = str(engines.models_path)
         report["packages"] = {kind: [p.name for p in folders] for kind, folders in sorted(engines.packages.items())}
-        report["problems"] = list(engines.problems)
+        package_problems = list(engines.problems)
         report["features"] = {feature.name: check_feature(engines, feature) for feature in FEATURES}
+    fallbacks = provider_problems(provider, report["features"])
+    report["problems"] = package_problems + fallbacks
     report["network"] = {"blocked": True, "attempts": attempts}
     report["seconds"] = round(time.perf_counter() - started, 3)
-    report["ok"] = _judge(report)
+    report["ok"] = _judge(report, package_problems, [] if allow_fallback else fallbacks)
     return report
 
 
-def _judge(report: dict) -> bool:
+def _judge(report: dict, package_problems: list[str], provider_failures: list[str]) -> bool:
     """Whether the report passes; adds ``errors`` saying why not."""
     errors = [f"{name}: {f['error']}" for name, f in report["features"].items() if not f.get("ok")]
-    errors += [f"unreadable model package: {p}" for p in report["problems"]]
+    errors += [f"unreadable model package: {p}" for p in package_problems]
+    errors += [f"provider not obtained (--allow-fallback accepts it): {p}" for p in provider_failures]
     models = [f for f in FEATURES if f.kind]  # spelling needs no model package: it does not count here
     if not any(report["features"].get(f.name, {}).get("available") for f in models) and not errors:
         errors.append(f"no model package found in {report['models_dir']}: no feature could run")
@@ -253,9 +276,9 @@ def _judge(report: dict) -> bool:
     return not errors
 
 
-def main(provider: str = "auto", models: str | None = None) -> int:
+def main(provider: str = "auto", models: str | None = None, allow_fallback: bool = False) -> int:
     """Prints the report as JSON; returns 0 when every shipped feature worked, 1 otherwise."""
-    report = run_self_test(provider, models)
+    report = run_self_test(provider, models, allow_fallback=allow_fallback)
     out = sys.stdout
     if out is not None:  # None in a Windows GUI process (pythonw, a windowed build): use folio-cli there
         json.dump(report, out, indent=2, ensure_ascii=False)

@@ -84,7 +84,7 @@ def test_provider_choice_validates_and_falls_back():
         choose_providers("warp-drive")
     cuda = choose_providers("cuda")
     if cuda.providers[0] == "CPUExecutionProvider":
-        assert "not available here" in cuda.note
+        assert "is not in this onnxruntime build" in cuda.note
 
 
 def test_vocab_folds_unknown_characters_and_round_trips():

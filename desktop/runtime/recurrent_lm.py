@@ -69,6 +69,11 @@ class LMEngine:
         return self.lm.provider
 
     @property
+    def provider_note(self) -> str:
+        """Why the engine runs on another provider than asked ("" when it runs where asked)."""
+        return self.lm.graph.provider_note
+
+    @property
     def name(self) -> str:
         """The package id."""
         return self.package.id

@@ -3,6 +3,8 @@ graph, inputs and outputs by name, metadata read without the ``onnx`` package.""
 
 from __future__ import annotations
 
+import ctypes
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +24,7 @@ PROVIDER_ALIASES = {
 # What "auto" tries, best first.
 AUTO_ORDER = ("CUDAExecutionProvider", "DmlExecutionProvider", "CoreMLExecutionProvider", "CPUExecutionProvider")
 CPU = "CPUExecutionProvider"
+CUDA = "CUDAExecutionProvider"
 
 
 @dataclass(frozen=True)
@@ -30,11 +33,37 @@ class ProviderChoice:
 
     providers: list[str]
     note: str = ""
+    requested: str = "auto"  # what the user asked for ("auto", "cpu", "cuda", ... as given)
+
+    @property
+    def wanted(self) -> str:
+        """The provider the request names in full ("" for auto)."""
+        key = self.requested.strip().lower()
+        return "" if key == "auto" else PROVIDER_ALIASES.get(key, self.requested)
 
 
 def available_providers() -> list[str]:
     """Providers this onnxruntime build offers on this machine."""
     return list(ort.get_available_providers())
+
+
+def onnxruntime_package() -> str:
+    """The name of the installed onnxruntime distribution ("onnxruntime", "onnxruntime-gpu", ...)."""
+    try:
+        from onnxruntime.capi import build_and_package_info
+
+        return str(getattr(build_and_package_info, "package_name", "onnxruntime"))
+    except ImportError:  # pragma: no cover - every wheel has it
+        return "onnxruntime"
+
+
+def missing_provider_reason(name: str, available: list[str]) -> str:
+    """Why provider ``name`` is not in ``available`` (what to install, for CUDA)."""
+    reason = f"{name} is not in this onnxruntime build ({onnxruntime_package()} {ort.__version__}; available: " \
+             f"{', '.join(available)})"
+    if name == CUDA:
+        reason += "; install onnxruntime-gpu in place of onnxruntime for it (see the README, GPU)"
+    return reason
 
 
 def choose_providers(requested: str = "auto") -> ProviderChoice:
@@ -43,7 +72,7 @@ def choose_providers(requested: str = "auto") -> ProviderChoice:
     available = available_providers()
     key = requested.strip().lower()
     if key == "auto":
-        return ProviderChoice([p for p in AUTO_ORDER if p in available] or [CPU])
+        return ProviderChoice([p for p in AUTO_ORDER if p in available] or [CPU], "", requested)
     name = PROVIDER_ALIASES.get(key, requested)
     known = set(PROVIDER_ALIASES.values()) | set(ort.get_all_providers())
     if name not in known:
@@ -52,9 +81,65 @@ def choose_providers(requested: str = "auto") -> ProviderChoice:
             f"(available here: {', '.join(available)})"
         )
     if name not in available:
-        note = f"{requested} is not available here (available: {', '.join(available)}); using CPU"
-        return ProviderChoice([CPU], note)
-    return ProviderChoice([name] if name == CPU else [name, CPU])
+        return ProviderChoice([CPU], f"{requested}: {missing_provider_reason(name, available)}; using CPU", requested)
+    return ProviderChoice([name] if name == CPU else [name, CPU], "", requested)
+
+
+def provider_library_error(name: str) -> str:
+    """The dynamic loader's error for the provider's shared library (``libonnxruntime_providers_cuda.so``
+    needs CUDA, cuBLAS and cuDNN), the reason ONNX Runtime logs when it leaves the provider out; "" when
+    it loads or there is no such library."""
+    stem = {CUDA: "cuda", "TensorrtExecutionProvider": "tensorrt", "ROCMExecutionProvider": "rocm"}.get(name)
+    if stem is None:
+        return ""
+    folder = Path(ort.__file__).parent / "capi"
+    library = next(iter(sorted(folder.glob(f"*onnxruntime_providers_{stem}.*"))), None)
+    if library is None:
+        return ""
+    try:
+        ctypes.CDLL(str(library))
+    except OSError as exc:
+        return str(exc)
+    return ""
+
+
+_REPORTED: set[str] = set()
+
+
+def report_provider_note(note: str) -> None:
+    """Writes a provider fallback to stderr, once per distinct note (every graph of every engine has one)."""
+    if note and note not in _REPORTED:
+        _REPORTED.add(note)
+        print(f"folio: {note}", file=sys.stderr, flush=True)
+
+
+def create_session(path: Path, options: ort.SessionOptions, choice: ProviderChoice) -> tuple[ort.InferenceSession, str]:
+    """A session on the first provider of ``choice`` if ONNX Runtime can start it there, else on CPU;
+    returns it and a note saying why it is not where it was asked to be ("" when it is).
+
+    ONNX Runtime's own fallback is switched off (it prints to stdout, which would break --self-test's JSON):
+    an error from the provider is caught here and kept as the reason, and a provider ONNX Runtime silently
+    left out (its library did not load) is reported with the loader's error."""
+    first = choice.providers[0]
+    try:
+        session = ort.InferenceSession(str(path), sess_options=options, providers=choice.providers,
+                                       enable_fallback=0)
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types
+        if first == CPU:
+            raise
+        session = ort.InferenceSession(str(path), sess_options=options, providers=[CPU], enable_fallback=0)
+        reason = f"{first} failed to create a session ({type(exc).__name__}: {exc})"
+        return session, _fallback_note(choice, reason)
+    got = session.get_providers()[0]
+    if got == first:
+        return session, choice.note
+    reason = provider_library_error(first) or "ONNX Runtime left it out (see its log for why)"
+    return session, _fallback_note(choice, f"{first} could not start: {reason}")
+
+
+def _fallback_note(choice: ProviderChoice, reason: str) -> str:
+    who = "auto" if not choice.wanted else choice.requested
+    return f"{who}: {reason}; using CPU"
 
 
 class GraphLoadError(Exception):
@@ -62,7 +147,11 @@ class GraphLoadError(Exception):
 
 
 class OrtGraph:
-    """One ONNX Runtime session over one graph file."""
+    """One ONNX Runtime session over one graph file.
+
+    ``provider`` is the provider the session runs on; ``provider_note`` says why it is not the one asked for
+    ("" when it is, or when "auto" found no GPU provider); ``provider_unmet`` is True when a provider was
+    named ("cuda") and not obtained."""
 
     def __init__(self, path: Path, provider: str = "auto", threads: int = 1):
         choice = choose_providers(provider)
@@ -74,15 +163,15 @@ class OrtGraph:
         options.log_severity_level = 3
         self.path = Path(path)
         try:
-            self.session = ort.InferenceSession(str(path), sess_options=options, providers=choice.providers)
+            self.session, self.provider_note = create_session(self.path, options, choice)
         except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own types for damaged files
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise GraphLoadError(f"{self.path.name} could not be loaded: it is damaged or not an ONNX graph "
                                  f"(ONNX Runtime says: {detail[:160]})") from None
         self.provider = self.session.get_providers()[0]
-        self.provider_note = choice.note
-        if choice.providers[0] != self.provider and not self.provider_note:
-            self.provider_note = f"{choice.providers[0]} failed to start; using {self.provider}"
+        self.requested_provider = choice.requested
+        self.provider_unmet = bool(choice.wanted) and self.provider != choice.wanted
+        report_provider_note(self.provider_note)
         self.input_names = [i.name for i in self.session.get_inputs()]
         self.output_names = [o.name for o in self.session.get_outputs()]
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)

@@ -263,6 +263,11 @@ class Translator:
         return self.decoder.provider
 
     @property
+    def provider_note(self) -> str:
+        """Why the graphs run on another provider than asked ("" when they run where asked)."""
+        return self.decoder.provider_note or self.encoder.provider_note
+
+    @property
     def name(self) -> str:
         return self.package.id
 

@@ -29,7 +29,7 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor, QTextDocume
 from PySide6.QtWidgets import QPlainTextEdit
 
 from desktop.runtime.guard import EngineFailed
-from desktop.ui.continuation import EngineInfo, short_provider
+from desktop.ui.continuation import EngineInfo, provider_suffix
 from desktop.ui.ghost_text import GhostTextOverlay, SuggestionPopup
 from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
@@ -55,8 +55,7 @@ def describe_completion(info: EngineInfo | None) -> str:
         return "Completion: loading the model…"
     if not info.available:
         return f"Completion unavailable: {info.error}"
-    provider = short_provider(info.provider)
-    return f"Completion: {info.name} · {provider}" if provider else f"Completion: {info.name}"
+    return f"Completion: {info.name}{provider_suffix(info)}"
 
 
 def text_before_cursor(document: QTextDocument, position: int, limit: int = MAX_CONTEXT_CHARS) -> str:

@@ -50,6 +50,7 @@ class EngineInfo:
     name: str = ""
     provider: str = ""
     error: str = ""
+    note: str = ""  # why the engine runs on another provider than asked (ONNX Runtime's reason)
 
     @classmethod
     def of(cls, engine: Any) -> EngineInfo:
@@ -58,7 +59,8 @@ class EngineInfo:
         name = str(getattr(engine, "name", "") or "")
         if not available:
             return cls(False, name, "", str(getattr(engine, "error", "") or "unknown reason"))
-        return cls(True, name, str(getattr(engine, "provider", "") or ""), "")
+        note = str(getattr(engine, "provider_note", "") or "")
+        return cls(True, name, str(getattr(engine, "provider", "") or ""), "", note)
 
 
 def short_provider(provider: str) -> str:
@@ -74,8 +76,14 @@ def describe_engine(info: EngineInfo | None) -> str:
         return "Shakespeare: loading the model…"
     if not info.available:
         return f"Continuation unavailable: {info.error}"
+    return f"Shakespeare: {info.name}{provider_suffix(info)}"
+
+
+def provider_suffix(info: EngineInfo) -> str:
+    """`` · CPU``, and the reason when that is not the provider asked for: `` · CPU (cuda: ...; using CPU)``."""
     provider = short_provider(info.provider)
-    return f"Shakespeare: {info.name} · {provider}" if provider else f"Shakespeare: {info.name}"
+    suffix = f" · {provider}" if provider else ""
+    return f"{suffix} ({info.note})" if info.note else suffix
 
 
 def text_before(document: QTextDocument, position: int) -> str:
