@@ -32,7 +32,7 @@ from desktop.runtime.subword import SubwordTokenizer
 from desktop.runtime.translation_text import french_typography, normalize_text
 from model import config as configlib
 from model.seq2seq import Seq2Seq, Seq2SeqConfig
-from model.trainer import keep_checkpoints, learning_rate, save_checkpoint, start_process
+from model.trainer import autocast, keep_checkpoints, learning_rate, save_checkpoint, start_process
 from model.translation_data import (
     EncodedPairs,
     Splits,
@@ -92,7 +92,8 @@ class TranslateTrainConfig:
     max_minutes: float = 0.0  # stop (and checkpoint) after this much training time; 0 = no limit
     threads: int = 0  # torch intra-op threads; 0 = torch's default
     seed: int = 1337
-    device: str = "cpu"
+    device: str = "auto"  # "auto" (CUDA when torch sees a GPU, else CPU) | "cpu" | "cuda" | "cuda:N"
+    precision: str = "auto"  # "auto" (bf16 autocast on CUDA, fp32 on CPU) | "fp32" | "bf16"
     dry_run: bool = False
 
     def model_config(self, vocab_size: int) -> Seq2SeqConfig:
@@ -271,7 +272,8 @@ def train_translate(cfg: TranslateTrainConfig) -> dict:
             for group in optimizer.param_groups:
                 group["lr"] = lr
             batch = make_batch(train_data, indices, tokenizer.pad_id).to(cfg.device)
-            loss, nll = net(batch.src, batch.src_mask, batch.tgt_in, batch.tgt_out, cfg.label_smoothing)
+            with autocast(cfg):
+                loss, nll = net(batch.src, batch.src_mask, batch.tgt_in, batch.tgt_out, cfg.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)

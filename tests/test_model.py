@@ -178,3 +178,32 @@ def test_training_runs_under_torchrun_ddp(tmp_path: Path):
     assert result.returncode == 0, result.stderr[-2000:]
     _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
     assert ckpt["step"] == 4
+
+
+def test_device_auto_resolves_to_cpu_without_a_gpu_and_cuda_is_never_a_silent_cpu_run(monkeypatch):
+    from model.trainer import resolve_device, resolve_precision
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu" and resolve_device("cpu") == "cpu"
+    with pytest.raises(ValueError, match="sees no CUDA GPU"):
+        resolve_device("cuda")
+    with pytest.raises(ValueError, match="device must be"):
+        resolve_device("tpu")
+    assert resolve_precision("auto", "cpu") == "fp32" and resolve_precision("bf16", "cpu") == "bf16"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda: True)
+    assert resolve_device("auto") == "cuda" and resolve_device("cuda:1") == "cuda:1"
+    assert resolve_precision("auto", "cuda") == "bf16" and resolve_precision("fp32", "cuda") == "fp32"
+
+
+def test_training_with_device_auto_runs_on_the_cpu_here_in_fp32(tmp_path: Path):
+    assert not torch.cuda.is_available()  # this test is about the CPU machine's "auto"
+    cfg = _tiny_run(tmp_path)
+    assert (cfg.device, cfg.precision) == ("auto", "auto")  # the defaults
+    train_char(cfg)
+    _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
+    assert (ckpt["config"]["device"], ckpt["config"]["precision"]) == ("cpu", "fp32")
+    assert "CPU" in ckpt["hardware"]
+    explicit = _tiny_run(tmp_path, device="cpu", precision="bf16", out_dir=str(tmp_path / "bf16"))
+    train_char(explicit)
+    assert load_model(Path(explicit.out_dir) / "ckpt.pt")[2]["config"]["precision"] == "bf16"
