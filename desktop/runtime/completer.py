@@ -174,8 +174,8 @@ class Completer(LMEngine):
             # (the graph returns only the last state; the cost is the same model work).
             for token, token_id in zip(new, self.vocab.encode(new)):
                 if self._fed:  # not the zero state of a fresh start: its hidden state predicted nothing
-                    self.continuous.add(self._state[0][-1, 0], int(token_id))
-                log_probs, self._state = self.lm.run(np.array([[token_id]], np.int64), self._state)
+                    self.continuous.add(self.lm.host_hidden(self._state)[-1, 0], int(token_id))
+                log_probs, self._state = self.lm.step(np.array([[token_id]], np.int64), self._state)
                 self._log_probs = log_probs[0, -1]
                 self._fed.append(token)
             self._fed = self._fed[-4 * CONTEXT_TOKENS :]
@@ -194,7 +194,7 @@ class Completer(LMEngine):
         pairs = cache.size - self.continuous_skip
         weight = continuous_weight_for(self.continuous_weight, pairs, self.continuous_evidence)
         if weight > 0:
-            ids, cache_probs = cache.distribution(self._state[0][-1, 0], self.continuous_skip)
+            ids, cache_probs = cache.distribution(self.lm.host_hidden(self._state)[-1, 0], self.continuous_skip)
             probs *= 1 - weight
             probs[ids] += weight * cache_probs
         self._mixed_memo = (log_probs, key, probs)
@@ -332,7 +332,7 @@ class Completer(LMEngine):
             memo = (self._state, first, [], self._state, first)  # (state, first, steps, state after them, last)
         state, steps, last, state_after = memo[0], memo[2], memo[4], memo[3]
         while len(steps) <= i:
-            out, state_after = self.lm.run(np.array([[last]], np.int64), state_after)
+            out, state_after = self.lm.step(np.array([[last]], np.int64), state_after)
             log_probs = out[0, -1]
             last = int(np.argmax(np.where(self._suggestible, log_probs, -np.inf)))
             steps.append((last, float(log_probs[last])))

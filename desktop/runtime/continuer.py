@@ -118,7 +118,7 @@ class Continuer(LMEngine):
                     break
             token = sample_next(log_probs, rng, temperature, top_k, top_p)
             step[0, 0] = token
-            out, state = self.lm.run(step, state)
+            out, state = self.lm.step(step, state)  # the state stays on the GPU between steps there
             log_probs = out[0, -1]
             char = tokens[token]
             if char.isspace():

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from desktop.runtime import contract
 from desktop.runtime.graph_check import check_graph, check_vocab_size
 from desktop.runtime.package import ModelPackage, ModelPackageError
-from desktop.runtime.session import OrtGraph
+from desktop.runtime.session import OrtGraph, device_type
 
 State = tuple[np.ndarray, ...]  # (h,) or (h, c), each float32 [layers, batch, hidden]
+# What step() returns: numpy arrays on CPU; with I/O binding, ONNX Runtime values left on the device.
+DeviceState = tuple[Any, ...]
 
 
 class RecurrentLM:
@@ -30,6 +33,9 @@ class RecurrentLM:
         self.layers, self.hidden = layers, hidden
         self.state_names = expected[1:]
         self.state_out_names = contract.lm_output_names(self.cell)[1:]
+        # Step-wise decoding keeps the state on the device (I/O binding) when the graph runs on a GPU; the
+        # CPU path is plain session.run. Tests switch it on over CPU to check both give the same numbers.
+        self.use_binding = self.graph.provider != "CPUExecutionProvider"
 
     @property
     def provider(self) -> str:
@@ -50,6 +56,35 @@ class RecurrentLM:
         feeds.update(zip(self.state_names, state))
         out = self.graph.run(feeds)
         return out[contract.LOG_PROBS], tuple(out[name] for name in self.state_out_names)
+
+    def step(self, ids: np.ndarray, state: State | DeviceState) -> tuple[np.ndarray, DeviceState]:
+        """Like :meth:`run` for step-wise decoding: ``log_probs`` come back to the host, while with
+        ``use_binding`` the new state stays where the graph runs (ONNX Runtime values bound as the next
+        step's inputs, no copy through the host). ``state`` may be numpy (copied in once) or a previous
+        step's state; :meth:`host_hidden` reads the top layer's hidden state on the host."""
+        if not self.use_binding:
+            return self.run(ids, state)
+        session = self.graph.session
+        binding = session.io_binding()
+        binding.bind_cpu_input(contract.INPUT_IDS, np.ascontiguousarray(ids, dtype=np.int64))
+        for name, value in zip(self.state_names, state):
+            if isinstance(value, np.ndarray):
+                binding.bind_cpu_input(name, np.ascontiguousarray(value, dtype=np.float32))
+            else:
+                binding.bind_ortvalue_input(name, value)
+        binding.bind_output(contract.LOG_PROBS, "cpu")
+        device = device_type(self.graph.provider)
+        for name in self.state_out_names:
+            binding.bind_output(name, device)
+        session.run_with_iobinding(binding)
+        outputs = binding.get_outputs()  # in the order bound: log_probs, then the state
+        return outputs[0].numpy(), tuple(outputs[1:])
+
+    @staticmethod
+    def host_hidden(state: State | DeviceState) -> np.ndarray:
+        """The hidden state ``h`` [layers, batch, hidden] on the host, from a numpy or a device state."""
+        h = state[0]
+        return h if isinstance(h, np.ndarray) else h.numpy()
 
 
 class LMEngine:

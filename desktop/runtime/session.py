@@ -103,6 +103,12 @@ def provider_library_error(name: str) -> str:
     return ""
 
 
+def device_type(provider: str) -> str:
+    """Where a provider keeps its tensors, as ONNX Runtime's I/O binding names it ("cuda", "cpu", ...)."""
+    return {CUDA: "cuda", "TensorrtExecutionProvider": "cuda", "ROCMExecutionProvider": "cuda",
+            "DmlExecutionProvider": "dml"}.get(provider, "cpu")
+
+
 _REPORTED: set[str] = set()
 
 

@@ -1,5 +1,5 @@
-"""English -> French translation with a translator package: the encoder graph once per sentence, then
-a batched beam search over the one-step decoder graph.
+"""English -> French translation with a translator package: the encoder graph once per sentence (once per
+batch of sentences on a GPU with fp32 graphs), then a batched beam search over the one-step decoder graph.
 
 ``Translator.translate(text, beam=4, n_best=1)`` returns up to ``n_best`` :class:`Translation` s sorted by
 score, best first. What it does with the text:
@@ -57,13 +57,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import onnxruntime as ort
 
 from desktop.runtime import contract
 from desktop.runtime.graph_check import check_graph, check_vocab_size
 from desktop.runtime.guard import Cancelled, guarded
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, NameLists, protect
-from desktop.runtime.session import OrtGraph
+from desktop.runtime.session import OrtGraph, device_type
 from desktop.runtime.slots import fill_pieces, reinsert_numbers, repair_numbers, rewrite_currency
 from desktop.runtime.subword import SPACE_MARK, Encoded, SubwordTokenizer, display_piece, word_spans
 from desktop.runtime.text_input import clean_text
@@ -84,6 +85,7 @@ MAX_WORD_CHARS = 40  # a longer run without spaces is not an English word: it is
 MAX_SOURCE_PIECES = 120  # a segment of more subword pieces is cut in halves (decoding time grows with its cube)
 MAX_DECODE_STEPS = 2 * MAX_SOURCE_PIECES + 10  # no decoder runs longer than this, whatever the input
 MAX_BEAM = 16
+MAX_BATCH_SENTENCES = 16  # sentences searched together (batch_sentences); rows = sentences x beam
 LENGTH_ALPHA = 1.0  # GNMT length penalty lp = ((5 + length) / 6) ** LENGTH_ALPHA
 COVERAGE_BETA = 0.2  # GNMT coverage penalty weight
 NO_REPEAT_NGRAM = 4  # a hypothesis never repeats a 4-gram of pieces (digit runs excepted)
@@ -240,9 +242,27 @@ class Translator:
         self.state_in = contract.encoder_output_names(self.cell)[1:]  # h0[, c0]
         self.state_out = contract.decoder_output_names(self.cell)[1:-1]  # hn[, cn]
         self._digit_ids = {i for i, t in enumerate(self.tgt_tok.tokens) if t.isdigit()}
-        src_vocab, tgt_vocab = self.src_tok.tokenizer.get_vocab(), set(self.tgt_tok.tokens)
+        src_vocab, tgt_vocab = set(self.src_tok.tokens), set(self.tgt_tok.tokens)
         self.placeholders = all(p in src_vocab and p in tgt_vocab for p in PLACEHOLDERS)
         self.names = self._name_lists(package) if self.placeholders else None
+        on_gpu = self.decoder.provider != "CPUExecutionProvider"
+        # On a GPU the encoder outputs stay on the device (I/O binding) and, with fp32 graphs, a paragraph's
+        # sentences are searched as one batch (the same translations as one at a time, tested). int8 graphs
+        # quantize their activations per batch (DynamicQuantizeLinear): batching other sentences in would move
+        # their scores and now and then a translation, so they keep one sentence at a time on any provider and
+        # give the same results on a GPU as on CPU. The CPU path is unchanged (no binding, no batching).
+        self.use_binding = on_gpu
+        self.batch_sentences = on_gpu and not self.quantized_per_batch
+
+    @property
+    def quantized_per_batch(self) -> bool:
+        """Whether the graphs are int8 with dynamically quantized activations (their metadata says so)."""
+        return "int8" in (self.encoder.metadata.get("folio.precision"), self.decoder.metadata.get("folio.precision"))
+
+    @property
+    def provider_note(self) -> str:
+        """Why the graphs run on another provider than asked ("" when they run where asked)."""
+        return self.decoder.provider_note or self.encoder.provider_note
 
     @staticmethod
     def _name_lists(package: ModelPackage) -> NameLists | None:
@@ -261,11 +281,6 @@ class Translator:
     @property
     def provider(self) -> str:
         return self.decoder.provider
-
-    @property
-    def provider_note(self) -> str:
-        """Why the graphs run on another provider than asked ("" when they run where asked)."""
-        return self.decoder.provider_note or self.encoder.provider_note
 
     @property
     def name(self) -> str:
@@ -289,7 +304,7 @@ class Translator:
             return [Translation(text, 0.0, note=FOREIGN_NOTE.format(script=script))]
         n_best = max(1, int(n_best))
         beam = min(MAX_BEAM, max(1, int(beam), n_best))
-        lines: list[list[list[list[Segment]]]] = []  # line -> sentence -> segment -> alternatives
+        layout: list[list[list[tuple[str, bool]]]] = []  # line -> sentence -> (part, translatable)
         notes = []
         long_words = 0
         for line in text.splitlines():
@@ -299,16 +314,15 @@ class Translator:
                 if len(pieces) > 1:
                     notes.append(f"A sentence of {len(sentence.split())} words was translated in {len(pieces)} "
                                  f"parts, cut at clause boundaries.")
-                segments = []
-                for piece in pieces:
-                    for part, translatable in self._bounded_parts(piece):
-                        if translatable:
-                            segments.append(self.translate_segment(part, beam, n_best, should_stop))
-                        else:
-                            long_words += 1
-                            segments.append([Segment(part, part, 0.0)])
-                sentences.append(segments)
-            lines.append(sentences)
+                parts = [part for piece in pieces for part in self._bounded_parts(piece)]
+                long_words += sum(not translatable for _, translatable in parts)
+                sentences.append(parts)
+            layout.append(sentences)
+        # Every translatable part at once: on a GPU with fp32 graphs they are searched as one batch.
+        todo = [part for line in layout for sentence in line for part, ok in sentence if ok]
+        translated = iter(self.translate_segments(todo, beam, n_best, should_stop))
+        lines = [[[next(translated) if ok else [Segment(part, part, 0.0)] for part, ok in sentence]
+                  for sentence in line] for line in layout]
         if long_words:
             notes.append(LONG_WORD_NOTE.format(count=long_words, limit=MAX_WORD_CHARS))
         results = []
@@ -353,88 +367,170 @@ class Translator:
                           should_stop: Callable[[], bool] | None = None) -> list[Segment]:
         """Beam search on one sentence (no splitting); up to ``n_best`` segments, best first. A source of more
         than MAX_SOURCE_PIECES pieces is read only up to that many (``translate`` cuts it before)."""
-        source = normalize_text(clean_text(source))
-        core, trailing = _TRAILING.match(source).groups()
-        added_period = not _TERMINAL.search(core)
-        model_text = rewrite_currency(capitalize_first(core) + ("." if added_period else ""))
-        slots: dict[str, str] = {}
-        if self.placeholders:
-            masked = protect(model_text, self.names)
-            model_text, slots = masked.text, masked.slots
-        encoded = self.src_tok.encode(model_text)
-        if encoded.ids.size == 0:
-            return [Segment(source, source, 0.0)]
-        if encoded.ids.size > MAX_SOURCE_PIECES:
-            n = MAX_SOURCE_PIECES
-            encoded = Encoded(encoded.text, encoded.ids[:n], encoded.tokens[:n], encoded.offsets[:n])
-        hypotheses = self._beam_search(encoded.ids, beam, n_best, max_output_len(len(encoded.ids)), should_stop)
-        return [self._segment(source, trailing, added_period, encoded, h, slots) for h in hypotheses]
+        return self.translate_segments([source], beam, n_best, should_stop)[0]
+
+    def translate_segments(self, sources: list[str], beam: int = 4, n_best: int = 1,
+                           should_stop: Callable[[], bool] | None = None) -> list[list[Segment]]:
+        """:meth:`translate_segment` for each of ``sources``. With ``batch_sentences`` their beams are searched
+        together, ``MAX_BATCH_SENTENCES`` at a time (one encoder run, one decoder run per step for them all);
+        otherwise one sentence at a time."""
+        prepared = []
+        for source in sources:
+            source = normalize_text(clean_text(source))
+            core, trailing = _TRAILING.match(source).groups()
+            added_period = not _TERMINAL.search(core)
+            model_text = rewrite_currency(capitalize_first(core) + ("." if added_period else ""))
+            slots: dict[str, str] = {}
+            if self.placeholders:
+                masked = protect(model_text, self.names)
+                model_text, slots = masked.text, masked.slots
+            encoded = self.src_tok.encode(model_text)
+            if encoded.ids.size > MAX_SOURCE_PIECES:
+                n = MAX_SOURCE_PIECES
+                encoded = Encoded(encoded.text, encoded.ids[:n], encoded.tokens[:n], encoded.offsets[:n])
+            prepared.append((source, trailing, added_period, encoded, slots))
+        todo = [i for i, p in enumerate(prepared) if p[3].ids.size]
+        size = MAX_BATCH_SENTENCES if self.batch_sentences else 1
+        found: dict[int, list[_Hypothesis]] = {}
+        for start in range(0, len(todo), size):
+            chunk = todo[start : start + size]
+            ids = [prepared[i][3].ids for i in chunk]
+            found.update(zip(chunk, self._beam_search_many(ids, beam, n_best, [max_output_len(len(x)) for x in ids],
+                                                           should_stop)))
+        results = []
+        for i, (source, trailing, added_period, encoded, slots) in enumerate(prepared):
+            if i not in found:
+                results.append([Segment(source, source, 0.0)])
+            else:
+                results.append([self._segment(source, trailing, added_period, encoded, h, slots) for h in found[i]])
+        return results
 
     # -- beam search ----------------------------------------------------------------------------------
     def _beam_search(self, src_ids: np.ndarray, beam: int, n_best: int, max_len: int,
                      should_stop: Callable[[], bool] | None = None) -> list[_Hypothesis]:
-        src = src_ids[None, :].astype(np.int64)
-        mask = np.ones_like(src, dtype=bool)
+        """Beam search on one sentence's source pieces."""
+        return self._beam_search_many([src_ids], beam, n_best, [max_len], should_stop)[0]
+
+    def _beam_search_many(self, sources: list[np.ndarray], beam: int, n_best: int, max_lens: list[int],
+                          should_stop: Callable[[], bool] | None = None) -> list[list[_Hypothesis]]:
+        """Beam search on several sentences at once: their sources padded into one encoder batch, and at each
+        step every live hypothesis of every unfinished sentence in one decoder batch. Each sentence's search
+        (candidates, stopping rules, length limit) is exactly the one-sentence search. ``should_stop`` is asked
+        before every model call."""
+        n = len(sources)
+        S = max(len(x) for x in sources)
+        src = np.full((n, S), self.src_tok.pad_id, np.int64)
+        mask = np.zeros((n, S), bool)
+        for b, ids in enumerate(sources):
+            src[b, : len(ids)], mask[b, : len(ids)] = ids, True
         if should_stop is not None and should_stop():
             raise TranslationCancelled
         enc = self.encoder.run({contract.SRC_IDS: src, contract.SRC_MASK: mask})
-        enc_out = enc[contract.ENCODER_OUTPUTS]  # [1, S, H]
-        state = [enc[name] for name in self.state_in]  # each [L, 1, H]
-        S = src.shape[1]
-        live = [_Hypothesis([], 0.0, np.zeros((0, S), np.float32), False)]
-        finished: list[_Hypothesis] = []
+        enc_out = enc[contract.ENCODER_OUTPUTS]  # [n, S, H]
+        state = [enc[name] for name in self.state_in]  # each [L, n, H]; row r belongs to sentence rows[r]
+        lengths = [len(x) for x in sources]
+        limits = [min(m, MAX_DECODE_STEPS) for m in max_lens]
+        live = [[_Hypothesis([], 0.0, np.zeros((0, lengths[b]), np.float32), False)] for b in range(n)]
+        finished: list[list[_Hypothesis]] = [[] for _ in range(n)]
+        active = [b for b in range(n) if limits[b] > 0]
         tok = self.tgt_tok
-        repeated: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for _ in range(min(max_len, MAX_DECODE_STEPS)):
+        steps = 0
+        cached: dict[tuple[int, ...], dict] = {}  # encoder outputs and masks repeated for a row layout
+        while active:
             if should_stop is not None and should_stop():
                 raise TranslationCancelled
-            k = len(live)
-            if k not in repeated:
-                repeated[k] = (np.repeat(enc_out, k, axis=0), np.repeat(mask, k, axis=0))
-            prev = np.array([[h.ids[-1] if h.ids else tok.bos_id] for h in live], dtype=np.int64)
-            feeds = {contract.PREV_IDS: prev, contract.ENCODER_OUTPUTS: repeated[k][0],
-                     contract.SRC_MASK: repeated[k][1]}
-            feeds.update(zip(self.state_in, state))
-            out = self.decoder.run(feeds)
-            log_probs = out[contract.LOG_PROBS].astype(np.float64)  # [k, V]
-            attention = out[contract.ATTENTION]  # [k, S]
+            rows = tuple(b for b in active for _ in live[b])
+            if rows not in cached:
+                index = np.array(rows)
+                cached[rows] = self._decoder_constants(enc_out[index], mask[index])
+            prev = np.array([[h.ids[-1] if h.ids else tok.bos_id] for b in active for h in live[b]], np.int64)
+            out = self._decode_step(prev, state, cached[rows])
+            log_probs = out[contract.LOG_PROBS].astype(np.float64)  # [rows, V]
+            attention = out[contract.ATTENTION]  # [rows, S]
             log_probs[:, [tok.pad_id, tok.bos_id]] = -np.inf
-            for i, h in enumerate(live):
-                banned = self._banned(h.ids)
-                if banned:
-                    log_probs[i, list(banned)] = -np.inf
-            totals = np.array([h.log_prob for h in live])[:, None] + log_probs  # [k, V]
-            n_cand = min(totals.size, 2 * beam)
-            flat = np.argpartition(-totals, n_cand - 1, axis=None)[:n_cand]
-            flat = flat[np.argsort(-totals.flat[flat], kind="stable")]
-            survivors, parents = [], []
-            best_ended = int(flat[0]) % totals.shape[1] == tok.eos_id
-            for index in flat:  # best first: </s> ends a hypothesis, anything else extends it
-                i, token = divmod(int(index), totals.shape[1])
-                total = float(totals[i, token])
-                if not np.isfinite(total) or len(survivors) >= beam:
-                    break
-                if token == tok.eos_id:
-                    received = live[i].attention.sum(0) + attention[i]
-                    finished.append(_Hypothesis(live[i].ids, total, live[i].attention, True, received))
+            steps += 1
+            parents, still = [], []
+            offset = 0
+            for b in active:
+                k = len(live[b])
+                survivors, picked, stop = self._advance(live[b], finished[b], log_probs[offset : offset + k],
+                                                        attention[offset : offset + k, : lengths[b]], beam, n_best)
+                live[b] = survivors
+                if stop or steps >= limits[b]:
+                    if len(finished[b]) < n_best:
+                        finished[b] += live[b]  # cut by the length limit: kept, marked truncated
                 else:
-                    att = np.concatenate([live[i].attention, attention[i : i + 1]], axis=0)
-                    survivors.append(_Hypothesis([*live[i].ids, token], total, att, False))
-                    parents.append(i)
-            live = survivors
-            if not live:
+                    still.append(b)
+                    parents += [offset + i for i in picked]
+                offset += k
+            active = still
+            if active:
+                state = [out[name][:, np.array(parents)] for name in self.state_out]
+        return [sorted(f, key=lambda h: -h.score)[:n_best] for f in finished]
+
+    def _advance(self, live: list[_Hypothesis], finished: list[_Hypothesis], log_probs: np.ndarray,
+                 attention: np.ndarray, beam: int, n_best: int) -> tuple[list[_Hypothesis], list[int], bool]:
+        """One step of one sentence's beam: ``log_probs`` [k, V] of its ``live`` hypotheses. Appends the ended
+        ones to ``finished``; returns the survivors, the index of each one's parent, and whether to stop."""
+        tok = self.tgt_tok
+        for i, h in enumerate(live):
+            banned = self._banned(h.ids)
+            if banned:
+                log_probs[i, list(banned)] = -np.inf
+        totals = np.array([h.log_prob for h in live])[:, None] + log_probs  # [k, V]
+        n_cand = min(totals.size, 2 * beam)
+        flat = np.argpartition(-totals, n_cand - 1, axis=None)[:n_cand]
+        flat = flat[np.argsort(-totals.flat[flat], kind="stable")]
+        survivors, parents = [], []
+        best_ended = int(flat[0]) % totals.shape[1] == tok.eos_id
+        for index in flat:  # best first: </s> ends a hypothesis, anything else extends it
+            i, token = divmod(int(index), totals.shape[1])
+            total = float(totals[i, token])
+            if not np.isfinite(total) or len(survivors) >= beam:
                 break
-            if len(finished) >= n_best:
-                # Stop when the step's best candidate ended (OpenNMT's rule), or when no live hypothesis, were it
-                # to end now with everything covered, would beat the n_best-th finished one (the early-stopping
-                # heuristic of Hugging Face's beam search).
-                nth = sorted((h.score for h in finished), reverse=True)[n_best - 1]
-                if best_ended or all(h.log_prob / length_penalty(len(h.ids) + 1) <= nth for h in live):
-                    break
-            state = [out[name][:, np.array(parents)] for name in self.state_out]
-        if len(finished) < n_best:
-            finished += live  # cut by the length limit: kept, marked truncated
-        return sorted(finished, key=lambda h: -h.score)[:n_best]
+            if token == tok.eos_id:
+                received = live[i].attention.sum(0) + attention[i]
+                finished.append(_Hypothesis(live[i].ids, total, live[i].attention, True, received))
+            else:
+                att = np.concatenate([live[i].attention, attention[i : i + 1]], axis=0)
+                survivors.append(_Hypothesis([*live[i].ids, token], total, att, False))
+                parents.append(i)
+        if not survivors:
+            return survivors, parents, True
+        if len(finished) >= n_best:
+            # Stop when the step's best candidate ended (OpenNMT's rule), or when no live hypothesis, were it
+            # to end now with everything covered, would beat the n_best-th finished one (the early-stopping
+            # heuristic of Hugging Face's beam search).
+            nth = sorted((h.score for h in finished), reverse=True)[n_best - 1]
+            if best_ended or all(h.log_prob / length_penalty(len(h.ids) + 1) <= nth for h in survivors):
+                return survivors, parents, True
+        return survivors, parents, False
+
+    def _decoder_constants(self, enc_out: np.ndarray, mask: np.ndarray) -> dict:
+        """The decoder inputs that stay the same while the row layout does: on the device with I/O binding."""
+        if not self.use_binding:
+            return {contract.ENCODER_OUTPUTS: enc_out, contract.SRC_MASK: mask}
+        device = device_type(self.decoder.provider)
+        return {contract.ENCODER_OUTPUTS: ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(enc_out), device, 0),
+                contract.SRC_MASK: ort.OrtValue.ortvalue_from_numpy(np.ascontiguousarray(mask), device, 0)}
+
+    def _decode_step(self, prev: np.ndarray, state: list[np.ndarray], constants: dict) -> dict[str, np.ndarray]:
+        """One decoder step. With ``use_binding`` the encoder outputs and mask are already on the device (bound,
+        not copied each step); ids and the state (reordered on the host by the beam) go in, outputs come back."""
+        if not self.use_binding:
+            feeds = {contract.PREV_IDS: prev, **constants}
+            feeds.update(zip(self.state_in, state))
+            return self.decoder.run(feeds)
+        binding = self.decoder.session.io_binding()
+        binding.bind_cpu_input(contract.PREV_IDS, prev)
+        for name, value in constants.items():
+            binding.bind_ortvalue_input(name, value)
+        for name, value in zip(self.state_in, state):
+            binding.bind_cpu_input(name, np.ascontiguousarray(value))
+        for name in self.decoder.output_names:
+            binding.bind_output(name, "cpu")
+        self.decoder.session.run_with_iobinding(binding)
+        return dict(zip(self.decoder.output_names, (v.numpy() for v in binding.get_outputs())))
 
     def _banned(self, ids: list[int]) -> set[int]:
         """Tokens that would repeat a NO_REPEAT_NGRAM-gram already in ``ids`` (not within digit runs)."""
