@@ -47,9 +47,9 @@ def test_completion_with_io_binding_suggests_the_same(models_dir: Path):
         assert plain.suggest(text, k=3) == bound.suggest(text, k=3)
 
 
-def fp32_translator(models_dir: Path) -> Translator:
+def fp32_translator(models_dir: Path, provider: str = "cpu") -> Translator:
     work = models_dir.parent / "work" / "tiny-translator"
-    return Translator(ModelPackage.load(models_dir / "tiny-translator"), provider="cpu",
+    return Translator(ModelPackage.load(models_dir / "tiny-translator"), provider=provider,
                       encoder_path=work / "encoder.onnx", decoder_path=work / "decoder.onnx")
 
 
@@ -101,6 +101,7 @@ def test_engines_on_a_cuda_provider_bind_and_batch(models_dir: Path, monkeypatch
     GPU path and gives what the CPU engines give."""
     monkeypatch.setattr(session, "_REPORTED", set())
     cpu = Engines.from_dir(models_dir, provider="cpu")
+    expected_fp32 = fp32_translator(models_dir).translate(PARAGRAPH)[0].text
     expected = (cpu.translator.translate(PARAGRAPH)[0].text, cpu.completer.suggest("The quick brown ", k=3),
                 "".join(cpu.continuer.generate("ROMEO:\n", 60, temperature=0.0)))
     monkeypatch.setattr(ort, "get_available_providers", lambda: ["CUDAExecutionProvider", "CPUExecutionProvider"])
@@ -109,7 +110,11 @@ def test_engines_on_a_cuda_provider_bind_and_batch(models_dir: Path, monkeypatch
         monkeypatch.setattr(module, "device_type", lambda provider: "cpu")
     gpu = Engines.from_dir(models_dir, provider="auto")
     assert gpu.translator.provider == gpu.completer.provider == gpu.continuer.provider == "CUDAExecutionProvider"
-    assert gpu.translator.batch_sentences and gpu.translator.use_binding
+    assert gpu.translator.use_binding and gpu.translator.quantized_per_batch
+    assert not gpu.translator.batch_sentences  # int8: one sentence at a time, for the same results as on CPU
+    fp32 = fp32_translator(models_dir, "auto")
+    assert fp32.provider == "CUDAExecutionProvider" and fp32.batch_sentences and not fp32.quantized_per_batch
+    assert fp32.translate(PARAGRAPH)[0].text == expected_fp32
     assert gpu.completer.lm.use_binding and gpu.continuer.lm.use_binding
     assert gpu.translator.translate(PARAGRAPH)[0].text.splitlines() == expected[0].splitlines()
     assert gpu.completer.suggest("The quick brown ", k=3) == expected[1]

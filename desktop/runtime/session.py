@@ -3,7 +3,9 @@ graph, inputs and outputs by name, metadata read without the ``onnx`` package.""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +111,28 @@ def device_type(provider: str) -> str:
             "DmlExecutionProvider": "dml"}.get(provider, "cpu")
 
 
+_PRELOADED: list[str] = []
+
+
+def preload_cuda_libraries() -> str:
+    """Loads the CUDA and cuDNN libraries of NVIDIA's pip wheels (``pip install onnxruntime-gpu[cuda,cudnn]``)
+    with ``onnxruntime.preload_dlls`` (onnxruntime-gpu 1.21+), once, so the CUDA provider finds them without
+    LD_LIBRARY_PATH; system-wide CUDA or a torch imported first work without it. Its prints are swallowed
+    (they would break --self-test's JSON); returns what happened."""
+    if not _PRELOADED:
+        preload = getattr(ort, "preload_dlls", None)
+        if preload is None:
+            _PRELOADED.append("onnxruntime has no preload_dlls")
+        else:
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    preload()
+                _PRELOADED.append("ok")
+            except Exception as exc:  # noqa: BLE001 - then the provider reports what is missing
+                _PRELOADED.append(f"preload_dlls failed: {exc}")
+    return _PRELOADED[0]
+
+
 _REPORTED: set[str] = set()
 
 
@@ -127,6 +151,8 @@ def create_session(path: Path, options: ort.SessionOptions, choice: ProviderChoi
     an error from the provider is caught here and kept as the reason, and a provider ONNX Runtime silently
     left out (its library did not load) is reported with the loader's error."""
     first = choice.providers[0]
+    if first == CUDA:
+        preload_cuda_libraries()
     try:
         session = ort.InferenceSession(str(path), sess_options=options, providers=choice.providers,
                                        enable_fallback=0)
