@@ -155,6 +155,9 @@ def first_difference(a: str, b: str) -> int | None:
 
 def parity(test_provider: str, dry_run: bool) -> dict:
     """CPU engines against ``test_provider`` engines (or, dry, against the GPU paths run over CPU)."""
+    from desktop.runtime.session import PROVIDER_ALIASES
+
+    full_name = PROVIDER_ALIASES.get(test_provider.lower(), test_provider)
     ref = open_engines("cpu")
     test = open_engines("cpu", gpu_paths_over_cpu=True) if dry_run else open_engines(test_provider)
     out: dict = {"reference": "CPUExecutionProvider, plain path",
@@ -170,7 +173,7 @@ def parity(test_provider: str, dry_run: bool) -> dict:
         suggest = lambda engine: engine.suggest(COMPLETION_TEXT, k=3)  # noqa: E731
         entry["suggestions_same"] = suggest(ref.completer) == suggest(completer)
         if not dry_run:
-            entry["all_nodes_on_cuda"] = all_nodes_on(completer.lm.graph.path, test_provider)
+            entry["all_nodes_on_cuda"] = all_nodes_on(completer.lm.graph.path, full_name)
     if getattr(continuer, "available", False):
         entry = out["continuation"]
         entry.update(lm_parity(ref.continuer, continuer))
@@ -179,7 +182,7 @@ def parity(test_provider: str, dry_run: bool) -> dict:
         entry["greedy_300_chars_same"] = a == b
         entry["first_difference"] = first_difference(a, b)
         if not dry_run:
-            entry["all_nodes_on_cuda"] = all_nodes_on(continuer.lm.graph.path, test_provider)
+            entry["all_nodes_on_cuda"] = all_nodes_on(continuer.lm.graph.path, full_name)
     if getattr(translator, "available", False):
         entry = out["translation"]
         paragraph = " ".join(SENTENCES)
@@ -198,7 +201,7 @@ def parity(test_provider: str, dry_run: bool) -> dict:
         entry["batched_max_abs_score_diff"] = max(abs(x.score - y.score) for x, y in zip(a2.segments, b2.segments))
         entry["batched_vs_one_at_a_time_segments_same"] = sum(x.text == y.text for x, y in zip(a.segments, a2.segments))
         if not dry_run:
-            entry["all_nodes_on_cuda"] = {role: all_nodes_on(graph.path, test_provider)
+            entry["all_nodes_on_cuda"] = {role: all_nodes_on(graph.path, full_name)
                                           for role, graph in (("encoder", translator.encoder),
                                                               ("decoder", translator.decoder))}
     return out

@@ -7,8 +7,8 @@
 #   bash benchmarks/device_check.sh --dry-run        # CPU smoke run (CI)
 #
 # onnxruntime-gpu: the machine's onnxruntime is used when it already has the CUDA provider. Otherwise wheels in
-# .whl/ are installed without the network into build/venv-gpu (a venv over the system's packages, so its
-# onnxruntime shadows the CPU one and torch stays the system's): onnxruntime_gpu-*.whl (or its pieces
+# .whl/ are installed without the network into build/device-pydeps, put first on PYTHONPATH (so its onnxruntime
+# shadows the machine's CPU one, and torch stays the machine's): onnxruntime_gpu-*.whl (or its pieces
 # onnxruntime_gpu-*.whl.part-*, joined first), and any other wheel there (tokenizers, tqdm) with --no-deps.
 # Without them the report says the CUDA provider is missing, and the CPU numbers and the torch CUDA training
 # still run. Budget: under 8 minutes on a fresh machine (a timeout stops the Python part at 7 minutes).
@@ -35,29 +35,32 @@ has_cuda_ep() {
     "$1" -c 'import onnxruntime as o, sys; sys.exit("CUDAExecutionProvider" not in o.get_available_providers())' 2>/dev/null
 }
 
-if [ "$DRY" = 0 ] && ! has_cuda_ep "$PY"; then
+if [ "$DRY" = 0 ]; then
     for first in .whl/onnxruntime_gpu-*.whl.part-aa; do
         [ -e "$first" ] || continue
         whole=${first%.part-aa}
         [ -e "$whole" ] || cat "$whole".part-* >"$whole"
     done
-    wheels=(.whl/*.whl)
-    if [ -e "${wheels[0]}" ]; then
-        echo "device_check: installing ${wheels[*]} into build/venv-gpu (no network)" | tee -a "$LOG"
-        "$PY" -m venv --system-site-packages build/venv-gpu >>"$LOG" 2>&1
-        build/venv-gpu/bin/python -m pip install -q --no-index --no-deps "${wheels[@]}" >>"$LOG" 2>&1 \
-            || echo "device_check: pip install failed (see the log)" | tee -a "$LOG"
-        if has_cuda_ep build/venv-gpu/bin/python; then
-            PY=build/venv-gpu/bin/python
+    wheels=()
+    for wheel in .whl/*.whl; do
+        [ -e "$wheel" ] || continue
+        case "$wheel" in
+            .whl/onnxruntime_gpu-*) has_cuda_ep "$PY" && continue ;;  # the machine's onnxruntime has CUDA already
+        esac
+        wheels+=("$wheel")
+    done
+    if [ ${#wheels[@]} -gt 0 ]; then
+        echo "device_check: installing ${wheels[*]} into build/device-pydeps (no network)" | tee -a "$LOG"
+        if "$PY" -m pip install -q --no-index --no-deps --upgrade --target build/device-pydeps "${wheels[@]}" \
+            >>"$LOG" 2>&1; then
+            # first on the path: its onnxruntime (-gpu) shadows the machine's CPU one; torch stays the machine's
+            export PYTHONPATH="$PWD/build/device-pydeps${PYTHONPATH:+:$PYTHONPATH}"
         else
-            # wheels like tokenizers still help even when onnxruntime-gpu is not among them
-            PY=build/venv-gpu/bin/python
-            echo "device_check: the CUDA provider is still missing after the install" | tee -a "$LOG"
+            echo "device_check: the install failed (see $LOG); going on without it" | tee -a "$LOG"
         fi
-    else
-        echo "device_check: no CUDA provider in this onnxruntime and no .whl/ carried: CPU numbers and torch only" \
-            | tee -a "$LOG"
     fi
+    has_cuda_ep "$PY" || echo "device_check: no CUDA provider in $PY's onnxruntime: CPU numbers and torch only" \
+        | tee -a "$LOG"
 fi
 
 # onnxruntime-gpu finds cuDNN/cuBLAS through torch's NVIDIA wheels once torch has loaded them (see the module).
