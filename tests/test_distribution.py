@@ -52,3 +52,29 @@ def test_reduced_icu_library_is_small_and_qt_still_collates_and_maps_case(tmp_pa
     expected = "['\u00c4pfel', 'apple', '\u00e9clair', 'zebra', 'Zoo'] STRASSE"
     assert full.stdout.splitlines()[:2] == small.stdout.splitlines()[:2] == [f"en_US {expected}", f"de_DE {expected}"]
     assert small.stdout.splitlines()[2] == "sjis False"  # the legacy converters are what was left out
+
+
+def test_deb_wraps_the_bundle_with_launcher_menu_entry_icons_and_metainfo(tmp_path: Path):
+    bundle = tmp_path / "folio"
+    (bundle / "_internal" / "desktop").mkdir(parents=True)
+    (bundle / "folio").write_text("#!/bin/sh\necho folio\n")
+    (bundle / "folio").chmod(0o755)
+    (bundle / "_internal" / "desktop" / "x.py").write_text("")
+    (bundle / "install-linux.sh").write_text("# per-user installer: not for the .deb\n")
+    out = subprocess.run(["bash", str(ROOT / "packaging" / "build_deb.sh"), str(bundle), str(tmp_path / "out")],
+                         capture_output=True, text=True, check=True).stdout
+    deb = next((tmp_path / "out").glob("folio_*_*.deb"))
+    assert str(deb) in out and "MiB" in out
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    paths = {line.split()[-1].removeprefix(".") for line in listing.splitlines()}
+    app = "io.github.folio.Folio"
+    assert {"/opt/folio/folio", "/opt/folio/_internal/desktop/x.py", "/usr/bin/folio",
+            f"/usr/share/applications/{app}.desktop", f"/usr/share/metainfo/{app}.metainfo.xml",
+            f"/usr/share/icons/hicolor/scalable/apps/{app}.svg", f"/usr/share/icons/hicolor/48x48/apps/{app}.png",
+            "/usr/share/doc/folio/copyright"} <= paths
+    assert "/opt/folio/install-linux.sh" not in paths
+    assert all(line.split()[1] == "root/root" for line in listing.splitlines())
+    control = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
+    assert "Package: folio" in control and "libxcb-cursor0" in control and "libglib2.0-0t64 | libglib2.0-0" in control
+    launcher = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True, check=True).stdout
+    assert b'exec /opt/folio/folio "$@"' in launcher
