@@ -8,12 +8,23 @@
 #   5. the frozen editor starts offscreen and is still running after a few seconds.
 #
 # Usage: packaging/build_exe.sh [--no-test]
-# Environment: PYTHON (default python3), FOLIO_BUILD_VENV (default build/venv-exe, reused when present).
+# Environment: PYTHON (default python3), FOLIO_BUILD_VENV (default build/venv-exe, reused when present),
+# FOLIO_ONNXRUNTIME=onnxruntime-gpu for the GPU variant (onnxruntime-gpu in place of onnxruntime, built into
+# dist-gpu/folio from build/venv-exe-gpu, size limit FOLIO_BUNDLE_MAX_MIB, default 600 MiB for it; the CUDA 13
+# and cuDNN 9 libraries are the user's: docs/packaging.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
-VENV=${FOLIO_BUILD_VENV:-build/venv-exe}
+ORT=${FOLIO_ONNXRUNTIME:-onnxruntime}
+if [ "$ORT" = onnxruntime ]; then
+    VENV=${FOLIO_BUILD_VENV:-build/venv-exe}
+    DIST=dist
+else
+    VENV=${FOLIO_BUILD_VENV:-build/venv-exe-gpu}
+    DIST=dist-gpu
+    export FOLIO_BUNDLE_MAX_MIB=${FOLIO_BUNDLE_MAX_MIB:-600}
+fi
 TEST=1
 [ "${1:-}" = "--no-test" ] && TEST=0
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -25,11 +36,16 @@ mkdir -p build
 "$VENV/bin/python" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' \
     >build/requirements-exe.txt
 "$VENV/bin/pip" install -q "pyinstaller>=6.10,<7" -r build/requirements-exe.txt
+if [ "$ORT" != onnxruntime ]; then
+    # both wheels provide the onnxruntime module: swap, never install side by side
+    "$VENV/bin/pip" uninstall -q -y onnxruntime
+    "$VENV/bin/pip" install -q "$ORT"
+fi
 
 step "pyinstaller packaging/folio.spec"
 "$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
-    --distpath dist --workpath build/pyinstaller packaging/folio.spec
-BUNDLE=dist/folio
+    --distpath "$DIST" --workpath "build/pyinstaller-$ORT" packaging/folio.spec
+BUNDLE=$DIST/folio
 # On Linux the bundle carries its own installer (menu entry, icons); macOS gets dist/Folio.app beside it.
 if [ "$(uname -s)" = Linux ]; then
     cp packaging/install-linux.sh "$BUNDLE/"

@@ -62,8 +62,11 @@ DROP_SYSTEM_LIBRARIES = re.compile(
 )
 
 # onnxruntime's C API library: the Python module (onnxruntime_pybind11_state) carries its own copy of the
-# runtime on Linux and never loads it (checked by the frozen --self-test).
-DROP_ONNXRUNTIME_C_LIBRARY = re.compile(r"^onnxruntime/capi/libonnxruntime\.so[.\d]*$")
+# runtime on Linux and never loads it (checked by the frozen --self-test). In a GPU build (onnxruntime-gpu)
+# also the TensorRT provider (it needs TensorRT, which the bundle does not carry); the CUDA provider and the
+# shared provider bridge stay.
+DROP_ONNXRUNTIME_C_LIBRARY = re.compile(
+    r"^onnxruntime/capi/(libonnxruntime\.so[.\d]*|(lib)?onnxruntime_providers_tensorrt\.(so|dll))$")
 
 _QT_LIBRARY = re.compile(r"(?:^|/)(?:lib)?Qt6([A-Za-z0-9]+?)(?:\.so[.\d]*|\.dll|\.[\d.]*dylib)$")
 _QT_FRAMEWORK = re.compile(r"(?:^|/)Qt([A-Za-z0-9]+)\.framework(?:/|$)")

@@ -78,3 +78,12 @@ def test_deb_wraps_the_bundle_with_launcher_menu_entry_icons_and_metainfo(tmp_pa
     assert "Package: folio" in control and "libxcb-cursor0" in control and "libglib2.0-0t64 | libglib2.0-0" in control
     launcher = subprocess.run(["dpkg-deb", "--fsys-tarfile", str(deb)], capture_output=True, check=True).stdout
     assert b'exec /opt/folio/folio "$@"' in launcher
+
+
+def test_bundle_filter_drops_the_tensorrt_provider_of_a_gpu_build_and_keeps_cuda():
+    import bundle_filter
+
+    assert not bundle_filter.keep("onnxruntime/capi/libonnxruntime_providers_tensorrt.so")
+    assert not bundle_filter.keep("onnxruntime/capi/libonnxruntime.so.1.31.1")
+    assert bundle_filter.keep("onnxruntime/capi/libonnxruntime_providers_cuda.so")
+    assert bundle_filter.keep("onnxruntime/capi/libonnxruntime_providers_shared.so")

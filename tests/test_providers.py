@@ -138,3 +138,22 @@ def test_self_test_cli_takes_allow_fallback(models_dir, cpu_only, capsys):
     assert main(["--self-test", "--provider", "cuda", "--models", str(models_dir)]) == 1
     assert "folio: cuda: CUDAExecutionProvider is not in this onnxruntime build" in capsys.readouterr().err
     assert main(["--self-test", "--provider", "cuda", "--allow-fallback", "--models", str(models_dir)]) == 0
+
+
+def test_the_loaders_reason_survives_a_frozen_builds_ctypes_hook(monkeypatch, tmp_path):
+    """PyInstaller's ctypes hook raises its own OSError ("... not found when the application was frozen") from
+    the loader's: the report gives the loader's."""
+    capi = tmp_path / "onnxruntime" / "capi"
+    capi.mkdir(parents=True)
+    (capi / "libonnxruntime_providers_cuda.so").write_bytes(b"")
+    monkeypatch.setattr(ort, "__file__", str(tmp_path / "onnxruntime" / "__init__.py"))
+
+    def frozen_cdll(path):
+        loader = OSError("libcublasLt.so.13: cannot open shared object file: No such file or directory")
+        raise OSError(f"Failed to load dynlib/dll {path!r}. Most likely this dynlib/dll was not found when the "
+                      "application was frozen.") from loader
+
+    monkeypatch.setattr(session.ctypes, "CDLL", frozen_cdll)
+    assert session.provider_library_error(CUDA) == ("libcublasLt.so.13: cannot open shared object file: "
+                                                    "No such file or directory")
+    assert session.provider_library_error(CPU) == ""

@@ -101,7 +101,8 @@ def provider_library_error(name: str) -> str:
     try:
         ctypes.CDLL(str(library))
     except OSError as exc:
-        return str(exc)
+        # a frozen build's ctypes hook replaces the loader's message by its own; the loader's is the cause
+        return str(exc.__cause__ if isinstance(exc.__cause__, OSError) else exc)
     return ""
 
 
