@@ -158,10 +158,14 @@ def parity(test_provider: str, dry_run: bool) -> dict:
     from desktop.runtime.session import PROVIDER_ALIASES
 
     full_name = PROVIDER_ALIASES.get(test_provider.lower(), test_provider)
+    missing = provider_missing(full_name)
+    over_cpu = dry_run or bool(missing)
     ref = open_engines("cpu")
-    test = open_engines("cpu", gpu_paths_over_cpu=True) if dry_run else open_engines(test_provider)
+    test = open_engines("cpu", gpu_paths_over_cpu=True) if over_cpu else open_engines(test_provider)
     out: dict = {"reference": "CPUExecutionProvider, plain path",
-                 "test": "CPU with the GPU code paths (dry run)" if dry_run else test_provider}
+                 "test": "CPU with the GPU code paths" if over_cpu else full_name}
+    if missing:
+        out["note"] = f"{missing}: the GPU code paths were compared over CPU instead"
     completer, continuer, translator = test.completer, test.continuer, test.translator
     for name, engine in (("completion", completer), ("continuation", continuer), ("translation", translator)):
         entry = out.setdefault(name, {})
@@ -172,7 +176,7 @@ def parity(test_provider: str, dry_run: bool) -> dict:
         entry.update(lm_parity(ref.completer, completer))
         suggest = lambda engine: engine.suggest(COMPLETION_TEXT, k=3)  # noqa: E731
         entry["suggestions_same"] = suggest(ref.completer) == suggest(completer)
-        if not dry_run:
+        if not over_cpu:
             entry["all_nodes_on_cuda"] = all_nodes_on(completer.lm.graph.path, full_name)
     if getattr(continuer, "available", False):
         entry = out["continuation"]
@@ -181,7 +185,7 @@ def parity(test_provider: str, dry_run: bool) -> dict:
         b = "".join(continuer.generate(CONTINUATION_PROMPT, 300, temperature=0.0))
         entry["greedy_300_chars_same"] = a == b
         entry["first_difference"] = first_difference(a, b)
-        if not dry_run:
+        if not over_cpu:
             entry["all_nodes_on_cuda"] = all_nodes_on(continuer.lm.graph.path, full_name)
     if getattr(translator, "available", False):
         entry = out["translation"]
@@ -200,7 +204,7 @@ def parity(test_provider: str, dry_run: bool) -> dict:
         entry["batched_texts_same"] = a2.text == b2.text
         entry["batched_max_abs_score_diff"] = max(abs(x.score - y.score) for x, y in zip(a2.segments, b2.segments))
         entry["batched_vs_one_at_a_time_segments_same"] = sum(x.text == y.text for x, y in zip(a.segments, a2.segments))
-        if not dry_run:
+        if not over_cpu:
             entry["all_nodes_on_cuda"] = {role: all_nodes_on(graph.path, full_name)
                                           for role, graph in (("encoder", translator.encoder),
                                                               ("decoder", translator.decoder))}
@@ -235,7 +239,7 @@ def speed_of(engines, repeats: int) -> dict:
 
         result["word_step_ms"] = median_ms(word_step, repeats * 10)
         batch = np.random.default_rng(0).integers(4, 1000, size=(32, 64)).astype(np.int64)
-        ms = median_ms(lambda: lm.run(batch, lm.zero_state(32)), max(2, repeats // 2))
+        ms = median_ms(lambda: lm.run(batch, lm.zero_state(32)), max(2, repeats // 8))
         result["word_batch32x64_tokens_per_s"] = round(batch.size / ms * 1000)
         result["suggest_ms"] = median_ms(lambda: completer.suggest(COMPLETION_TEXT + "the", k=3), repeats)
     if getattr(continuer, "available", False):
@@ -244,7 +248,7 @@ def speed_of(engines, repeats: int) -> dict:
         result["continuation_chars_per_s"] = round(chars / (time.perf_counter() - t0))
         lm = continuer.lm
         batch = np.random.default_rng(0).integers(1, 60, size=(32, 256)).astype(np.int64)
-        ms = median_ms(lambda: lm.run(batch, lm.zero_state(32)), max(2, repeats // 2))
+        ms = median_ms(lambda: lm.run(batch, lm.zero_state(32)), max(2, repeats // 8))
         result["char_batch32x256_tokens_per_s"] = round(batch.size / ms * 1000)
     if getattr(translator, "available", False):
         per_sentence = [median_ms(lambda s=s: translator.translate(s, beam=4), max(1, repeats // 4))
@@ -262,14 +266,33 @@ def speed_of(engines, repeats: int) -> dict:
     return result
 
 
+def provider_missing(name: str) -> str:
+    """Why ``name`` cannot be used by this onnxruntime ("" when it is listed)."""
+    import onnxruntime as ort
+
+    from desktop.runtime.session import missing_provider_reason
+
+    available = list(ort.get_available_providers())
+    return "" if name in available else missing_provider_reason(name, available)
+
+
 def speed(test_provider: str, dry_run: bool) -> dict:
-    """:func:`speed_of` for CPU and for ``test_provider``, side by side."""
+    """:func:`speed_of` for CPU and for ``test_provider``, side by side (one ONNX Runtime thread, as the app)."""
+    from desktop.runtime.session import PROVIDER_ALIASES
+
+    full_name = PROVIDER_ALIASES.get(test_provider.lower(), test_provider)
     repeats = 4 if dry_run else 40
-    out = {"cpu": speed_of(open_engines("cpu"), repeats)}
-    if dry_run:
+    out: dict = {"cpu": speed_of(open_engines("cpu"), repeats)}
+    missing = provider_missing(full_name)
+    if dry_run or missing:
         out["gpu_paths_over_cpu"] = speed_of(open_engines("cpu", gpu_paths_over_cpu=True), repeats)
+        if missing:
+            out[test_provider] = {"skipped": missing}
     else:
-        out["cuda"] = speed_of(open_engines(test_provider), repeats)
+        engines = open_engines(test_provider)
+        out[test_provider] = speed_of(engines, repeats)
+        out[test_provider]["providers"] = {name: getattr(getattr(engines, name), "provider", "")
+                                           for name in ("completer", "continuer", "translator")}
     return out
 
 

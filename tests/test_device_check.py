@@ -38,3 +38,11 @@ def test_training_data_comes_from_the_repository():
     assert len(device_check.repo_text()) > 100_000
     pairs = device_check.translation_pairs()
     assert len(pairs) > 1000 and all("\t" not in en + fr for en, fr in pairs)
+
+
+def test_without_the_cuda_provider_the_report_says_so_and_compares_the_gpu_paths_over_cpu(tmp_path: Path):
+    assert device_check.main(["--skip", "speed,training", "--out", str(tmp_path)]) == 0
+    parity = json.loads((tmp_path / "device_report.json").read_text())["parity"]
+    assert "CUDAExecutionProvider is not in this onnxruntime build" in parity["note"]
+    assert parity["test"] == "CPU with the GPU code paths" and parity["continuation"]["greedy_300_chars_same"]
+    assert parity["translation"]["texts_same"] and "all_nodes_on_cuda" not in parity["translation"]
