@@ -35,11 +35,15 @@ step "build environment: $VENV"
 mkdir -p build
 "$VENV/bin/python" -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' \
     >build/requirements-exe.txt
-"$VENV/bin/pip" install -q "pyinstaller>=6.10,<7" -r build/requirements-exe.txt
 if [ "$ORT" != onnxruntime ]; then
-    # both wheels provide the onnxruntime module: swap, never install side by side
-    "$VENV/bin/pip" uninstall -q -y onnxruntime
-    "$VENV/bin/pip" install -q "$ORT"
+    # Both wheels provide the onnxruntime module: the GPU one replaces the requirement, never joins it (installing
+    # onnxruntime over onnxruntime-gpu, or removing it after, leaves a module with files missing).
+    sed -i -E "s/^onnxruntime([^-_.a-zA-Z0-9]|$)/$ORT\1/" build/requirements-exe.txt
+    "$VENV/bin/pip" uninstall -q -y onnxruntime 2>/dev/null || true
+fi
+"$VENV/bin/pip" install -q "pyinstaller>=6.10,<7" -r build/requirements-exe.txt
+if [ "$ORT" != onnxruntime ] && ! "$VENV/bin/python" -c "import onnxruntime as o; o.get_available_providers()" 2>/dev/null; then
+    "$VENV/bin/pip" install -q --force-reinstall --no-deps "$ORT"   # repairs an earlier side-by-side install
 fi
 
 step "pyinstaller packaging/folio.spec"
