@@ -51,13 +51,16 @@ if [ "$DRY" = 0 ]; then
     done
     if [ ${#wheels[@]} -gt 0 ]; then
         echo "device_check: installing ${wheels[*]} into build/device-pydeps (no network)" | tee -a "$LOG"
-        if "$PY" -m pip install -q --no-index --no-deps --upgrade --target build/device-pydeps "${wheels[@]}" \
+        installed=1
+        if ! "$PY" -m pip install -q --no-index --no-deps --upgrade --target build/device-pydeps "${wheels[@]}" \
             >>"$LOG" 2>&1; then
-            # first on the path: its onnxruntime (-gpu) shadows the machine's CPU one; torch stays the machine's
-            export PYTHONPATH="$PWD/build/device-pydeps${PYTHONPATH:+:$PYTHONPATH}"
-        else
-            echo "device_check: the install failed (see $LOG); going on without it" | tee -a "$LOG"
+            echo "device_check: pip failed (see $LOG); unpacking the wheels instead" | tee -a "$LOG"
+            for wheel in "${wheels[@]}"; do
+                "$PY" -m zipfile -e "$wheel" build/device-pydeps >>"$LOG" 2>&1 || installed=0
+            done
         fi
+        # first on the path: its onnxruntime (-gpu) shadows the machine's CPU one; torch stays the machine's
+        [ "$installed" = 1 ] && export PYTHONPATH="$PWD/build/device-pydeps${PYTHONPATH:+:$PYTHONPATH}"
     fi
     has_cuda_ep "$PY" || echo "device_check: no CUDA provider in $PY's onnxruntime: CPU numbers and torch only" \
         | tee -a "$LOG"
