@@ -11,6 +11,10 @@ come through as smaller pieces; only characters absent from the corpus (emoji, o
 
 The file format follows the contract's vocabulary JSON: ``{"type": "subword", "tokens", "specials",
 "tokenizer": <the tokenizers library's own JSON>}``.
+
+The app encodes and decodes with :class:`~desktop.runtime.bpe.BpeEncoder`, a pure-Python copy of this pipeline
+that gives the same ids, pieces and offsets (tested against ``tokenizers``), so the executable does not carry the
+library (10.8 MiB); training, and a tokenizer of another shape, use ``tokenizers`` itself (imported when needed).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
 
+from desktop.runtime.bpe import BpeEncoder
 from desktop.runtime.translation_text import normalize_text
 
 PAD, UNK, BOS, EOS = "<pad>", "<unk>", "<s>", "</s>"
@@ -46,7 +51,9 @@ class Encoded:
     offsets: list[tuple[int, int]]
 
 
-def _empty_tokenizer() -> Tokenizer:
+def _empty_tokenizer() -> Any:
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
+
     tokenizer = Tokenizer(models.BPE(unk_token=UNK))
     tokenizer.normalizer = normalizers.NFC()
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence([
@@ -61,33 +68,55 @@ def _empty_tokenizer() -> Tokenizer:
 class SubwordTokenizer:
     """Normalizes, encodes and decodes text with a trained BPE model."""
 
-    def __init__(self, tokenizer: Tokenizer):
-        self.tokenizer = tokenizer
-        ids = [tokenizer.token_to_id(t) for t in SPECIALS]
+    def __init__(self, data: dict, tokenizer: Any = None):
+        """``data``: the ``tokenizers`` JSON of the tokenizer; ``tokenizer``: the library's object when there is
+        one already (training), else it is made from ``data`` only if needed."""
+        self._data = data
+        self._tokenizer = tokenizer
+        try:
+            self.encoder: BpeEncoder | None = BpeEncoder.from_json(data)
+        except (ValueError, KeyError, TypeError):
+            self.encoder = None  # another pipeline: the library encodes
+        if self.encoder is not None:
+            by_id = {i: t for t, i in self.encoder.vocab.items()} | {i: t for t, i in self.encoder.added.items()}
+        else:
+            by_id = {i: self.tokenizer.id_to_token(i) for i in range(self.tokenizer.get_vocab_size())}
+        ids = [next((i for i, t in by_id.items() if t == special), None) for special in SPECIALS]
         if ids != list(range(len(SPECIALS))):
             raise ValueError(f"a translator tokenizer needs {', '.join(SPECIALS)} as ids 0-3, found ids {ids}")
         self.pad_id, self.unk_id, self.bos_id, self.eos_id = ids
-        self.tokens = [tokenizer.id_to_token(i) for i in range(tokenizer.get_vocab_size())]
+        self.tokens = [by_id[i] for i in range(max(by_id) + 1)]
+
+    @property
+    def tokenizer(self) -> Any:
+        """The ``tokenizers`` object (imported and built on first use: training, batch encoding)."""
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+
+            self._tokenizer = Tokenizer.from_str(json.dumps(self._data))
+        return self._tokenizer
 
     @classmethod
     def train(cls, texts: Iterable[str], vocab_size: int, min_frequency: int = 2,
               atomic: tuple[str, ...] = ()) -> SubwordTokenizer:
         """Learns BPE merges from ``texts`` (normalized here) up to ``vocab_size`` pieces. ``atomic`` pieces
         (the translator's placeholders) are never split and come right after the four specials."""
+        from tokenizers import trainers
+
         tokenizer = _empty_tokenizer()
         trainer = trainers.BpeTrainer(
             vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=[*SPECIALS, *atomic],
             initial_alphabet=sorted(set(BASE_ALPHABET)), show_progress=False,
         )
         tokenizer.train_from_iterator((normalize_text(t) for t in texts), trainer)
-        return cls(tokenizer)
+        return cls(json.loads(tokenizer.to_str()), tokenizer)
 
     @classmethod
     def from_json(cls, data: dict) -> SubwordTokenizer:
         """Reads the JSON form written by :meth:`to_json`."""
         if data.get("type") != "subword" or not isinstance(data.get("tokenizer"), dict):
             raise ValueError('not a subword vocabulary (expected {"type": "subword", "tokenizer": {...}})')
-        return cls(Tokenizer.from_str(json.dumps(data["tokenizer"])))
+        return cls(data["tokenizer"])
 
     @classmethod
     def load(cls, path: Path) -> SubwordTokenizer:
@@ -101,7 +130,7 @@ class SubwordTokenizer:
             "library": "tokenizers (BPE)",
             "tokens": self.tokens,
             "specials": {"pad": PAD, "unk": UNK, "bos": BOS, "eos": EOS},
-            "tokenizer": json.loads(self.tokenizer.to_str()),
+            "tokenizer": self._data,
         }
 
     def save(self, path: Path) -> None:
@@ -114,6 +143,9 @@ class SubwordTokenizer:
     def encode(self, text: str) -> Encoded:
         """Normalized text -> pieces (no BOS/EOS)."""
         text = normalize_text(text)
+        if self.encoder is not None:
+            ids, tokens, offsets = self.encoder.encode(text)
+            return Encoded(text, np.asarray(ids, dtype=np.int64), tokens, offsets)
         enc = self.tokenizer.encode(text, add_special_tokens=False)
         return Encoded(text, np.asarray(enc.ids, dtype=np.int64), list(enc.tokens), [tuple(o) for o in enc.offsets])
 
@@ -126,7 +158,10 @@ class SubwordTokenizer:
         """Ids -> text with spacing restored; the four specials are dropped, atomic pieces (placeholders) kept."""
         specials = (self.pad_id, self.unk_id, self.bos_id, self.eos_id)
         kept = [int(i) for i in ids if int(i) not in specials]
-        return self.tokenizer.decode(kept, skip_special_tokens=False)
+        if self.encoder is None:
+            return self.tokenizer.decode(kept, skip_special_tokens=False)
+        text = "".join(self.tokens[i] for i in kept).replace(SPACE_MARK, " ")
+        return text[1:] if text.startswith(" ") else text  # Metaspace: the space put before the text goes
 
     def decode_pieces(self, pieces: list[str]) -> str:
         """Pieces -> text (spacing restored), keeping any piece as written (used after <unk> replacement)."""
