@@ -36,7 +36,8 @@ dpkg -s folio | grep -E '^(Status|Version|Installed-Size):'
 
 step "installed files"
 for path in "${PATHS[@]}"; do [ -e "$path" ] || fail "$path is missing after the install"; done
-[ "$(command -v folio)" = /usr/bin/folio ] || fail "folio is not on PATH"
+# /usr/bin/folio is what a shell finds (CI's virtual environment has its own folio earlier on PATH: use the path)
+[ -x /usr/bin/folio ] && PATH=/usr/bin:/bin command -v folio >/dev/null || fail "/usr/bin/folio is not a program on PATH"
 grep -q '^MimeType=text/plain;text/markdown;' "/usr/share/applications/$APP_ID.desktop" || fail "MIME types missing"
 grep -q '^Exec=folio %F' "/usr/share/applications/$APP_ID.desktop" || fail "the desktop entry does not run folio"
 if command -v desktop-file-validate >/dev/null; then desktop-file-validate "/usr/share/applications/$APP_ID.desktop"; fi
@@ -44,13 +45,13 @@ if command -v appstreamcli >/dev/null; then
     appstreamcli validate --no-net --pedantic "/usr/share/metainfo/$APP_ID.metainfo.xml" \
         || appstreamcli validate --no-net "/usr/share/metainfo/$APP_ID.metainfo.xml"
 fi
-folio --version
+/usr/bin/folio --version
 
 step "folio --self-test (offscreen, no network, empty HOME)"
 home=$(mktemp -d)
 report="$home/report.json"
 HOME="$home" FOLIO_HOME="$home/folio" QT_QPA_PLATFORM=offscreen \
-    python3 packaging/no_network.py -- folio --self-test >"$report"
+    python3 packaging/no_network.py -- /usr/bin/folio --self-test >"$report"
 python3 - "$report" <<'EOF'
 import json, sys
 text = open(sys.argv[1]).read()
@@ -62,7 +63,7 @@ EOF
 
 step "the installed editor starts (offscreen)"
 set +e
-HOME="$home" FOLIO_HOME="$home/folio" QT_QPA_PLATFORM=offscreen timeout 8 folio "$home/new.md" 2>"$home/stderr"
+HOME="$home" FOLIO_HOME="$home/folio" QT_QPA_PLATFORM=offscreen timeout 8 /usr/bin/folio "$home/new.md" 2>"$home/stderr"
 code=$?
 set -e
 if [ "$code" != 124 ] || grep -q -E "Traceback|Could not load|Cannot load library" "$home/stderr"; then
