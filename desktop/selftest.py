@@ -163,9 +163,11 @@ def provider_problems(requested: str, features: dict) -> list[str]:
     wanted = PROVIDER_ALIASES.get(key, requested)
     problems = []
     for name, entry in features.items():
-        if entry.get("available") and entry.get("provider") and entry["provider"] != wanted:  # spelling has none
+        provider = str(entry.get("provider") or "")
+        onnx = provider.endswith("ExecutionProvider")  # spelling runs no ONNX graph of its own ("cpu")
+        if entry.get("available") and onnx and provider != wanted:
             reason = entry.get("provider_note") or "no reason given"
-            problems.append(f"{name}: {wanted} was asked for, it runs on {entry.get('provider')} ({reason})")
+            problems.append(f"{name}: {wanted} was asked for, it runs on {provider} ({reason})")
     return problems
 
 

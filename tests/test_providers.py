@@ -123,7 +123,8 @@ def test_self_test_fails_when_the_named_provider_is_not_obtained_unless_fallback
     assert len(report["problems"]) == 3
     assert all(f"{CUDA} was asked for, it runs on {CPU}" in p for p in report["problems"])
     assert any(e.startswith("provider not obtained") for e in report["errors"])
-    for feature in report["features"].values():
+    for name in ("completion", "continuation", "translation"):  # spelling runs no ONNX graph of its own
+        feature = report["features"][name]
         assert feature["ok"] and feature["provider"] == CPU and "install onnxruntime-gpu" in feature["provider_note"]
 
     allowed = run_self_test("cuda", str(models_dir), allow_fallback=True)
