@@ -4,10 +4,11 @@ text editor never loads.
 QtCore links ICU (collation, locale-aware case mapping, converters for legacy encodings, time zones). The data
 library holds one ICU "common data" archive (symbol ``icudtNN_dat``); :func:`reduce_library` takes it out,
 removes with ICU's ``icupkg`` the items :func:`removable` names, and links the rest into a new library with the
-same soname (``gcc -shared`` over an ``.incbin``). Kept: the root and English locale data in every category
-(ICU falls back to root for any other locale, as it does for a locale it does not know), the Unicode
-properties, normalization and break rules, time-zone data, the converter alias table. Removed: the other
-locales' data (about 800 locales in each of curr, lang, region, unit, zone, coll, rbnf), transliteration,
+same soname (``gcc -shared`` over an ``.incbin``). Kept: collation (root and English) and the root and English
+locale data (ICU falls back to root for any other locale, as it does for a locale it does not know), the
+Unicode properties, break rules, time-zone data, the converter alias table. Removed: the other locales' data
+(about 800 locales in each of coll, brkitr), the display-name and number-spelling trees Qt never reads from
+ICU (curr, lang, region, unit, zone, rbnf), character names, IDNA/StringPrep and NFKC data, transliteration,
 the break-iterator dictionaries for Chinese, Japanese, Thai, Lao, Khmer and Burmese, and the table-based
 converters for legacy encodings (Folio reads and writes UTF-8; ICU's algorithmic UTF-8/16/32, ASCII and
 Latin-1 converters need no data).
@@ -28,7 +29,12 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 LOCALE_FOLDERS = frozenset({"brkitr", "coll", "curr", "lang", "region", "unit", "zone", "rbnf"})
-DROPPED_FOLDERS = frozenset({"translit"})
+# Display names (currencies, languages, regions, units, zones), number spelling and transliteration: Qt formats
+# with its own CLDR tables and never reads these from ICU.
+DROPPED_FOLDERS = frozenset({"translit", "curr", "lang", "region", "unit", "zone", "rbnf"})
+# Character names, spoof checking, IDNA/StringPrep (Qt has its own IDNA), NFKC and its case folding (Qt normalizes
+# with its own tables), locale matching data.
+DROPPED_ITEMS = frozenset({"unames.icu", "confusables.cfu", "uts46.nrm", "nfkc.nrm", "nfkc_cf.nrm", "langInfo.res"})
 KEPT_RESOURCES = frozenset({"root", "pool", "res_index"})
 KEPT_LANGUAGE = "en"
 # A top-level locale resource: "de", "fr_CA", "zh_Hant_TW", "de__PHONEBOOK" (not "res_index", kept above).
@@ -40,7 +46,7 @@ def removable(item: str) -> bool:
     """Whether the ICU data item ``item`` (``"coll/de.res"``, ``"ibm-1047_P100-1995.cnv"``) is left out."""
     path = PurePosixPath(item)
     folder = path.parts[0] if len(path.parts) > 1 else ""
-    if folder in DROPPED_FOLDERS or path.suffix == ".cnv":
+    if folder in DROPPED_FOLDERS or path.suffix in (".cnv", ".spp") or item in DROPPED_ITEMS:
         return True
     if folder == "brkitr" and path.suffix == ".dict":
         return True
