@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
 
 import pytest
 
@@ -17,6 +16,7 @@ from PySide6.QtGui import QFontMetricsF, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QPlainTextEdit  # noqa: E402
 
 from desktop.runtime import Engines, UnavailableEngine  # noqa: E402
+from desktop.runtime.completer import Suggestion as Sugg  # noqa: E402
 from desktop.ui.completion import (  # noqa: E402
     MAX_CONTEXT_CHARS,
     CompletionController,
@@ -28,15 +28,6 @@ from desktop.ui.ghost_text import format_percent, wrap_ghost_text  # noqa: E402
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
-
-@dataclass(frozen=True)
-class Sugg:
-    """Same fields as ``desktop.runtime.completer.Suggestion``."""
-
-    text: str
-    word: str
-    probability: float
-    phrase: bool = False
 
 
 class FakeCompleter:

@@ -4,27 +4,19 @@ view's next word (8), accepted completions (9) and the models named in the statu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from desktop.recovery import RecoveryEntry
+from desktop.runtime.completer import Suggestion as Sugg
 from desktop.runtime.translator import Translation
 from desktop.ui.completion import CompletionController
 from tests.ui_support import FakeContinuer, FakeEngines
 
 LONG_LINE = "The writer types a long line of words that must wrap at the edge of the page. " * 4
 
-
-@dataclass(frozen=True)
-class Sugg:
-    text: str
-    word: str
-    probability: float
-    phrase: bool = False
 
 
 class WordModel:
