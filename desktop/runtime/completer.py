@@ -26,6 +26,7 @@ import numpy as np
 from desktop.runtime import contract
 from desktop.runtime.continuous_cache import ContinuousCache
 from desktop.runtime.guard import guarded
+from desktop.runtime.lexicon import OutOfVocabularyLexicon
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine, State
 from desktop.runtime.text_input import clean_text
@@ -98,7 +99,7 @@ class Completer(LMEngine):
                  max_phrase_words: int = 4, model_path: Path | None = None,
                  continuous_weight: float = CONTINUOUS_WEIGHT, continuous_theta: float = CONTINUOUS_THETA,
                  continuous_skip: int = CONTINUOUS_SKIP_RECENT, continuous_evidence: float = CONTINUOUS_EVIDENCE_PAIRS,
-                 repeat_discount: float = REPEAT_DISCOUNT):
+                 repeat_discount: float = REPEAT_DISCOUNT, rare_words: bool = True):
         super().__init__(package, provider, threads, model_path)
         self.vocab = package.load_vocab(contract.ROLE_VOCAB, WordVocab.from_json)
         self.lm.check_vocab(contract.ROLE_VOCAB, len(self.vocab))
@@ -117,6 +118,9 @@ class Completer(LMEngine):
         self._sorted_lower = [tokens[i].lower() for i in order]
         self._sorted_ids = np.array(order, dtype=np.int64)
         self._lengths = np.array([len(t) for t in tokens])
+        # Words the vocabulary lacks, completed with the model's <unk> probability (built at the first prefix).
+        self.rare_words = rare_words
+        self._lexicon: OutOfVocabularyLexicon | None = None
         self.memory = DocumentMemory()
         self.learned: WriterMemory | None = None  # what Folio learned about the writer, set by the app
         self.learned_pseudo_words = LEARNED_PSEUDO_WORDS
@@ -293,11 +297,21 @@ class Completer(LMEngine):
             ids = ids[self._suggestible[ids]]
             in_cache = list(dict.fromkeys([w for w, _ in cache.most_common(50)] + (learned_top if scale else [])))
         scores = {vocab.tokens[i]: (1 - lam) * float(probs[i]) for i in ids}
+        if partial and self.rare_words:
+            p_unk = (1 - lam) * float(probs[vocab.unk_id])
+            for word, share in self._rare_lexicon().with_prefix(partial):
+                scores.setdefault(word, p_unk * share)
         for word in in_cache:
             count = cache[word] + (scale * learned[word] if scale else 0.0)
             scores[word] = scores.get(word, (1 - lam) * float(probs[vocab.index[word]]) if word in vocab.index
                                       else 0.0) + lam * count / n_cache
         return [(w, p) for w, p in scores.items() if p > 0]
+
+    def _rare_lexicon(self) -> OutOfVocabularyLexicon:
+        if self._lexicon is None:
+            known = (t.lower() for t in self.vocab.tokens)
+            self._lexicon = OutOfVocabularyLexicon.english(known) or OutOfVocabularyLexicon({}, ())
+        return self._lexicon
 
     def _extend_phrase(self, suggestions: list[Suggestion], partial: str, lead: str) -> list[Suggestion]:
         """Extends the top suggestion with the model's likeliest next words while the phrase's mean
