@@ -11,10 +11,24 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 
 MIN_PREFIX = 2  # shorter prefixes fit too many rare words to be worth a suggestion
+
+
+def spell_checker(language: str):
+    """pyspellchecker's checker for ``language`` ("en", "fr"), loaded once per process and only read: the
+    speller and the completer share its word-frequency list. Raises ImportError without the library."""
+    from spellchecker import SpellChecker  # imported here so a missing library is a clear engine error
+
+    return _load_checker(SpellChecker, language)
+
+
+@cache
+def _load_checker(checker_class: type, language: str):
+    return checker_class(language=language, distance=2)
 
 
 class OutOfVocabularyLexicon:
@@ -34,10 +48,10 @@ class OutOfVocabularyLexicon:
     def english(cls, known: Iterable[str]) -> OutOfVocabularyLexicon | None:
         """From pyspellchecker's English list; None when the library is not installed."""
         try:
-            from spellchecker import SpellChecker
+            checker = spell_checker("en")
         except ImportError:
             return None
-        return cls(dict(SpellChecker(language="en").word_frequency.dictionary), known)
+        return cls(checker.word_frequency.dictionary, known)
 
     def with_prefix(self, prefix: str, n: int = 5) -> list[tuple[str, float]]:
         """Up to ``n`` (word, share of the out-of-vocabulary mass) pairs longer than ``prefix`` that start with

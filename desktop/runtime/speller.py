@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.runtime.lexicon import spell_checker
 from desktop.runtime.paths import resources_dir
 
 LANGUAGES = ("en", "fr")
@@ -230,10 +231,8 @@ class WordList:
     """One language's word list (from pyspellchecker) with the personal words added."""
 
     def __init__(self, language: str):
-        from spellchecker import SpellChecker  # imported here so a missing library is a clear engine error
-
         self.language = language
-        self.library = SpellChecker(language=language, distance=2)
+        self.library = spell_checker(language)
         self.frequency = self.library.word_frequency
         self._total = float(self.frequency.total_words) or 1.0
         self.extra: set[str] = set()  # the personal words (the speller's set, shared by its lists)
