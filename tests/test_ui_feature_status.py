@@ -72,12 +72,13 @@ def test_a_model_that_fails_while_running_gets_an_indicator(make_window, qtbot, 
     assert "graph exploded" in window.feature_status.button("Completion").toolTip()
 
 
-def test_a_damaged_translator_gets_an_indicator_on_first_use(make_window, qtbot, models_dir, tmp_path):
+def test_a_damaged_translator_gets_an_indicator_once_it_fails_to_load(make_window, qtbot, models_dir, tmp_path):
     folder = _models(models_dir, tmp_path, "tiny-char", "tiny-translator")
     (folder / "tiny-translator" / "tokenizer.json").write_text("[1, 2", encoding="utf-8")
     _resign(folder / "tiny-translator")
+    # The window loads the translator in the background at start, so the indicator may already be up here (the
+    # load finished) or come with the first translation: either way it must come, with the reason.
     window = make_window(models=folder)
-    assert window.feature_status.button("Translation") is None  # a package is there: not known to be broken yet
     set_text(window, "Tom lives in Boston.")
     window.editor.selectAll()
     window.translate_selection()
