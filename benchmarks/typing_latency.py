@@ -37,7 +37,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QT
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop.locations import Locations  # noqa: E402
+from desktop.core.locations import Locations  # noqa: E402
 from desktop.ui.main_window import MainWindow, _default_completion_factory, make_engines  # noqa: E402
 
 WORDS = ("the of and to in a is that for it as was with be by on not he this are or his from at which but have "

@@ -45,7 +45,7 @@ def wait(app, seconds: float, until=None) -> None:
 
 
 def make_window(app, engines, scheme: str, size: tuple[int, int]):
-    from desktop.preferences import Preferences
+    from desktop.core.preferences import Preferences
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow(engines, preferences=Preferences(theme=scheme, font_size=12.5, daily_goal=500))

@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 APP_ID = "io.github.folio.Folio"
 REQUIRED = (
     "desktop/__init__.py", "desktop/__main__.py", "desktop/app.py", "desktop/selftest.py",
-    "desktop/runtime/__init__.py", "desktop/ui/__init__.py", "desktop/resources/__init__.py",
+    "desktop/core/__init__.py", "desktop/runtime/__init__.py", "desktop/ui/__init__.py",
+    "desktop/resources/__init__.py",
     "desktop/resources/icons/folio.svg", "desktop/resources/icons/folio-256.png",
     f"desktop/resources/{APP_ID}.desktop", f"desktop/resources/{APP_ID}.metainfo.xml",
     "desktop/runtime/speller.py", "desktop/resources/spelling/en-extra.txt.gz",

@@ -43,3 +43,12 @@ assert "torch" not in sys.modules and "onnx" not in sys.modules
 def test_runtime_imports_without_qt():
     result = _run_blocked({"PySide6", "shiboken6"}, "import desktop.runtime, desktop.selftest\n")
     assert result.returncode == 0, result.stderr
+
+
+def test_core_imports_without_qt_torch_onnx_or_the_rest_of_desktop():
+    modules = sorted(path.stem for path in (ROOT / "desktop" / "core").glob("*.py") if path.stem != "__init__")
+    code = "import importlib\n" + "".join(f"importlib.import_module('desktop.core.{name}')\n" for name in modules)
+    code += "assert not [m for m in sys.modules if m.startswith(('desktop.runtime', 'desktop.ui'))]\n"
+    result = _run_blocked({"PySide6", "shiboken6", "torch", "onnx", "onnxruntime", "model", "export"}, code)
+    assert result.returncode == 0, result.stderr
+    assert len(modules) >= 10  # files, recovery, preferences, appstate, textformat, ... all live in the core

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.recovery import LOCK_NAME, RecoveryEntry, RecoverySession, find_orphans
+from desktop.core.recovery import LOCK_NAME, RecoveryEntry, RecoverySession, find_orphans
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The recovery-writing code in its own process: one copy, then it waits to be killed.
 WRITER = """
 import sys, time
-from desktop.recovery import RecoveryEntry, RecoverySession
+from desktop.core.recovery import RecoveryEntry, RecoverySession
 session = RecoverySession(sys.argv[1])
 session.write(RecoveryEntry("d1", "typed before the kill"))
 print("WRITTEN", session.pid, flush=True)
@@ -36,7 +36,7 @@ FINDER = """
 import json, os, sys
 if int(sys.argv[2]):
     os.getpid = lambda: int(sys.argv[2])
-from desktop.recovery import find_orphans
+from desktop.core.recovery import find_orphans
 print(json.dumps({"pid": os.getpid(), "orphans": [[e.text for e in o.entries] for o in find_orphans(sys.argv[1])]}))
 """
 
@@ -164,7 +164,7 @@ def _type_then_kill(tmp_path: Path, seconds: float) -> tuple[str, list[float], f
         killed = time.time()
         child.wait(10)
     assert keys and keys[-1] - keys[0] >= seconds, (len(keys), child.returncode)
-    from desktop.locations import Locations
+    from desktop.core.locations import Locations
 
     orphans = find_orphans(Locations.under(home).recovery_dir)
     texts = [e.text for o in orphans for e in o.entries]
@@ -188,7 +188,7 @@ def test_steady_typing_killed_with_sigkill_loses_at_most_5_seconds(tmp_path: Pat
 # A save that gets as far as the temporary file and then hangs (as if killed just before the rename).
 SAVER = """
 import os, sys, time
-from desktop.files import write_text_atomic
+from desktop.core.files import write_text_atomic
 def hang(*args):
     print("SAVING", flush=True)
     time.sleep(600)
@@ -203,7 +203,7 @@ def _temp_files(folder: Path) -> list[str]:
 
 def test_a_save_killed_midway_leaves_a_temp_file_that_the_next_start_removes(tmp_path: Path, make_window,
                                                                              monkeypatch):
-    from desktop.files import clean_stale_temp_files
+    from desktop.core.files import clean_stale_temp_files
 
     story = tmp_path / "story.txt"
     story.write_text("old text", encoding="utf-8")
@@ -226,7 +226,7 @@ def test_a_save_killed_midway_leaves_a_temp_file_that_the_next_start_removes(tmp
     unrelated.write_text("someone else's", encoding="utf-8")
     os.utime(unrelated, (1, 1))
 
-    from desktop import files
+    from desktop.core import files
 
     monkeypatch.setattr(files, "PROCESS_START", time.time())  # as if this process were a Folio started now
     window = make_window()  # a Folio started after the kill opens the file
@@ -236,7 +236,7 @@ def test_a_save_killed_midway_leaves_a_temp_file_that_the_next_start_removes(tmp
 
 
 def test_saving_keeps_the_owner_and_group_where_allowed(tmp_path: Path):
-    from desktop.files import write_text_atomic
+    from desktop.core.files import write_text_atomic
 
     story = tmp_path / "story.txt"
     story.write_text("old", encoding="utf-8")
@@ -254,7 +254,7 @@ def test_saving_keeps_the_owner_and_group_where_allowed(tmp_path: Path):
 
 
 def test_saving_without_the_right_to_change_owners_still_saves(tmp_path: Path, monkeypatch):
-    from desktop.files import write_text_atomic
+    from desktop.core.files import write_text_atomic
 
     story = tmp_path / "story.txt"
     story.write_text("old", encoding="utf-8")
@@ -276,7 +276,7 @@ def test_saving_without_the_right_to_change_owners_still_saves(tmp_path: Path, m
 
 def test_saving_breaks_a_hard_link_as_documented(tmp_path: Path):
     """Atomic saving writes a new file: another hard link keeps the old text (docs/saving.md says so)."""
-    from desktop.files import write_text_atomic
+    from desktop.core.files import write_text_atomic
 
     story, link = tmp_path / "story.txt", tmp_path / "link.txt"
     story.write_text("old", encoding="utf-8")
@@ -290,7 +290,7 @@ def test_saving_breaks_a_hard_link_as_documented(tmp_path: Path):
 def test_copies_while_typing_do_not_save_the_session_state_each_time(make_window, qtbot):
     """A copy every 2.5 s takes only the text; the window's state and word count (``passDone``, work that grows
     with the document) come with the first copy, then wait for a pause or 30 s, as before."""
-    from desktop.preferences import Preferences
+    from desktop.core.preferences import Preferences
     from desktop.ui import autosave
 
     assert autosave.MAX_INTERVAL_MS <= 3_000 and autosave.STATE_INTERVAL_MS == 30_000

@@ -6,8 +6,8 @@ import random
 
 from PySide6.QtGui import QTextCursor, QTextDocument
 
-from desktop import textstats
-from desktop.textstats import TextStats
+from desktop.core import textstats
+from desktop.core.textstats import TextStats
 from desktop.ui import live_stats
 from desktop.ui.document import document_text
 from desktop.ui.live_stats import BlockCounts

@@ -1,4 +1,4 @@
-"""desktop.textformat and desktop.files (no Qt): encodings, byte order marks and line endings survive a save.
+"""desktop.core.textformat and desktop.core.files (no Qt): encodings, byte order marks and line endings survive a save.
 
 Issue 14 item 10 (Latin-1, Windows-1252 and UTF-16 files open and save back as they were) and issue 11 item 6
 (an unedited file saves byte for byte the same: CR, mixed CRLF/LF, the UTF-8 BOM, U+2028/U+2029, BOM-less
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from desktop.files import UnencodableError, UnknownEncodingError, read_text_file, write_text_atomic
-from desktop.textformat import FileFormat, decode_text, describe_format, encode_text
+from desktop.core.files import UnencodableError, UnknownEncodingError, read_text_file, write_text_atomic
+from desktop.core.textformat import FileFormat, decode_text, describe_format, encode_text
 
 FRENCH = "Café crème à l'été — « déjà vu » pour la façade naïve. Ça coûte 5 €, garçon !"
 LATIN1 = "Où est le garçon ? À la plage, l'élève brûle au soleil d'été ; la forêt est très belle."
@@ -88,7 +88,7 @@ def test_edits_keep_the_endings_of_the_lines_not_edited(text, where, insert):
 def _raw_prefix(raw: str, head: str) -> str:
     """The part of ``raw`` (file text) that ``head`` (editor text ending with a line break) came from."""
     lines = head.count("\n")
-    from desktop.textformat import split_keeping_endings
+    from desktop.core.textformat import split_keeping_endings
 
     file_lines, endings = split_keeping_endings(raw)
     return "".join(line + ending for line, ending in zip(file_lines[:lines], endings[:lines]))

@@ -9,8 +9,8 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.appstate import load_state
-from desktop.locations import Locations
+from desktop.core.appstate import load_state
+from desktop.core.locations import Locations
 from desktop.ui.main_window import MainWindow
 from tests.ui_support import move_to_end, set_text
 

@@ -399,13 +399,13 @@ def test_failed_save_keeps_the_old_file_and_the_text(make_window, qtbot, tmp_pat
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
 
-        monkeypatch.setattr("desktop.files.os.replace", refuse)
+        monkeypatch.setattr("desktop.core.files.os.replace", refuse)
     else:
 
         def full(*args, **kwargs):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-        monkeypatch.setattr("desktop.files.os.fsync", full)
+        monkeypatch.setattr("desktop.core.files.os.fsync", full)
 
     assert not window.save()
     assert dialogs.errors and "story.txt" in dialogs.errors[-1][1]

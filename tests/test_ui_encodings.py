@@ -9,7 +9,7 @@ import random
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from desktop.textstats import count_words
+from desktop.core.textstats import count_words
 from desktop.ui import main_window
 
 FRENCH = "Où est le garçon ? À la plage, l'élève brûle au soleil d'été ; la forêt est très belle.\r\n"
@@ -123,7 +123,7 @@ def test_unedited_files_save_byte_identical_through_the_editor(make_window, tmp_
 
 def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_window, qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(main_window, "LARGE_FILE_BYTES", 100_000)
-    monkeypatch.setattr("desktop.files.READ_CHUNK_BYTES", 64_000)
+    monkeypatch.setattr("desktop.core.files.READ_CHUNK_BYTES", 64_000)
     monkeypatch.setattr("desktop.ui.document.LOAD_CHUNK_CHARS", 50_000)
     line = "It was the best of times, it was the worst of times, it was the age of wisdom.\r\n"
     data = (line * 8000).encode("utf-8")  # 650 kB
@@ -161,7 +161,7 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
 
 
 def test_a_recovered_copy_saves_in_its_files_encoding(make_window, tmp_path):
-    from desktop.recovery import RecoveryEntry
+    from desktop.core.recovery import RecoveryEntry
 
     path = tmp_path / "old.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + "Avant\r\n".encode("utf-16-le"))

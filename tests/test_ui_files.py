@@ -1,4 +1,4 @@
-"""desktop.files (no Qt): reading with BOM and line endings, refusal of what is not text, atomic saving."""
+"""desktop.core.files (no Qt): reading with BOM and line endings, refusal of what is not text, atomic saving."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from desktop.files import FileError, UnknownEncodingError, read_text_file, with_default_suffix, write_text_atomic
+from desktop.core.files import FileError, UnknownEncodingError, read_text_file, with_default_suffix, write_text_atomic
 
 TEXT = "Ça va? — naïve 𝄞 日本語\n\tsecond line\u00a0\n"
 
@@ -90,9 +90,9 @@ def test_failed_save_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch,
             def write(self, data):
                 fail()
 
-        monkeypatch.setattr("desktop.files.os.fdopen", lambda fd, mode, **kw: Full(real_fdopen(fd, mode, **kw)))
+        monkeypatch.setattr("desktop.core.files.os.fdopen", lambda fd, mode, **kw: Full(real_fdopen(fd, mode, **kw)))
     else:
-        monkeypatch.setattr(f"desktop.files.os.{broken}", fail)
+        monkeypatch.setattr(f"desktop.core.files.os.{broken}", fail)
     with pytest.raises(FileError, match="Nothing on disk was changed"):
         write_text_atomic(path, "new")
     monkeypatch.undo()

@@ -8,8 +8,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QDialog, QLineEdit, QMenu, QWidget
 
-from desktop.locations import Locations
-from desktop.preferences import Preferences, load_preferences
+from desktop.core.locations import Locations
+from desktop.core.preferences import Preferences, load_preferences
 from desktop.ui import theme
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences_dialog import PreferencesDialog, provider_choices

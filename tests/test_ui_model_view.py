@@ -238,7 +238,7 @@ def test_about_dialog_without_models_says_so(qtbot, tmp_path):
 
 
 def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_window, qtbot):
-    from desktop.preferences import Preferences
+    from desktop.core.preferences import Preferences
 
     window = make_window(preferences=Preferences(daily_goal=100))
     qtbot.keyClicks(window.editor, "one two ")

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.locations import Locations
-from desktop.preferences import Preferences
-from desktop.recovery import find_orphans
+from desktop.core.locations import Locations
+from desktop.core.preferences import Preferences
+from desktop.core.recovery import find_orphans
 from desktop.ui import autosave, main_window
 from desktop.ui.main_window import MainWindow
 from tests.ui_support import FakeContinuer, FakeEngines

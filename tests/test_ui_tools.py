@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 
-from desktop.preferences import Preferences
+from desktop.core.preferences import Preferences
 from tests.ui_support import move_cursor, set_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 
-from desktop.textstats import count_words
+from desktop.core.textstats import count_words
 from tests.ui_support import FakeContinuer, FakeEngines, set_text
 
 GENERATED = "ABCDEFGHIJ0123456789KLMNOPQRST:\n"  # nothing a typed (lower-case) word holds

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
-from desktop.recovery import RecoveryEntry
+from desktop.core.recovery import RecoveryEntry
 from desktop.runtime.completer import Suggestion as Sugg
 from desktop.runtime.translator import Translation
 from desktop.ui.completion import CompletionController

@@ -8,8 +8,8 @@ import json
 
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.locations import Locations
-from desktop.preferences import Preferences
+from desktop.core.locations import Locations
+from desktop.core.preferences import Preferences
 from desktop.runtime.writer_memory import WriterMemory
 from desktop.ui.completion import CompletionController
 from tests.ui_support import set_text

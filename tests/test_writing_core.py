@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from desktop.about import DATA_SOURCES, model_cards
-from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.locations import ENV_HOME, Locations
-from desktop.markdown import IN_FENCE, NORMAL, Kind, tokenize_line
-from desktop.preferences import Preferences, load_preferences, parse_toml, save_preferences, to_toml
-from desktop.recovery import RecoveryEntry, RecoverySession, find_orphans, pid_alive
-from desktop.search import SearchError, SearchQuery
-from desktop.textstats import DailyTally, TextStats, count_words, format_reading_time, goal_progress
-from desktop.utf16 import Utf16Map, utf16_length
+from desktop.core.appstate import AppState, OpenDocument, add_recent, load_state, save_state
+from desktop.core.locations import ENV_HOME, Locations
+from desktop.core.markdown import IN_FENCE, NORMAL, Kind, tokenize_line
+from desktop.core.preferences import Preferences, load_preferences, parse_toml, save_preferences, to_toml
+from desktop.core.recovery import RecoveryEntry, RecoverySession, find_orphans, pid_alive
+from desktop.core.search import SearchError, SearchQuery
+from desktop.core.textstats import DailyTally, TextStats, count_words, format_reading_time, goal_progress
+from desktop.core.utf16 import Utf16Map, utf16_length
+from desktop.runtime.about import DATA_SOURCES, model_cards
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,7 +99,7 @@ def test_folio_home_overrides_the_platform_folders(tmp_path, monkeypatch):
 def test_recovery_copies_survive_their_process_and_are_found_as_orphans(tmp_path):
     root = tmp_path / "recovery"
     code = (
-        "import sys; from desktop.recovery import RecoverySession, RecoveryEntry\n"
+        "import sys; from desktop.core.recovery import RecoverySession, RecoveryEntry\n"
         "s = RecoverySession(sys.argv[1])\n"
         "s.write(RecoveryEntry('doc1', 'unsaved ✓ words', None, 'Untitled', 7))\n"
         "s.write(RecoveryEntry('doc2', 'file text', '/x/story.md', 'story.md', 0, '\\r\\n'))\n"
@@ -295,18 +295,3 @@ def test_data_sources_name_the_required_licences_and_attributions():
     assert "CC-BY 2.0 FR" in text and "www.manythings.org/anki and tatoeba.org" in text
     assert "CC BY-SA" in text and "WikiText" in text
     assert "Public domain" in text and "Shakespeare" in text
-
-
-def test_the_logic_modules_import_without_qt():
-    blocker = (
-        "import sys\n"
-        "class Block:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in {'PySide6', 'shiboken6'}:\n"
-        "            raise ImportError('blocked: ' + name)\n"
-        "sys.meta_path.insert(0, Block())\n"
-        "import desktop.preferences, desktop.recovery, desktop.appstate, desktop.textstats, desktop.markdown\n"
-        "import desktop.search, desktop.about, desktop.locations, desktop.utf16, desktop.files\n"
-    )
-    result = subprocess.run([sys.executable, "-c", blocker], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr

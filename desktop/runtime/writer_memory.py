@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from desktop.files import FileError, write_text_atomic
+from desktop.core.files import FileError, write_text_atomic
 
 FORMAT = 1
 MAX_WORD_CHARS = 64

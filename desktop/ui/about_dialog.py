@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
-from desktop.about import DATA_SOURCES, ModelCard, model_cards
+from desktop.runtime.about import DATA_SOURCES, ModelCard, model_cards
 
 
 def data_sources_markdown() -> str:

@@ -1,7 +1,7 @@
 """Autosave to the recovery folder: a writer thread, and the timers that decide when to write.
 
 :class:`Autosaver` copies every document with unsaved changes (untitled ones included) to this process's
-:class:`desktop.recovery.RecoverySession` at most ``MAX_INTERVAL_MS`` after the first change since the last copy,
+:class:`desktop.core.recovery.RecoverySession` at most ``MAX_INTERVAL_MS`` after the first change since the last copy,
 however the writer types (sooner when they stop typing for the idle time the preferences set), so a crash loses
 at most about 2.5 s of typing plus the time a copy takes to write. Only the text is taken on the UI thread (a
 copy: about 20 ms for a 10 MB document, nothing for an unchanged one, measured by benchmarks/autosave_cost.py);
@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from desktop.files import FileError
-from desktop.recovery import RecoveryEntry, RecoverySession
+from desktop.core.files import FileError
+from desktop.core.recovery import RecoveryEntry, RecoverySession
 from desktop.ui.document import DocumentTab
 from desktop.ui.worker_thread import start_worker_thread, stop_thread
 

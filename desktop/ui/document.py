@@ -1,6 +1,6 @@
 """One open document: its editor, file, continuation controller, generated-text marks and helpers.
 
-:class:`DocumentTab` knows nothing of dialogs: reading and saving raise :class:`desktop.files.FileError`,
+:class:`DocumentTab` knows nothing of dialogs: reading and saving raise :class:`desktop.core.files.FileError`,
 and the window decides what to tell the writer. Assistants (word completion, later others) are attached with
 :meth:`DocumentTab.attach_assistant`, which passes the preferences on and keeps the editor working when an
 assistant fails to start.
@@ -18,19 +18,19 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFont, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from desktop.files import read_text_file, write_text_atomic
-from desktop.markdown import is_markdown_path
-from desktop.preferences import Preferences
-from desktop.recovery import RecoveryEntry, new_id
-from desktop.textformat import FileFormat
-from desktop.textstats import count_words
+from desktop.core.files import read_text_file, write_text_atomic
+from desktop.core.markdown import is_markdown_path
+from desktop.core.preferences import Preferences
+from desktop.core.recovery import RecoveryEntry, new_id
+from desktop.core.textformat import FileFormat
+from desktop.core.textstats import count_words
+from desktop.core.utf16 import utf16_length
 from desktop.ui.continuation import ContinuationController, EnginesLike
 from desktop.ui.editor import Editor
 from desktop.ui.generated import GeneratedMarks
 from desktop.ui.highlighter import MarkdownHighlighter
 from desktop.ui.live_stats import BlockCounts
 from desktop.ui.theme import EditorColors, editor_colors
-from desktop.utf16 import utf16_length
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ class DocumentTab(QWidget):
 
     @property
     def file_format(self) -> FileFormat:
-        """How the file is written: encoding, byte order mark, line endings (see :mod:`desktop.textformat`)."""
+        """How the file is written: encoding, byte order mark, line endings (see :mod:`desktop.core.textformat`)."""
         return self._format
 
     def set_file_format(self, fmt: FileFormat) -> None:
@@ -211,14 +211,14 @@ class DocumentTab(QWidget):
 
     def load(self, path: str | Path, encoding: str | None = None) -> None:
         """Reads ``path`` (in ``encoding``, else the one detected) into the document; raises
-        :class:`desktop.files.FileError` and then changes nothing."""
+        :class:`desktop.core.files.FileError` and then changes nothing."""
         path = Path(path)
         loaded = read_text_file(path, encoding)
         self.set_content(loaded.text, path, file_format=loaded.format)
 
     def reload(self, encoding: str | None = None) -> None:
         """Reads the file again (in ``encoding`` when given; keeping the cursor where it can); raises
-        :class:`desktop.files.FileError`."""
+        :class:`desktop.core.files.FileError`."""
         if self._path is None:
             return
         position = self.editor.textCursor().position()
@@ -226,7 +226,7 @@ class DocumentTab(QWidget):
         self.set_cursor(position)
 
     def save_to(self, path: str | Path) -> None:
-        """Saves to ``path`` atomically; raises :class:`desktop.files.FileError`, and then the old file, the
+        """Saves to ``path`` atomically; raises :class:`desktop.core.files.FileError`, and then the old file, the
         document's own file name and its modified flag stay as they were."""
         path = Path(path)
         write_text_atomic(path, self.text(), fmt=self._format)

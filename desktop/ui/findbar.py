@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QCheckBox, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from desktop.search import SearchError, SearchQuery
+from desktop.core.search import SearchError, SearchQuery
+from desktop.core.utf16 import Utf16Map
 from desktop.ui.document import document_text
 from desktop.ui.editor import Editor
-from desktop.utf16 import Utf16Map
 
 
 class _Field(QLineEdit):

@@ -1,12 +1,12 @@
-"""Markdown syntax highlighting for ``.md`` documents, from :mod:`desktop.markdown`'s tokenizer."""
+"""Markdown syntax highlighting for ``.md`` documents, from :mod:`desktop.core.markdown`'s tokenizer."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
-from desktop.markdown import NORMAL, Kind, tokenize_line
+from desktop.core.markdown import NORMAL, Kind, tokenize_line
+from desktop.core.utf16 import Utf16Map
 from desktop.ui.theme import EditorColors, editor_colors
-from desktop.utf16 import Utf16Map
 
 MONOSPACE = ["DejaVu Sans Mono", "Menlo", "Consolas", "Liberation Mono", "monospace"]
 

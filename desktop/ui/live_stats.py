@@ -15,7 +15,7 @@ import time
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QTextBlock, QTextDocument
 
-from desktop.textstats import TextStats, count_words
+from desktop.core.textstats import TextStats, count_words
 
 SYNC_BLOCKS = 200  # a change touching at most this many blocks is counted at once
 SLICE_S = 0.005  # the idle counter works at most this long per event-loop turn
@@ -23,7 +23,7 @@ LINE_SEPARATOR = "\u2028"  # Qt's in-block line break (saved as \n, so not a cha
 
 
 def block_counts(text: str) -> tuple[int, int]:
-    """(words, characters) of one block's text, counted as :class:`~desktop.textstats.TextStats` counts them."""
+    """(words, characters) of one block's text, counted as :class:`~desktop.core.textstats.TextStats` counts them."""
     return count_words(text), len(text) - text.count(LINE_SEPARATOR)
 
 

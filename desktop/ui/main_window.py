@@ -1,8 +1,9 @@
 """Folio's main window: documents in tabs, writing tools, preferences, the model view and the assistants.
 
-The window wires widgets together; the logic lives elsewhere: files in :mod:`desktop.files`, preferences in
-:mod:`desktop.preferences`, the session in :mod:`desktop.appstate`, recovery copies in :mod:`desktop.recovery`,
-counts and the daily goal in :mod:`desktop.textstats` (all without Qt). Each document is a
+The window wires widgets together; the logic lives elsewhere, in :mod:`desktop.core` (no Qt): files in
+:mod:`~desktop.core.files`, preferences in :mod:`~desktop.core.preferences`, the session in
+:mod:`~desktop.core.appstate`, recovery copies in :mod:`~desktop.core.recovery`, counts and the daily goal in
+:mod:`~desktop.core.textstats`. Each document is a
 :class:`~desktop.ui.document.DocumentTab`; models run in worker threads (continuation, the model view,
 completion) and report by signal.
 
@@ -58,17 +59,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.files import FileError, UnencodableError, clean_stale_temp_files, read_text_file, with_default_suffix
-from desktop.locations import Locations
-from desktop.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
-from desktop.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
+from desktop.core.appstate import AppState, OpenDocument, add_recent, load_state, save_state
+from desktop.core.files import FileError, UnencodableError, clean_stale_temp_files, read_text_file, with_default_suffix
+from desktop.core.locations import Locations
+from desktop.core.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
+from desktop.core.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
+from desktop.core.textformat import ENCODING_CHOICES, describe_format, encoding_label
+from desktop.core.textstats import TextStats, goal_progress
 from desktop.runtime import Engines, UnavailableEngine
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
 from desktop.runtime.writer_memory import WriterMemory
-from desktop.textformat import ENCODING_CHOICES, describe_format, encoding_label
-from desktop.textstats import TextStats, goal_progress
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.autosave import Autosaver

@@ -1,4 +1,4 @@
-"""The Preferences dialog: every setting of :class:`desktop.preferences.Preferences` in one form."""
+"""The Preferences dialog: every setting of :class:`desktop.core.preferences.Preferences` in one form."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.preferences import SCHEMA, Preferences
+from desktop.core.preferences import SCHEMA, Preferences
 
 THEME_CHOICES = (("Follow the system", "system"), ("Light", "light"), ("Dark", "dark"))
 _PROVIDER_NAMES = {

@@ -19,10 +19,10 @@ from PySide6.QtCore import QObject, QPoint, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu
 
+from desktop.core.utf16 import Utf16Map, utf16_length
 from desktop.runtime.speller import AUTO, add_personal_word, count_words, load_personal_words
 from desktop.ui.editor import LAYER_SPELLING, ExtraSelection
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
-from desktop.utf16 import Utf16Map, utf16_length
 
 logger = logging.getLogger(__name__)
 

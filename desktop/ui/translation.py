@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.utf16 import Utf16Map, utf16_length
 from desktop.runtime.guard import EngineFailed
 from desktop.runtime.translation_text import has_letters, sentence_at
 from desktop.runtime.translator import TranslationCancelled
@@ -40,7 +41,6 @@ from desktop.ui.document import DocumentTab
 from desktop.ui.model_view import AttentionHeatMap, engine_of
 from desktop.ui.theme import EditorColors
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
-from desktop.utf16 import Utf16Map, utf16_length
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Find and replace over a document's text, with plain text or regular expressions. No Qt.
 
-Offsets are Python string indices; the editor converts them with :class:`desktop.utf16.Utf16Map`. Patterns
+Offsets are Python string indices; the editor converts them with :class:`desktop.core.utf16.Utf16Map`. Patterns
 are Python regular expressions with ``^`` and ``$`` matching at line ends; replacements may use ``\\1`` and
 ``\\g<name>``. A pattern that does not compile raises :class:`SearchError` with a readable message.
 """

@@ -1,6 +1,6 @@
 """Reading and saving the user's documents: ``.txt`` and ``.md`` files, saved atomically. No Qt.
 
-Reading finds the file's encoding (:mod:`desktop.textformat`: a byte order mark, then UTF-8, then a detector) and
+Reading finds the file's encoding (:mod:`desktop.core.textformat`: a byte order mark, then UTF-8, then a detector) and
 turns every line ending into ``\\n`` (the editor's own), remembering the encoding, the byte order mark and the
 line endings (mixed ones included) so that saving writes the file back the way it came: an unedited document
 saves byte for byte the same. A file whose encoding cannot be recognised is refused with an
@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop.textformat import EncodingError, FileFormat, decode_text, encode_text
+from desktop.core.textformat import EncodingError, FileFormat, decode_text, encode_text
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +104,7 @@ def _read_in_chunks(path: Path, progress: Callable[[int, int], None]) -> bytes:
 def write_text_atomic(path: str | Path, text: str, newline: str = "\n", fmt: FileFormat | None = None) -> None:
     """Saves ``text`` (``\\n`` line endings) at ``path``, atomically; raises :class:`FileError`.
 
-    ``fmt`` is the file's format (encoding, byte order mark, line endings; see :mod:`desktop.textformat`); without
+    ``fmt`` is the file's format (encoding, byte order mark, line endings; see :mod:`desktop.core.textformat`); without
     it the file is UTF-8 with ``newline`` line endings. An existing file keeps its permission bits, and a
     symbolic link is followed so the file it points to is replaced, not the link.
     """

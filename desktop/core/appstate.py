@@ -8,8 +8,8 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desktop.files import FileError, write_text_atomic
-from desktop.textstats import DailyTally
+from desktop.core.files import FileError, write_text_atomic
+from desktop.core.textstats import DailyTally
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def load_state(path: str | Path) -> AppState:
 
 
 def save_state(path: str | Path, state: AppState) -> None:
-    """Writes the state atomically; raises :class:`desktop.files.FileError`."""
+    """Writes the state atomically; raises :class:`desktop.core.files.FileError`."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

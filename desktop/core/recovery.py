@@ -27,7 +27,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from desktop.files import FileError, try_lock, write_text_atomic
+from desktop.core.files import FileError, try_lock, write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ class RecoverySession:
             self._lock_fd = None
 
     def write(self, entry: RecoveryEntry) -> Path:
-        """Saves ``entry`` (replacing its previous copy); raises :class:`desktop.files.FileError`."""
+        """Saves ``entry`` (replacing its previous copy); raises :class:`desktop.core.files.FileError`."""
         self._claim()
         target = self.folder / f"{entry.doc_id}{ENTRY_SUFFIX}"
         write_text_atomic(target, entry.to_json())

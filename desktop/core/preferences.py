@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from desktop.files import FileError, write_text_atomic
+from desktop.core.files import FileError, write_text_atomic
 
 try:  # Python 3.11+
     import tomllib
@@ -236,7 +236,7 @@ def _parse_simple_toml(text: str) -> dict:  # pragma: no cover - only without to
 
 
 def save_preferences(path: str | Path, preferences: Preferences, keep_corrupt: bool = False) -> None:
-    """Writes ``preferences`` to ``path`` atomically; raises :class:`desktop.files.FileError`.
+    """Writes ``preferences`` to ``path`` atomically; raises :class:`desktop.core.files.FileError`.
 
     With ``keep_corrupt``, an existing (unreadable) file is first copied to ``<name>.bak``.
     """
