@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from desktop.runtime.french_forms import TIME, find_forms, french_form
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.placeholders import NUMBER_RE, digits, french_number
 from desktop.runtime.slots import OUTPUT_NUMBER
@@ -65,18 +66,32 @@ def read_dev_set(path: Path) -> dict[str, list[str]]:
 def number_counts(source: str, output: str) -> tuple[int, int, int]:
     """(source numbers, found in ``output`` by their digits, found written exactly as ``french_number``
     writes them)."""
-    numbers = [m.group() for m in NUMBER_RE.finditer(source)]
-    found = [m.group()[: m.start(1) - m.start()] for m in OUTPUT_NUMBER.finditer(normalize_text(output))]
+    expected = expected_numbers(source)
+    output = normalize_text(output)
+    found = [m.group()[: m.start(1) - m.start()] for m in OUTPUT_NUMBER.finditer(output)]
     kept = formatted = 0
-    for number in numbers:
+    for number in expected:
         same = [f for f in found if digits(f) == digits(number)]
         if not same:
             continue
         kept += 1
-        exact = [f for f in same if f == normalize_text(french_number(number))]
+        want = normalize_text(number)
+        # A whole hour ("15 h") is read as the number 15: it is French-formatted when the text holds "15 h".
+        exact = [f for f in same if f == want or (want == f"{f} h" and re.search(rf"(?<!\d){f} h(?!\w)", output))]
         formatted += bool(exact)
         found.remove((exact or same)[0])
-    return len(numbers), kept, formatted
+    return len(expected), kept, formatted
+
+
+def expected_numbers(source: str) -> list[str]:
+    """The French each number of ``source`` should become: inside a clock time the time's French ("6:30 p.m."
+    -> "18 h 30", :mod:`desktop.runtime.french_forms`), anything else as ``french_number`` writes it."""
+    times = [(start, end) for start, end, kind in find_forms(source, titles=False) if kind == TIME]
+    expected = []
+    for match in NUMBER_RE.finditer(source):
+        inside = [source[a:b] for a, b in times if a <= match.start() < b]
+        expected.append(french_form(inside[0]) if inside else french_number(match.group()))
+    return expected
 
 
 def source_names(source: str, references: list[str]) -> list[str]:

@@ -52,7 +52,8 @@ def test_amounts_are_rewritten_before_translation():
     ("I paid 250 dollars for this bike in 1987.", ["250", "1987"]),
     ("We sold 1,250 copies of the book last year.", ["1,250"]),
     ("Sarah lives in Montreal with her two cats.", ["Sarah"]),
-    ("Emma called Mr. Johnson yesterday.", ["Emma", "Johnson"]),
+    ("Emma called Mr. Johnson yesterday.", ["Emma", "Mr. Johnson"]),
+    ("My flight leaves at 6 a.m. on March 3rd.", ["6 a.m.", "on March 3rd"]),
     ("Please send the report to Anna before Friday.", ["Anna"]),
     ("Write to anna.b@example.com or see https://example.org/a/1987?x=2.",
      ["anna.b@example.com", "https://example.org/a/1987?x=2"]),
@@ -360,9 +361,9 @@ def test_a_document_translation_stops_inside_a_long_line(translator: Translator)
 
 
 def test_an_ordinal_is_a_number_with_its_suffix_outside_the_placeholder():
-    masked = protect("My flight leaves at 6 a.m. on March 3rd.", None)
+    masked = protect("She came 3rd in the race, at 6 miles.", None)
     assert sorted(masked.slots.values()) == ["3", "6"]
-    assert "\u27e6N2\u27e7rd" in masked.text
+    assert "\u27e6N1\u27e7rd" in masked.text
     assert protect("an mp3 file and a B52", None).slots == {}
 
 

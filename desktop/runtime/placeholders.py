@@ -27,6 +27,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from desktop.runtime.french_forms import DATE, TITLE, find_forms
+
 MAX_SLOTS = 9
 NUMBER, NAME = "N", "P"
 PLACEHOLDERS = tuple(f"\u27e6{kind}{i}\u27e7" for kind in (NUMBER, NAME) for i in range(1, MAX_SLOTS + 1))
@@ -134,10 +136,14 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 def protect(text: str, names: NameLists | None) -> Masked:
     """The app's side: numbers, and names as ``names`` tells them, replaced by placeholders. URLs and e-mail
-    addresses are names too (a URL's digits are not numbers of their own).
+    addresses are names too (a URL's digits are not numbers of their own); a date or clock time is one number
+    ("on March 3rd", "6:30 p.m.") and a titled name one name ("Mr. Johnson"), see :mod:`french_forms`.
 
     ``names`` None protects numbers only (a model trained without name placeholders)."""
     spans: list[tuple[int, int, str]] = [(m.start(), m.end(), NUMBER) for m in _NUMBER.finditer(text)]
+    # Dates and clock times are numbers, titled names names: French writes them by rule (french_forms.py).
+    forms = find_forms(text, titles=names is not None)
+    spans += [(start, end, NAME if kind == TITLE else NUMBER) for start, end, kind in forms]
     if names is not None:
         spans += [(m.start(), m.end(), NAME) for pattern in (_URL, _EMAIL) for m in pattern.finditer(text)]
         starts = _sentence_starts(text)
@@ -148,7 +154,13 @@ def protect(text: str, names: NameLists | None) -> Masked:
             if match.start() in starts and word.lower() in names.lowercase and not word.isupper():
                 continue  # "Please", "The": an ordinary word opening the sentence
             spans.append((match.start(), match.end(), NAME))
-    return _replace(text, spans)
+    masked = _replace(text, spans)
+    opening_on = forms and forms[0][0] == 0 and forms[0][2] == DATE and text[:3].lower() == "on "
+    if opening_on and re.match(r"\u27e6N1\u27e7 [^\W\d]", masked.text):
+        # "On May 5 we met." -> "⟦N1⟧, we met.": the model, which hardly saw a sentence open on a placeholder,
+        # drops the rest without the comma English often writes there.
+        masked.text = masked.text.replace(" ", ", ", 1)
+    return masked
 
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> Masked:

@@ -21,6 +21,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from desktop.runtime.french_forms import TIME, find_forms, french_form
 from desktop.runtime.placeholders import NAME, NUMBER_RE, PLACEHOLDER_RE, digits, french_number
 from desktop.runtime.subword import SPACE_MARK
 
@@ -39,7 +40,11 @@ def rewrite_currency(text: str) -> str:
 
 
 def slot_value(token: str, value: str) -> str:
-    """What a placeholder becomes in French: numbers formatted, names as they are."""
+    """What a placeholder becomes in French: dates, clock times and titled names as French writes them
+    ("le 3 mars", "18 h 30", "M. Johnson"), other numbers formatted, other names as they are."""
+    by_rule = french_form(value)
+    if by_rule is not None:
+        return by_rule
     return value if PLACEHOLDER_RE.fullmatch(token).group(1) == NAME else french_number(value)
 
 
@@ -131,9 +136,12 @@ def reinsert_numbers(source: str, offsets: list[tuple[int, int]], pieces: list[s
 
 
 def repair_numbers(source: str, output: str) -> str:
-    """``output`` with its numbers made the source's (see the module docstring)."""
-    wanted = [m.group() for m in NUMBER_RE.finditer(source)]
-    found = list(OUTPUT_NUMBER.finditer(output))
+    """``output`` with its numbers made the source's (see the module docstring). A clock time's numbers are
+    left out on both sides: "6:30 p.m." is rightly "18 h 30" in French."""
+    times = [(start, end) for start, end, kind in find_forms(source, titles=False) if kind == TIME]
+    renderings = {digits(french_form(source[start:end]) or "") for start, end in times}
+    wanted = [m.group() for m in NUMBER_RE.finditer(source) if not any(a <= m.start() < b for a, b in times)]
+    found = [m for m in OUTPUT_NUMBER.finditer(output) if digits(m.group()) not in renderings]
     if not wanted or not found:
         return output
     pairs = sorted(((SequenceMatcher(None, digits(m.group()), digits(w)).ratio(), i, j)
