@@ -149,14 +149,13 @@ def test_a_failure_while_running_switches_the_engine_off_once(models_dir, caplog
 
 
 def test_the_editor_switches_completion_off_once_when_it_fails_while_typing(models_dir, make_window, qtbot, caplog):
-    from desktop.ui.completion import CompletionController
+    from tests.ui_support import wait_models_ready
 
     engines = Engines.from_dir(models_dir, provider="cpu")
     window = make_window(engines)
-    with qtbot.waitSignal(window.modelsReady, timeout=10000):
-        window.set_completion_factory(CompletionController)
+    wait_models_ready(qtbot, window)
     engines.completer.lm.run = lambda ids, state: (_ for _ in ()).throw(RuntimeError("graph exploded"))
-    controller = window.current_tab().assistants[0]
+    controller = window.current_tab().completion
     with caplog.at_level(logging.ERROR):
         for ch in "the quick brown fox jumps":
             qtbot.keyClicks(window.editor, ch)

@@ -212,7 +212,7 @@ GUI_SESSION = textwrap.dedent("""
     def report_and_quit():
         w = window()
         tab = w.current_tab()
-        completion = [a.available for a in tab.assistants]
+        completion = [tab.completion.available]
         print(f"CONTINUATION={w.controller.available} COMPLETION={completion} CHARS={len(w.text())}", flush=True)
         for document in w.documents():
             document.set_modified(False)  # quit without the "save changes?" question

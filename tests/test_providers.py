@@ -11,8 +11,7 @@ import pytest
 from desktop.runtime import Engines, session
 from desktop.runtime.session import CPU, CUDA, OrtGraph
 from desktop.selftest import run_self_test
-from desktop.ui.completion import describe_completion
-from desktop.ui.continuation import EngineInfo, describe_engine
+from desktop.ui.engine_status import EngineInfo, describe_completion, describe_continuation
 
 CUDA_ERROR = "CUDA failure 100: no CUDA-capable device is detected ; GPU=0"
 RealSession = ort.InferenceSession
@@ -112,9 +111,9 @@ def test_engines_status_bar_text_carries_the_reason(models_dir, cpu_only):
         assert engine.provider == CPU and "not in this onnxruntime build" in engine.provider_note
     info = EngineInfo.of(continuer)
     assert info.note == continuer.provider_note
-    assert describe_engine(info) == f"Shakespeare: tiny-char · CPU ({continuer.provider_note})"
+    assert describe_continuation(info) == f"Shakespeare: tiny-char · CPU ({continuer.provider_note})"
     assert describe_completion(EngineInfo.of(completer)) == f"Completion: tiny-word · CPU ({completer.provider_note})"
-    assert describe_engine(EngineInfo(True, "tiny-char", CPU)) == "Shakespeare: tiny-char · CPU"
+    assert describe_continuation(EngineInfo(True, "tiny-char", CPU)) == "Shakespeare: tiny-char · CPU"
 
 
 def test_self_test_fails_when_the_named_provider_is_not_obtained_unless_fallback_is_allowed(models_dir, cpu_only):

@@ -17,13 +17,8 @@ from PySide6.QtWidgets import QPlainTextEdit  # noqa: E402
 
 from desktop.runtime import Engines, UnavailableEngine  # noqa: E402
 from desktop.runtime.completer import Suggestion as Sugg  # noqa: E402
-from desktop.ui.completion import (  # noqa: E402
-    MAX_CONTEXT_CHARS,
-    CompletionController,
-    describe_completion,
-    first_word,
-    text_before_cursor,
-)
+from desktop.ui.completion import MAX_CONTEXT_CHARS, CompletionController, first_word  # noqa: E402
+from desktop.ui.engine_status import describe_completion, text_before  # noqa: E402
 from desktop.ui.ghost_text import format_percent, wrap_ghost_text  # noqa: E402
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -477,7 +472,9 @@ def test_the_context_is_bounded_in_a_huge_document(qtbot, make_editor):
     sent = fake.calls[-1][0]
     assert len(sent) <= MAX_CONTEXT_CHARS and sent.endswith("\nJack")
     assert (big + "Jack").endswith(sent)
-    assert text_before_cursor(editor.document(), 5) == big[:5]
+    assert text_before(editor.document(), 5, MAX_CONTEXT_CHARS) == big[:5]
+    assert text_before(editor.document(), 5, 3) == big[2:5]  # at most the last 3 characters
+    assert text_before(editor.document(), 5) == big[:5]
 
 
 def test_ghost_text_wraps_at_the_viewport_edge(qtbot, make_editor):

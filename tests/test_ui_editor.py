@@ -18,7 +18,14 @@ from desktop.runtime.continuer import MAX_WORD_CHARS  # noqa: E402
 from desktop.ui import main_window  # noqa: E402
 from desktop.ui.continuation import CANCELLED, COMPLETED, SUPERSEDED  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from tests.ui_support import STREAM, FakeContinuer, FakeEngines, run_to_end, set_text  # noqa: E402
+from tests.ui_support import (  # noqa: E402
+    STREAM,
+    FakeContinuer,
+    FakeEngines,
+    run_to_end,
+    set_text,
+    wait_models_ready,
+)
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -448,7 +455,6 @@ def test_run_app_opens_the_named_files(monkeypatch, qapp, tmp_path, dialogs):
     path = tmp_path / "a.txt"
     path.write_text("from the command line", encoding="utf-8")
     monkeypatch.setattr(main_window, "make_engines", lambda *args, **kwargs: FakeEngines(FakeContinuer()))
-    monkeypatch.setattr(main_window, "_default_completion_factory", lambda: None)
 
     def fake_exec():
         shown.extend(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
@@ -477,10 +483,7 @@ def test_quit_closes_the_window_after_asking(make_window, qtbot, dialogs):
 
 
 def test_models_ready_is_emitted_once_every_model_has_loaded(make_window, qtbot, models_dir):
-    from desktop.ui.completion import CompletionController
-
     window = make_window(models=models_dir, provider="cpu")
-    with qtbot.waitSignal(window.modelsReady, timeout=30_000):
-        window.set_completion_factory(CompletionController)
+    wait_models_ready(qtbot, window, timeout=30_000)
     assert window.controller.available
-    assert window.current_tab().assistants and window.current_tab().assistants[0].available
+    assert window.current_tab().completion.available

@@ -10,9 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from desktop.runtime import Engines
 from desktop.ui.about_dialog import AboutDialog
-from desktop.ui.completion import CompletionController
 from tests.test_damaged_packages import _resign
-from tests.ui_support import set_text
+from tests.ui_support import set_text, wait_models_ready
 
 
 def _models(models_dir, tmp_path, *names):
@@ -25,8 +24,7 @@ def _models(models_dir, tmp_path, *names):
 
 def _window_with_completion(make_window, qtbot, engines_or_models):
     window = make_window(**engines_or_models)
-    with qtbot.waitSignal(window.modelsReady, timeout=10000):
-        window.set_completion_factory(CompletionController)
+    wait_models_ready(qtbot, window)
     return window
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QPalette
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QDialog, QLineEdit, QMenu, QWidget
 
@@ -13,7 +13,7 @@ from desktop.core.preferences import Preferences, load_preferences
 from desktop.ui import theme
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences_dialog import PreferencesDialog, provider_choices
-from tests.ui_support import FakeContinuer, FakeEngines
+from tests.ui_support import FakeCompleter, FakeContinuer, FakeEngines
 
 
 def window_color(window) -> QPalette:
@@ -144,57 +144,37 @@ def test_toolbar_values_are_remembered(make_window, qtbot):
     assert (saved.temperature, saved.length) == (0.3, 1000)
 
 
-class FakeAssistant(QObject):
-    """Stands in for desktop.ui.completion.CompletionController."""
+class BrokenCompleterEngines(FakeEngines):
+    """Fake engines whose word model fails to load."""
 
-    accepted = Signal(str)
-
-    def __init__(self, editor, engines):
-        super().__init__(editor)
-        self.editor = editor
-        self.calls: list[tuple[str, object]] = []
-        self.loaded = False
-        self.stopped = False
-
-    def set_enabled(self, on):
-        self.calls.append(("enabled", on))
-
-    def set_suggestion_count(self, k):
-        self.calls.append(("count", k))
-
-    def set_phrase_threshold(self, x):
-        self.calls.append(("threshold", x))
-
-    def load_engine(self):
-        self.loaded = True
-
-    def shutdown(self):
-        self.stopped = True
-
-
-def test_completion_factory_is_attached_to_every_document_with_the_preferences(make_window):
-    window = make_window(preferences=Preferences(suggestion_count=4, phrase_threshold=0.5))
-    window.set_completion_factory(FakeAssistant)
-    window.new_document()
-    assistants = [a for tab in window.documents() for a in tab.assistants]
-    assert len(assistants) == 2 and all(a.loaded for a in assistants)
-    first = assistants[0]
-    assert ("enabled", True) in first.calls and ("count", 4) in first.calls
-    assert ("threshold", math.log(0.5)) in first.calls  # the controller takes a log-probability
-    window.completion_toggle_action.trigger()  # switched off, for every document
-    assert all(a.calls[-3] == ("enabled", False) for a in assistants)
-    assert not window.preferences.completion_enabled
-    window.close_tab(1)
-    assert assistants[1].stopped
-
-
-def test_a_failing_assistant_leaves_the_editor_working(make_window, qtbot):
-    def broken(editor, engines):
+    @property
+    def completer(self):
         raise RuntimeError("no word model here")
 
-    window = make_window()
-    window.set_completion_factory(broken)
-    assert "no word model here" in window.statusBar().currentMessage()
+
+def test_every_document_has_completion_with_the_preferences(make_window, qtbot):
+    completer = FakeCompleter()
+    window = make_window(FakeEngines(FakeContinuer(), completer=completer),
+                         preferences=Preferences(suggestion_count=4, phrase_threshold=0.5))
+    window.new_document()
+    completions = [tab.completion for tab in window.documents()]
+    assert len(completions) == 2 and completions[0] is not completions[1]
+    qtbot.waitUntil(lambda: all(c.available for c in completions), timeout=5000)  # each loaded its engine
+    assert all(c.enabled and c.suggestion_count == 4 for c in completions)
+    # the completer takes a log-probability, set in its worker thread
+    qtbot.waitUntil(lambda: getattr(completer, "phrase_threshold", None) == math.log(0.5), timeout=5000)
+    window.completion_toggle_action.trigger()  # switched off, for every document
+    assert not any(c.enabled for c in completions)
+    assert not window.preferences.completion_enabled
+    window.close_tab(1)
+    assert not completions[1]._thread.isRunning()
+
+
+def test_a_completion_model_that_fails_to_load_leaves_the_editor_working(make_window, qtbot):
+    window = make_window(BrokenCompleterEngines(FakeContinuer()))
+    qtbot.waitUntil(lambda: window.feature_status.button("Completion") is not None, timeout=5000)
+    assert "no word model here" in window.feature_status.button("Completion").toolTip()
+    assert "Completion unavailable: the model failed to load: no word model here" in window.model_label.text()
     qtbot.keyClicks(window.editor, "still fine")
     assert window.text() == "still fine"
 

@@ -192,14 +192,11 @@ def test_marks_survive_highlighting_and_undo_removes_them(make_window, qtbot, tm
 
 
 def test_completion_acceptances_are_the_writers_and_translations_are_marked(make_window, qtbot):
-    from tests.test_ui_look import FakeAssistant
-
     window = make_window()
-    window.set_completion_factory(FakeAssistant)
-    assistant = window.current_tab().assistants[0]
+    completion = window.current_tab().completion
     qtbot.keyClicks(window.editor, "The quick")
     window.editor.insertPlainText(" brown fox")  # what the controller inserts on Tab ...
-    assistant.accepted.emit(" brown fox")  # ... and then reports: a word the writer accepted is the writer's
+    completion.accepted.emit(" brown fox")  # ... and then reports: a word the writer accepted is the writer's
     assert window.current_tab().marks.texts() == []
     move_cursor(window, 0)
     start, end = window.insert_generated("Traduction : ")  # the translation hook
@@ -253,11 +250,8 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
 
 
 def test_real_completion_acceptances_are_not_marked(make_window, qtbot, models_dir):
-    from desktop.ui.completion import CompletionController
-
     window = make_window(Engines.from_dir(models_dir, provider="cpu"))
-    window.set_completion_factory(CompletionController)
-    controller = window.current_tab().assistants[0]
+    controller = window.current_tab().completion
     qtbot.waitUntil(lambda: controller.available, timeout=30000)
     qtbot.keyClicks(window.editor, "The quick brown ")
     qtbot.waitUntil(lambda: controller.ghost_text.startswith("fox"), timeout=10000)

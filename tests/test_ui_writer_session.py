@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QApplication
 from desktop.core.recovery import RecoveryEntry
 from desktop.runtime.completer import Suggestion as Sugg
 from desktop.runtime.translator import Translation
-from desktop.ui.completion import CompletionController
 from tests.ui_support import FakeContinuer, FakeEngines
 
 LONG_LINE = "The writer types a long line of words that must wrap at the edge of the page. " * 4
@@ -94,7 +93,7 @@ def test_lines_wrap_beside_an_open_dock_in_new_opened_and_restored_documents(mak
 
 
 def ghost_at_cursor(window) -> bool:
-    overlay = window.current_tab().assistants[0].overlay
+    overlay = window.current_tab().completion.overlay
     if not overlay.isVisible() or not overlay.lines:
         return False
     first = overlay.lines[0]
@@ -105,8 +104,7 @@ def ghost_at_cursor(window) -> bool:
 def test_ghost_text_stays_at_the_cursor_when_the_model_view_is_toggled(make_window, qtbot):
     window = make_window(engines())
     window.resize(1100, 720)
-    window.set_completion_factory(CompletionController)
-    controller = window.current_tab().assistants[0]
+    controller = window.current_tab().completion
     qtbot.waitUntil(lambda: controller.available, timeout=5000)
     qtbot.keyClicks(window.editor, LONG_LINE[: 3 * len(LONG_LINE) // 4] + "we discuss the new j")
     qtbot.waitUntil(lambda: controller.ghost_text == "ourney", timeout=5000)
@@ -137,7 +135,6 @@ def test_status_messages_are_not_cut_off_at_the_default_size(make_window, qtbot,
     shipped._continuer.name, shipped.completer.name, shipped.translator.name = (
         "shakespeare-char", "english-word", "tatoeba-en-fr")
     window = make_window(shipped)
-    window.set_completion_factory(CompletionController)
     window.resize(1100, 720)
     path = tmp_path / "chapter one.txt"
     path.write_text("One two three four, five six seven. " * 2000, encoding="utf-8")
@@ -207,14 +204,13 @@ def test_window_title_names_the_application_once(make_window, qtbot, tmp_path):
 
 def test_model_view_next_word_completes_the_partial_word(make_window, qtbot):
     window = make_window(engines())
-    window.set_completion_factory(CompletionController)
     window.model_view_action.setChecked(True)
-    qtbot.waitUntil(lambda: window.current_tab().assistants[0].available, timeout=5000)
+    qtbot.waitUntil(lambda: window.current_tab().completion.available, timeout=5000)
     qtbot.keyClicks(window.editor, "We discuss the new j")
     view = window.model_view
     settled = lambda: not view._debounce.isActive() and view.shown_id == view.latest_id  # noqa: E731
     qtbot.waitUntil(lambda: settled() and bool(view.word_bars.items), timeout=5000)
-    controller = window.current_tab().assistants[0]
+    controller = window.current_tab().completion
     qtbot.waitUntil(lambda: controller.ghost_text == "ourney", timeout=5000)
     words = [label for label, _ in view.word_bars.items]
     assert words[0] == "journey" and set(words) == {"journey", "job", "joy"}
@@ -229,8 +225,7 @@ def test_model_view_next_word_completes_the_partial_word(make_window, qtbot):
 
 def test_an_accepted_completion_is_not_marked_generated(make_window, qtbot):
     window = make_window(engines())
-    window.set_completion_factory(CompletionController)
-    controller = window.current_tab().assistants[0]
+    controller = window.current_tab().completion
     qtbot.waitUntil(lambda: controller.available, timeout=5000)
     qtbot.keyClicks(window.editor, "the new j")
     qtbot.waitUntil(lambda: controller.ghost_text == "ourney", timeout=5000)
@@ -246,7 +241,6 @@ def test_an_accepted_completion_is_not_marked_generated(make_window, qtbot):
 
 def test_status_bar_names_each_model_and_provider_the_translator_included(make_window, qtbot):
     window = make_window(engines())
-    window.set_completion_factory(CompletionController)
     qtbot.waitUntil(lambda: "Translation" in window.model_label.text() and "Completion" in window.model_label.text(),
                     timeout=5000)
     text = window.model_label.text()

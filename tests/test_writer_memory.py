@@ -102,7 +102,6 @@ def test_the_completer_gets_the_memory_only_while_learning_is_on(make_window, mo
     given: list = []
     monkeypatch.setattr(CompletionController, "set_learned_memory", lambda self, memory: given.append(memory))
     window = make_window()
-    window.set_completion_factory(CompletionController)
     assert given and given[-1] is window.writer_memory
     window.apply_preferences(window.preferences.copy(learn_words=False), save=False)
     assert given[-1] is None

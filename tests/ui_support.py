@@ -179,6 +179,13 @@ def make_window(qtbot, dialogs):
         window.close()
 
 
+def wait_models_ready(qtbot, window: MainWindow, timeout: int = 10000) -> None:
+    """Waits until every model the window uses has loaded (``modelsReady``, which may have come already)."""
+    if not window._models_ready_sent:
+        with qtbot.waitSignal(window.modelsReady, timeout=timeout):
+            pass
+
+
 def set_text(window: MainWindow, text: str, cursor_at: int | None = None) -> None:
     window.editor.setPlainText(text)
     cursor = window.editor.textCursor()

@@ -19,17 +19,20 @@ streaming continuation does not.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
+from desktop.core.preferences import Preferences
 from desktop.runtime.guard import EngineFailed
-from desktop.ui.continuation import EngineInfo, provider_suffix
+from desktop.ui.continuation import seal_edit_block
+from desktop.ui.engine_status import EngineInfo, EnginesLike, load_engine, text_before
 from desktop.ui.ghost_text import GhostTextOverlay, SuggestionPopup
 from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
@@ -38,40 +41,9 @@ logger = logging.getLogger(__name__)
 MAX_CONTEXT_CHARS = 50_000  # the completer sees at most this much text before the cursor
 DEFAULT_SUGGESTION_COUNT = 5  # suggestions asked for (the popup lists them; the ghost shows the first)
 MAX_SUGGESTION_COUNT = 20
+MIN_PHRASE_PROBABILITY = 1e-6  # a phrase threshold of 0 in the preferences (the log needs more than 0)
 _WORD = re.compile(r"\s*\S+")  # what Ctrl+Right accepts: the next word with the spaces before it
 _APOSTROPHES = ("'", "\u2019")
-
-
-class EnginesLike(Protocol):
-    """What the controller needs from :class:`desktop.runtime.Engines` (tests pass fakes with the same shape)."""
-
-    @property
-    def completer(self) -> Any: ...
-
-
-def describe_completion(info: EngineInfo | None) -> str:
-    """The status bar's text for the completion engine (``None`` while it loads)."""
-    if info is None:
-        return "Completion: loading the model…"
-    if not info.available:
-        return f"Completion unavailable: {info.error}"
-    return f"Completion: {info.name}{provider_suffix(info)}"
-
-
-def text_before_cursor(document: QTextDocument, position: int, limit: int = MAX_CONTEXT_CHARS) -> str:
-    """At most the last ``limit`` characters before ``position``, with ``\\n`` line breaks.
-
-    Only that span is copied (a cursor selection over it), never the whole document, so a keystroke costs the
-    same in a 10 MB document as in a short one.
-    """
-    position = max(0, min(position, document.characterCount() - 1))
-    cursor = QTextCursor(document)
-    cursor.setPosition(max(0, position - limit))
-    cursor.setPosition(position, QTextCursor.MoveMode.KeepAnchor)
-    text = cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
-    if text and "\udc00" <= text[0] <= "\udfff":  # the span began inside a surrogate pair
-        text = text[1:]
-    return text
 
 
 def in_middle_of_word(document: QTextDocument, position: int) -> bool:
@@ -148,13 +120,7 @@ class CompletionWorker(QObject):
     @Slot(object)
     def load(self, engines: EnginesLike) -> None:
         """Loads the completion engine (``engines.completer``) and reports it with ``engineLoaded``."""
-        try:
-            engine = engines.completer
-            info = EngineInfo.of(engine)
-        except Exception as exc:  # noqa: BLE001 - a broken model must not take the editor down
-            logger.exception("loading the completion engine failed")
-            engine, info = None, EngineInfo(False, "completion", "", f"the model failed to load: {exc}")
-        self._engine = engine if info.available else None
+        self._engine, info = load_engine(engines, "completer", "completion")
         if self._engine is not None:
             self._apply_settings()
         self.engineLoaded.emit(info)
@@ -192,9 +158,8 @@ class CompletionWorker(QObject):
             try:
                 suggestions = list(self._engine.suggest(text, k))
             except EngineFailed as exc:  # switched off (the engine logged why, once): say so once, ask no more
-                name = str(getattr(self._engine, "name", "") or "completion")
-                self._engine = None
-                self.engineLoaded.emit(EngineInfo(False, name, "", str(exc)))
+                info, self._engine = EngineInfo.switched_off(self._engine, "completion", exc), None
+                self.engineLoaded.emit(info)
                 continue
             except Exception as exc:  # noqa: BLE001 - report any engine error to the UI
                 logger.exception("completion %d failed", request_id)
@@ -320,6 +285,13 @@ class CompletionController(QObject):
         """How many suggestions to ask for (1 to :data:`MAX_SUGGESTION_COUNT`); the popup lists them all."""
         self._count = max(1, min(int(k), MAX_SUGGESTION_COUNT))
 
+    def apply_preferences(self, preferences: Preferences) -> None:
+        """Takes the completion preferences: on or off, how many suggestions, and the phrase threshold (a
+        probability in the preferences, a mean log-probability per word for the completer)."""
+        self.set_enabled(preferences.completion_enabled)
+        self.set_suggestion_count(preferences.suggestion_count)
+        self.set_phrase_threshold(math.log(max(preferences.phrase_threshold, MIN_PHRASE_PROBABILITY)))
+
     def set_phrase_threshold(self, threshold: float) -> None:
         """Sets the completer's ``phrase_threshold`` (a mean log-probability per word, e.g. ``math.log(0.4)``;
         higher means fewer, safer phrases), applied in the worker thread before the next suggestion."""
@@ -373,7 +345,7 @@ class CompletionController(QObject):
         position = cursor.position()
         if in_middle_of_word(document, position):
             return 0
-        text = text_before_cursor(document, position)
+        text = text_before(document, position, MAX_CONTEXT_CHARS)
         if not text.strip():  # nothing written yet (an empty document shows its placeholder text there)
             return 0
         self._next_id += 1
@@ -392,13 +364,7 @@ class CompletionController(QObject):
 
     def accept(self) -> str:
         """Inserts the whole ghost text (Tab) as one undo step; returns it ("" when none was shown)."""
-        text = self._ghost
-        if not text:
-            return ""
-        self._insert(text)
-        self.accepted.emit(text)
-        self.request()
-        return text
+        return self._take(self._ghost) if self._ghost else ""
 
     def accept_word(self) -> str:
         """Inserts the ghost text's next word (Ctrl+Right); the rest stays as ghost text. Returns the word."""
@@ -407,14 +373,13 @@ class CompletionController(QObject):
             return ""
         word = first_word(ghost)
         rest = ghost[len(word) :]
+        if not rest.strip():
+            return self._take(word)
         self._insert(word)
         self.accepted.emit(word)
-        if rest.strip():
-            self._request_position = self.editor.textCursor().position()
-            self._suggestions = []  # they were for the old position; Ctrl+Space asks again
-            self._show_ghost(rest)
-        else:
-            self.request()
+        self._request_position = self.editor.textCursor().position()
+        self._suggestions = []  # they were for the old position; Ctrl+Space asks again
+        self._show_ghost(rest)
         return word
 
     def show_popup(self) -> bool:
@@ -433,12 +398,7 @@ class CompletionController(QObject):
             return ""
         text = self._suggestions[row].text
         self.popup.hide()
-        if not text:
-            return ""
-        self._insert(text)
-        self.accepted.emit(text)
-        self.request()
-        return text
+        return self._take(text) if text else ""
 
     # -- internals ------------------------------------------------------------------------------------------
 
@@ -463,6 +423,13 @@ class CompletionController(QObject):
         self.overlay.show_text(text, self._request_id)
         self.ghostChanged.emit(text)
 
+    def _take(self, text: str) -> str:
+        """Inserts accepted ``text`` (one undo step), says so, and asks for what follows it; returns ``text``."""
+        self._insert(text)
+        self.accepted.emit(text)
+        self.request()
+        return text
+
     def _insert(self, text: str) -> None:
         """Inserts ``text`` at the cursor as one undo step that the writer's next keystroke does not join."""
         cursor = self.editor.textCursor()
@@ -470,7 +437,7 @@ class CompletionController(QObject):
         try:
             cursor.beginEditBlock()
             cursor.insertText(text)
-            _seal(cursor)
+            seal_edit_block(cursor)
             cursor.endEditBlock()
             self.editor.setTextCursor(cursor)
         finally:
@@ -599,16 +566,4 @@ class CompletionController(QObject):
         elif key == Qt.Key.Key_Escape:
             self.dismiss()
         event.accept()
-
-
-def _seal(cursor: QTextCursor) -> None:
-    """Ends an edit block on a (no-op) format change, so Qt does not merge the writer's next keystroke into it
-    (Qt merges a plain insertion that follows an edit block's last insertion into that block)."""
-    if cursor.position() == 0:
-        return
-    last = QTextCursor(cursor.document())
-    last.setPosition(cursor.position() - 1)
-    last.setPosition(cursor.position(), QTextCursor.MoveMode.KeepAnchor)
-    last.setCharFormat(last.charFormat())
-
 

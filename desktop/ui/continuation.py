@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from desktop.runtime.guard import EngineFailed
+from desktop.ui.engine_status import EngineInfo, EnginesLike, load_engine, text_before
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_S = 0.03  # the worker sends accumulated characters at most this often
-PROVIDER_SUFFIX = "ExecutionProvider"
 
 COMPLETED = "completed"  # the model produced all the characters asked for (or stopped by itself)
 CANCELLED = "cancelled"  # the user stopped it (Stop, Esc, undoing the inserted text, closing the document)
@@ -35,62 +34,20 @@ SUPERSEDED = "superseded"  # a newer continuation replaced it
 FAILED = "failed"  # the engine raised; ``failed`` carried the message
 
 
-class EnginesLike(Protocol):
-    """What the UI needs from :class:`desktop.runtime.Engines` (tests pass fakes with the same shape)."""
+def seal_edit_block(cursor: QTextCursor) -> None:
+    """Ends ``cursor``'s edit block on a (no-op) format change, so Qt cannot merge the writer's next keystroke into
+    it.
 
-    @property
-    def continuer(self) -> Any: ...
-
-
-@dataclass(frozen=True)
-class EngineInfo:
-    """What the UI shows about an engine; made in the worker thread from the engine itself."""
-
-    available: bool
-    name: str = ""
-    provider: str = ""
-    error: str = ""
-    note: str = ""  # why the engine runs on another provider than asked (ONNX Runtime's reason)
-
-    @classmethod
-    def of(cls, engine: Any) -> EngineInfo:
-        """Describes a ``Continuer`` or ``UnavailableEngine`` (or anything with the same attributes)."""
-        available = bool(getattr(engine, "available", False))
-        name = str(getattr(engine, "name", "") or "")
-        if not available:
-            return cls(False, name, "", str(getattr(engine, "error", "") or "unknown reason"))
-        note = str(getattr(engine, "provider_note", "") or "")
-        return cls(True, name, str(getattr(engine, "provider", "") or ""), "", note)
-
-
-def short_provider(provider: str) -> str:
-    """``"CPUExecutionProvider"`` -> ``"CPU"``, ``"CUDAExecutionProvider"`` -> ``"CUDA"``."""
-    if provider.endswith(PROVIDER_SUFFIX) and len(provider) > len(PROVIDER_SUFFIX):
-        return provider[: -len(PROVIDER_SUFFIX)]
-    return provider
-
-
-def describe_engine(info: EngineInfo | None) -> str:
-    """The status bar's text for the continuation engine (``None`` while it loads)."""
-    if info is None:
-        return "Shakespeare: loading the model…"
-    if not info.available:
-        return f"Continuation unavailable: {info.error}"
-    return f"Shakespeare: {info.name}{provider_suffix(info)}"
-
-
-def provider_suffix(info: EngineInfo) -> str:
-    """`` · CPU``, and the reason when that is not the provider asked for: `` · CPU (cuda: ...; using CPU)``."""
-    provider = short_provider(info.provider)
-    suffix = f" · {provider}" if provider else ""
-    return f"{suffix} ({info.note})" if info.note else suffix
-
-
-def text_before(document: QTextDocument, position: int) -> str:
-    """The document's text before ``position``, with ``\\n`` line breaks (positions count UTF-16 units)."""
-    cursor = QTextCursor(document)
-    cursor.setPosition(max(0, min(position, document.characterCount() - 1)), QTextCursor.MoveMode.KeepAnchor)
-    return cursor.selectedText().replace("\u2029", "\n").replace("\u2028", "\n")
+    Qt merges a plain insertion that directly follows an edit block's last insertion into that block, and the
+    writer's text cursor sits right after the inserted text: without this, typing while text streams in (or right
+    after accepting a completion) would be undone together with the inserted text.
+    """
+    if cursor.position() == 0:
+        return
+    last = QTextCursor(cursor.document())
+    last.setPosition(cursor.position() - 1)
+    last.setPosition(cursor.position(), QTextCursor.MoveMode.KeepAnchor)
+    last.setCharFormat(last.charFormat())
 
 
 class ContinuationWorker(LatestRequestWorker):
@@ -113,13 +70,7 @@ class ContinuationWorker(LatestRequestWorker):
     @Slot(object)
     def load(self, engines: EnginesLike) -> None:
         """Loads the continuation engine (``engines.continuer``) and reports it with ``engineLoaded``."""
-        try:
-            engine = engines.continuer
-            info = EngineInfo.of(engine)
-        except Exception as exc:  # noqa: BLE001 - a broken model must not take the editor down
-            logger.exception("loading the continuation engine failed")
-            engine, info = None, EngineInfo(False, "continuation", "", f"the model failed to load: {exc}")
-        self._engine = engine if info.available else None
+        self._engine, info = load_engine(engines, "continuer", "continuation")
         self.engineLoaded.emit(info)
 
     @Slot(int, str, int, float)
@@ -152,9 +103,8 @@ class ContinuationWorker(LatestRequestWorker):
                 self.chunkReady.emit(request_id, "".join(pending))
             self.failed.emit(request_id, str(exc) or type(exc).__name__)
             if isinstance(exc, EngineFailed):  # switched off (the engine logged why, once): no more requests
-                name = str(getattr(self._engine, "name", "") or "continuation")
-                self._engine = None
-                self.engineLoaded.emit(EngineInfo(False, name, "", str(exc)))
+                info, self._engine = EngineInfo.switched_off(self._engine, "continuation", exc), None
+                self.engineLoaded.emit(info)
             else:
                 logger.exception("continuation %d failed", request_id)
             return
@@ -225,7 +175,7 @@ class StreamInserter(QObject):
             else:
                 cursor.beginEditBlock()
             cursor.insertText(text)
-            self._seal(cursor)
+            seal_edit_block(cursor)
             cursor.endEditBlock()
         finally:
             self._inserting = False
@@ -233,20 +183,6 @@ class StreamInserter(QObject):
         self._anchor = cursor.position()
         self._foreign_edit = False
         self.inserted_chars += len(text)
-
-    def _seal(self, cursor: QTextCursor) -> None:
-        """Ends the block on a (no-op) format change, so Qt cannot merge the user's next keystroke into it.
-
-        Qt merges a plain insertion that directly follows an edit block's last insertion into that block, and
-        the user's text cursor sits right after the generated text: without this, typing while text streams in
-        would be undone together with the generated text.
-        """
-        if cursor.position() == 0:
-            return
-        last = QTextCursor(self.document)
-        last.setPosition(cursor.position() - 1)
-        last.setPosition(cursor.position(), QTextCursor.MoveMode.KeepAnchor)
-        last.setCharFormat(last.charFormat())
 
     def finish(self) -> None:
         """Ends the stream; later chunks are ignored until the next :meth:`begin`."""
@@ -315,11 +251,6 @@ class ContinuationController(QObject):
     def running(self) -> bool:
         """Whether a continuation is streaming."""
         return self._active_id != 0
-
-    @property
-    def active_id(self) -> int:
-        """The running request's id (0 when none)."""
-        return self._active_id
 
     def load_engine(self) -> None:
         """Loads the engine in the worker thread; ``engineLoaded`` follows."""

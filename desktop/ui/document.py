@@ -1,9 +1,8 @@
-"""One open document: its editor, file, continuation controller, generated-text marks and helpers.
+"""One open document: its editor, file, continuation and completion controllers, generated-text marks and helpers.
 
 :class:`DocumentTab` knows nothing of dialogs: reading and saving raise :class:`desktop.core.files.FileError`,
-and the window decides what to tell the writer. Assistants (word completion, later others) are attached with
-:meth:`DocumentTab.attach_assistant`, which passes the preferences on and keeps the editor working when an
-assistant fails to start.
+and the window decides what to tell the writer. The tab builds both of its models' controllers (continuation,
+word completion); the window wires their signals, passes the preferences on and loads their engines.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFont, QTextCursor, QTextDocument
@@ -20,13 +18,14 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from desktop.core.files import read_text_file, write_text_atomic
 from desktop.core.markdown import is_markdown_path
-from desktop.core.preferences import Preferences
 from desktop.core.recovery import RecoveryEntry, new_id
 from desktop.core.textformat import FileFormat
 from desktop.core.textstats import count_words
 from desktop.core.utf16 import utf16_length
-from desktop.ui.continuation import ContinuationController, EnginesLike
+from desktop.ui.completion import CompletionController
+from desktop.ui.continuation import ContinuationController
 from desktop.ui.editor import Editor
+from desktop.ui.engine_status import EnginesLike
 from desktop.ui.generated import GeneratedMarks
 from desktop.ui.highlighter import MarkdownHighlighter
 from desktop.ui.live_stats import BlockCounts
@@ -36,10 +35,6 @@ logger = logging.getLogger(__name__)
 
 UNTITLED = "Untitled"
 LOAD_CHUNK_CHARS = 1 << 20  # a long text goes into the editor this many characters at a time
-
-# Something that attaches to an editor: ``factory(editor, engines) -> assistant``. An assistant may have
-# ``set_enabled(bool)``, ``set_suggestion_count(int)``, ``set_phrase_threshold(float)`` and ``shutdown()``.
-AssistantFactory = Callable[[Editor, Any], Any]
 
 
 def document_text(document: QTextDocument) -> str:
@@ -58,18 +53,6 @@ def fingerprint(path: Path | None) -> tuple[int, int] | None:
     return st.st_mtime_ns, st.st_size
 
 
-def apply_preferences_to_assistant(assistant: Any, preferences: Preferences) -> None:
-    """Passes the completion preferences to an assistant that understands them."""
-    for method, value in (
-        ("set_enabled", preferences.completion_enabled),
-        ("set_suggestion_count", preferences.suggestion_count),
-        ("set_phrase_threshold", preferences.phrase_threshold),
-    ):
-        setter = getattr(assistant, method, None)
-        if callable(setter):
-            setter(value)
-
-
 class DocumentTab(QWidget):
     """A tab of the window: one document."""
 
@@ -86,8 +69,6 @@ class DocumentTab(QWidget):
         self.loading = False  # a large file is going into the editor (counts and the daily tally wait)
         self.disk_fingerprint: tuple[int, int] | None = None  # the file as Folio last read or wrote it
         self.autosaved_key: int | None = None  # hash of what the recovery copy holds (None: no copy)
-        self.assistants: list[Any] = []
-        self.assistant_errors: list[str] = []
 
         self.editor = Editor(self)
         self.editor.setObjectName("documentEditor")
@@ -97,6 +78,8 @@ class DocumentTab(QWidget):
         layout.addWidget(self.editor)
 
         self.controller = ContinuationController(self.editor.document(), engines, self)
+        # Word completion: what the writer accepts from it (Tab) is the writer's own text, not marked as generated.
+        self.completion = CompletionController(self.editor, engines)
         self.marks = GeneratedMarks(self.editor, self)
         self.counts = BlockCounts(self.editor.document(), self)  # live word and character counts
         self.highlighter: MarkdownHighlighter | None = None
@@ -318,45 +301,10 @@ class DocumentTab(QWidget):
         """Accepts every generated passage of the document (they become ordinary text); returns how many."""
         return self.marks.accept()
 
-    # -- assistants ------------------------------------------------------------------------------------------------
-
-    def attach_assistant(self, factory: AssistantFactory, preferences: Preferences) -> Any | None:
-        """Attaches ``factory(editor, engines)`` to this document with the preferences applied and loads its engine
-        (``load_engine()``). Returns the assistant, or None (with the reason in ``assistant_errors``) when it fails
-        to start. What the writer accepts from an assistant (a completion taken with Tab) is the writer's own
-        text: it is not marked as generated."""
-        try:
-            assistant = factory(self.editor, self.engines)
-            apply_preferences_to_assistant(assistant, preferences)
-            load = getattr(assistant, "load_engine", None)
-            if callable(load):
-                load()
-        except Exception as exc:  # noqa: BLE001 - an assistant must never take the editor down
-            logger.exception("an assistant failed to attach")
-            self.assistant_errors.append(str(exc) or type(exc).__name__)
-            return None
-        self.assistants.append(assistant)
-        return assistant
-
-    def apply_preferences(self, preferences: Preferences) -> None:
-        """Passes changed preferences on to the attached assistants."""
-        for assistant in self.assistants:
-            try:
-                apply_preferences_to_assistant(assistant, preferences)
-            except Exception:  # noqa: BLE001
-                logger.exception("an assistant rejected the preferences")
-
     def shutdown(self) -> None:
-        """Stops the continuation worker and the assistants (before the tab goes away)."""
+        """Stops the continuation and completion workers (before the tab goes away)."""
         self.controller.shutdown()
-        for assistant in self.assistants:
-            stop = getattr(assistant, "shutdown", None)
-            if callable(stop):
-                try:
-                    stop()
-                except Exception:  # noqa: BLE001
-                    logger.exception("an assistant failed to shut down")
-        self.assistants.clear()
+        self.completion.shutdown()
 
     def go_to_line(self, line: int) -> int:
         """Moves the cursor to the start of ``line`` (1-based, clamped); returns the line it went to."""

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal, Slot
 
 from desktop.runtime.document_translation import translate_document
-from desktop.ui.model_view import engine_of
+from desktop.ui.engine_status import engine_of
 from desktop.ui.worker_thread import start_worker_thread, stop_thread
 
 logger = logging.getLogger(__name__)

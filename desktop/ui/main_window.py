@@ -9,9 +9,6 @@ completion) and report by signal.
 
 Hooks for other features:
 
-- ``set_completion_factory(factory)``: ``factory(editor, engines)`` (e.g. ``CompletionController``) is attached
-  to every open and future document, with the completion preferences passed on (what the writer accepts from it
-  is the writer's text, not marked as generated).
 - ``add_side_panel(widget, title)``: a dock in the right-hand area (the translation panel, Ctrl+Shift+T, uses it).
 - ``show_attention(src_tokens, tgt_tokens, matrix)``: the model view's heat map after a translation.
 - ``insert_generated(text)``: inserts model text at the cursor, marked as generated.
@@ -20,7 +17,6 @@ Hooks for other features:
 from __future__ import annotations
 
 import logging
-import math
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -73,24 +69,25 @@ from desktop.runtime.writer_memory import WriterMemory
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.autosave import Autosaver
-from desktop.ui.continuation import (
-    CANCELLED,
-    COMPLETED,
-    EngineInfo,
-    EnginesLike,
-    describe_engine,
-    text_before,
-)
-from desktop.ui.document import UNTITLED, AssistantFactory, DocumentTab, document_text, fingerprint
+from desktop.ui.continuation import CANCELLED, COMPLETED
+from desktop.ui.document import UNTITLED, DocumentTab, document_text, fingerprint
 from desktop.ui.document_translation import DocumentTranslation
 from desktop.ui.editor import Editor, local_files
+from desktop.ui.engine_status import (
+    EngineInfo,
+    EnginesLike,
+    describe_completion,
+    describe_continuation,
+    describe_translation,
+    text_before,
+)
 from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.spelling import Spelling
 from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
-from desktop.ui.translation import TranslationPanel, describe_translation, selected_text
+from desktop.ui.translation import TranslationPanel, selected_text
 from desktop.ui.worker_thread import exit_code_after_abandoning
 
 __all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
@@ -221,11 +218,10 @@ class MainWindow(QMainWindow):
         if self.writer_memory.warning:
             self.preference_warnings.append(self.writer_memory.warning)
         self._learned_keys: dict[str, int] = {}  # document key -> hash of the text last learned from it
-        self.completion_factory: AssistantFactory | None = None
         self._engine_info: EngineInfo | None = None
         self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
         self._model_infos: dict[str, EngineInfo | None] = {}  # feature -> its engine, for the short summary
-        self._models_pending: set[str] = {"continuation"}  # models still loading (see modelsReady)
+        self._models_pending: set[str] = {"continuation", "completion"}  # models still loading (see modelsReady)
         self._models_ready_sent = False
         self._closed = False
         self._state_error_shown = False
@@ -633,8 +629,7 @@ class MainWindow(QMainWindow):
         self._on_title_changed(tab)
         self.spelling.attach(tab)
         controller.load_engine()
-        if self.completion_factory is not None:
-            self._attach_completion(tab)
+        self._attach_completion(tab)
         self.state.tally.update(tab.tally_key, 0)
         self.documentOpened.emit(tab)
         return tab
@@ -1406,40 +1401,18 @@ class MainWindow(QMainWindow):
         """Hook for features that insert model text (translation): inserts ``text`` at the cursor, marked."""
         return self.current_tab().insert_generated(text)
 
-    # -- completion hook -----------------------------------------------------------------------------------------------
-
-    def set_completion_factory(self, factory: AssistantFactory | None) -> None:
-        """Attaches ``factory(editor, engines)`` (e.g. ``CompletionController``) to every document, now and later,
-        with the completion preferences passed on."""
-        self.completion_factory = factory
-        if factory is not None:
-            self._models_pending.add("completion")
-            self._models_ready_sent = False
-            for tab in self.documents():
-                self._attach_completion(tab)
+    # -- completion --------------------------------------------------------------------------------------------------
 
     def _attach_completion(self, tab: DocumentTab) -> None:
-        assistant = tab.attach_assistant(self.completion_factory, self._assistant_preferences())
-        if assistant is not None and callable(getattr(assistant, "set_learned_memory", None)):
-            assistant.set_learned_memory(self.writer_memory if self.preferences.learn_words else None)
-        if assistant is None:
-            self.statusBar().showMessage(f"Word completion unavailable: {tab.assistant_errors[-1]}",
-                                         2 * STATUS_TIMEOUT_MS)
-            self.feature_status.set_reason("Completion", tab.assistant_errors[-1])
-            self._model_ready("completion")
-            return
-        loaded = getattr(assistant, "engineLoaded", None)
-        if loaded is not None and hasattr(loaded, "connect"):
-            loaded.connect(self._on_completion_loaded)
-        else:
-            self._model_ready("completion")
+        """Wires ``tab``'s word completion to the window, passes the preferences on and loads its model."""
+        completion = tab.completion
+        completion.engineLoaded.connect(self._on_completion_loaded)
+        completion.apply_preferences(self.preferences)
+        completion.set_learned_memory(self.writer_memory if self.preferences.learn_words else None)
+        completion.load_engine()
 
     @Slot(object)
-    def _on_completion_loaded(self, info: EngineInfo | None) -> None:
-        if info is None:
-            return
-        from desktop.ui.completion import describe_completion  # optional module: imported where it is used
-
+    def _on_completion_loaded(self, info: EngineInfo) -> None:
         self._model_texts["completion"] = describe_completion(info)
         self._model_infos["Completion"] = info
         self._update_models_label()
@@ -1455,7 +1428,7 @@ class MainWindow(QMainWindow):
 
     def _update_models_label(self) -> None:
         """Names each model and its execution provider in the status bar (continuation, completion, translation)."""
-        parts = [describe_engine(self._engine_info), self._model_texts.get("completion", ""),
+        parts = [describe_continuation(self._engine_info), self._model_texts.get("completion", ""),
                  self._model_texts.get("translation", "")]
         self.model_label.setText(models_summary(parts))
         infos = [("Shakespeare", self._engine_info)]
@@ -1469,11 +1442,6 @@ class MainWindow(QMainWindow):
         if not self._models_pending and not self._models_ready_sent:
             self._models_ready_sent = True
             self.modelsReady.emit()
-
-    def _assistant_preferences(self) -> Preferences:
-        """The preferences as assistants take them: the phrase threshold as a log-probability."""
-        p = self.preferences
-        return p.copy(phrase_threshold=math.log(max(p.phrase_threshold, 1e-6)))
 
     # -- translation hooks ---------------------------------------------------------------------------------------------
 
@@ -1593,7 +1561,7 @@ class MainWindow(QMainWindow):
         info = self._engine_info
         if info is not None:
             self.feature_status.set_reason("Continuation", None if info.available else info.error)
-        text = describe_engine(info)
+        text = describe_continuation(info)
         self._update_models_label()
         available = info is not None and info.available
         enabled = self.preferences.continuation_enabled
@@ -1652,13 +1620,10 @@ class MainWindow(QMainWindow):
         self.model_view_action.setEnabled(preferences.model_view_enabled)
         if not preferences.model_view_enabled and self.model_view_action.isChecked():
             self.model_view_action.setChecked(False)
-        assistant_preferences = self._assistant_preferences()
         memory = self.writer_memory if preferences.learn_words else None
         for tab in self.documents():
-            tab.apply_preferences(assistant_preferences)
-            for assistant in tab.assistants:
-                if callable(getattr(assistant, "set_learned_memory", None)):
-                    assistant.set_learned_memory(memory)
+            tab.completion.apply_preferences(preferences)
+            tab.completion.set_learned_memory(memory)
         self._on_engine_loaded(None)
         self._update_goal()
         self.spelling.set_enabled(preferences.spelling_enabled)
@@ -1813,18 +1778,7 @@ def run_app(files: list[str], provider: str = "auto", models: str | None = None)
     chosen = provider if provider != "auto" else loaded.preferences.provider
     engines = make_engines(chosen, models, loaded.preferences.threads)
     window = MainWindow(engines, locations=locations, preferences=loaded)
-    factory = _default_completion_factory()
-    if factory is not None:
-        window.set_completion_factory(factory)
     window.show()
     window.start_session(files)
     return exit_code_after_abandoning(app.exec())
 
-
-def _default_completion_factory() -> AssistantFactory | None:
-    """``CompletionController`` when this build has it (desktop.ui.completion), else None."""
-    try:
-        from desktop.ui.completion import CompletionController
-    except ImportError:
-        return None
-    return CompletionController

@@ -20,7 +20,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from desktop.runtime.engines import UnavailableEngine
+from desktop.ui.engine_status import engine_of
 from desktop.ui.theme import EditorColors, editor_colors, is_dark
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
@@ -109,15 +109,6 @@ def predict(engines: Any, text: str) -> Prediction:
             logger.exception("word prediction failed")
             result.word_message = f"Word model failed: {exc}"
     return result
-
-
-def engine_of(engines: Any, name: str) -> Any:
-    """``engines.<name>`` (None if there is no such engine); a lazy engine that raises while loading comes back
-    as an :class:`UnavailableEngine` saying why, so workers report the failure instead of dying."""
-    try:
-        return getattr(engines, name, None)
-    except Exception as exc:  # noqa: BLE001 - a lazy engine that fails to load
-        return UnavailableEngine(name, str(exc))
 
 
 class PredictionWorker(LatestRequestWorker):

@@ -9,6 +9,8 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
 
+from desktop.ui.engine_status import short_provider
+
 MODELS_SEPARATOR = "  |  "
 LOAD_BAR_WIDTH = 120
 
@@ -58,8 +60,6 @@ def models_summary(parts: list[str]) -> str:
 def short_models_summary(models: list[tuple[str, Any]]) -> str:
     """The same in few words, for a narrow window: ``"shakespeare-char · english-word · tatoeba-en-fr · CPU"``.
     ``models`` holds ``(feature, EngineInfo or None while loading)`` pairs."""
-    from desktop.ui.continuation import short_provider
-
     loaded = [(feature, info) for feature, info in models if info is not None and info.available]
     providers = {short_provider(info.provider) for _, info in loaded}
     parts = []

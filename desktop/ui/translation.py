@@ -36,9 +36,9 @@ from desktop.core.utf16 import Utf16Map, utf16_length
 from desktop.runtime.guard import EngineFailed
 from desktop.runtime.translation_text import has_letters, sentence_at
 from desktop.runtime.translator import TranslationCancelled
-from desktop.ui.continuation import EngineInfo, short_provider
 from desktop.ui.document import DocumentTab
-from desktop.ui.model_view import AttentionHeatMap, engine_of
+from desktop.ui.engine_status import EngineInfo, engine_of, load_engine
+from desktop.ui.model_view import AttentionHeatMap
 from desktop.ui.theme import EditorColors
 from desktop.ui.worker_thread import LatestRequestWorker, start_worker_thread, stop_thread
 
@@ -98,16 +98,6 @@ def heat_map_of(translation: Any) -> HeatMap:
     return HeatMap(source, target, matrix)
 
 
-def describe_translation(info: EngineInfo | None) -> str:
-    """The status bar's text for the translation engine (``None`` while it loads)."""
-    if info is None:
-        return "Translation: loading the model…"
-    if not info.available:
-        return f"Translation unavailable: {info.error}"
-    provider = short_provider(info.provider)
-    return f"Translation: {info.name} · {provider}" if provider else f"Translation: {info.name}"
-
-
 def _parameters(function: Any) -> set[str]:
     """Names of ``function``'s parameters (empty when Python cannot tell)."""
     try:
@@ -131,14 +121,7 @@ class TranslationWorker(LatestRequestWorker):
     @Slot()
     def load(self) -> None:
         """Loads the translator (``engines.translator``) and reports it with ``engineLoaded``."""
-        translator = engine_of(self.engines, "translator")
-        if translator is None:
-            info = EngineInfo(False, "translation", "", "no translation model is installed")
-        else:
-            try:
-                info = EngineInfo.of(translator)
-            except Exception as exc:  # noqa: BLE001 - a broken model must not take the editor down
-                info = EngineInfo(False, "translation", "", f"the model failed to load: {exc}")
+        _translator, info = load_engine(self.engines, "translator", "translation")
         self.engineLoaded.emit(info)
 
     @Slot(int, str)
