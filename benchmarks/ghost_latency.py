@@ -125,14 +125,13 @@ def folio_editor(models: Path, provider: str):
 
     engines = TimedEngines(Engines.from_dir(models, provider=provider))
     window = MainWindow(engines)
-    window.set_completion_factory(CompletionController)
     window.resize(1100, 720)
     window.show()
     window.set_model_view_visible(True)
     QTest.qWaitForWindowExposed(window)
     editor = window.current_tab().editor
     editor.setFocus()
-    return window, editor, window.current_tab().assistants[0], engines
+    return window, editor, window.current_tab().completion, engines
 
 
 class Probe(QObject):
@@ -325,8 +324,7 @@ def screenshot(args: argparse.Namespace) -> int:
     app.setCursorFlashTime(0)  # a steady caret, so the picture shows where the cursor is
     models = args.package.parent if args.package is not None else TINY_PACKAGE.parent
     window = MainWindow(Engines.from_dir(models, provider=args.provider))
-    window.set_completion_factory(CompletionController)
-    controller = window.current_tab().assistants[0]
+    controller = window.current_tab().completion
     loop = QEventLoop()
     controller.engineLoaded.connect(loop.quit)
     if controller.engine_info is None:

@@ -52,14 +52,12 @@ import desktop  # first: ORT_DISABLE_TELEMETRY before onnxruntime loads
 import onnxruntime  # before Qt, as desktop.app does
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
-from desktop.ui.completion import CompletionController
 from desktop.ui.main_window import MainWindow, make_engines
 T["imports"] = time.time()
 
 app = QApplication([sys.argv[0]])
 engines = make_engines(ARGS["provider"], ARGS["models"])
-window = MainWindow(engines)
-window.set_completion_factory(CompletionController)  # as run_app does: modelsReady then waits for it too
+window = MainWindow(engines)  # as run_app does: modelsReady waits for continuation and completion
 out = {"notes": []}
 
 def finish():

@@ -38,7 +38,7 @@ from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.core.locations import Locations  # noqa: E402
-from desktop.ui.main_window import MainWindow, _default_completion_factory, make_engines  # noqa: E402
+from desktop.ui.main_window import MainWindow, make_engines  # noqa: E402
 
 WORDS = ("the of and to in a is that for it as was with be by on not he this are or his from at which but have "
          "an they you were her she there been one all we their has would when if so no more out up into do only "
@@ -138,9 +138,6 @@ def percentile(values: list[float], q: float) -> float:
 def new_window(models: str | None, home: Path) -> MainWindow:
     engines = make_engines("cpu", models)
     window = MainWindow(engines, locations=Locations.under(home))
-    factory = _default_completion_factory()
-    if factory is not None:
-        window.set_completion_factory(factory)
     window.resize(1100, 720)
     window.show()
     window.activateWindow()

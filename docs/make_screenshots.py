@@ -49,12 +49,6 @@ def make_window(app, engines, scheme: str, size: tuple[int, int]):
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow(engines, preferences=Preferences(theme=scheme, font_size=12.5, daily_goal=500))
-    try:
-        from desktop.ui.completion import CompletionController
-
-        window.set_completion_factory(CompletionController)
-    except ImportError:
-        pass
     window.resize(*size)
     window.show()
     wait(app, 1.0, lambda: window.controller.available)
@@ -75,11 +69,10 @@ def write_scene(app, window, path: Path, continuation_chars: int) -> None:
     wait(app, 60, lambda: not window.controller.running)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.editor.insertPlainText("\n\nMiranda looked back at the ")
-    assistants = window.current_tab().assistants
+    completion = window.current_tab().completion
     QTest.keyClicks(window.editor, "s")
     QTest.keyClick(window.editor, "\b")  # typed edits ask for a suggestion
-    if assistants:
-        wait(app, 10, lambda: bool(assistants[0].ghost_text))
+    wait(app, 10, lambda: bool(completion.ghost_text))
     window.update_stats()
     wait(app, 0.5)
 

@@ -148,9 +148,6 @@ class Autosaver(QObject):
         self.saved_keys[doc_id] = key
         self.autosaved.emit(doc_id)
 
-    def has_copy(self, doc_id: str) -> bool:
-        return doc_id in self.saved_keys
-
     def shutdown(self, clean: bool) -> None:
         """Stops the writer thread; a ``clean`` shutdown (everything saved or discarded) removes the folder."""
         self.idle_timer.stop()

@@ -131,9 +131,6 @@ class DocumentTranslation(QObject):
             self.running = False
             self.failed.emit(message)
 
-    def set_engines(self, engines: Any) -> None:
-        self.worker.engines = engines
-
     def shutdown(self) -> None:
         """Cancels and stops the worker thread."""
         self.worker.want(0)

@@ -383,9 +383,6 @@ class ModelViewDock(QDockWidget):
             widget.colors = colors
             widget.update()
 
-    def set_engines(self, engines: Any) -> None:
-        self.worker.engines = engines
-
     def shutdown(self) -> None:
         """Stops the worker thread (waits for a running prediction)."""
         self._debounce.stop()

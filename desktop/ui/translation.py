@@ -474,9 +474,6 @@ class TranslationPanel(QWidget):
         self.heat_map.colors = colors
         self.heat_map.update()
 
-    def set_engines(self, engines: Any) -> None:
-        self.worker.engines = engines
-
     def shutdown(self) -> None:
         """Stops the worker thread (waits for a running translation)."""
         self.worker.set_latest(-1)

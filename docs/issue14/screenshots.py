@@ -23,7 +23,6 @@ import onnxruntime  # noqa: E402,F401 - before Qt, as desktop.app does
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.ui import main_window  # noqa: E402
-from desktop.ui.completion import CompletionController  # noqa: E402
 from desktop.ui.main_window import MainWindow, make_engines  # noqa: E402
 
 PARAGRAPH = ("It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
@@ -45,7 +44,6 @@ def wait(condition, seconds: float = 20.0) -> None:
 
 def window() -> MainWindow:
     win = MainWindow(make_engines("cpu"))
-    win.set_completion_factory(CompletionController)
     win.resize(1100, 720)
     win.show()
     wait(lambda: "Translation:" in win.model_label.text() and "Completion:" in win.model_label.text())
@@ -76,7 +74,7 @@ def item01(win: MainWindow) -> None:
 def item02(win: MainWindow) -> None:
     win.resize(900, 720)  # narrow enough that the model view makes the line wrap differently
     win.new_document()
-    controller = win.current_tab().assistants[0]
+    controller = win.current_tab().completion
     wait(lambda: controller.available)
     type_text(win, PARAGRAPH + "Tomorrow we will meet to discuss the new j")
     wait(lambda: bool(controller.ghost_text))
