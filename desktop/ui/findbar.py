@@ -143,11 +143,10 @@ class FindBar(QWidget):
 
     def find_next(self, backward: bool = False) -> bool:
         """Selects the next (previous) match, wrapping around; returns whether there was one."""
-        editor = self.current_editor()
-        if editor is None:
+        target = self._target()
+        if target is None:
             return False
-        text = document_text(editor.document())
-        positions = Utf16Map(text)
+        editor, text, positions = target
         cursor = editor.textCursor()
         start = positions.from_utf16(cursor.selectionStart() if backward else cursor.selectionEnd())
         try:
@@ -166,11 +165,10 @@ class FindBar(QWidget):
     def replace(self) -> bool:
         """Replaces the selected match and selects the next one; selects the first match when none is
         selected. Returns whether something was replaced."""
-        editor = self.current_editor()
-        if editor is None:
+        target = self._target()
+        if target is None:
             return False
-        text = document_text(editor.document())
-        positions = Utf16Map(text)
+        editor, text, positions = target
         cursor = editor.textCursor()
         start, end = positions.from_utf16(cursor.selectionStart()), positions.from_utf16(cursor.selectionEnd())
         try:
@@ -188,11 +186,10 @@ class FindBar(QWidget):
 
     def replace_all(self) -> int:
         """Replaces every match as one undo step; returns how many."""
-        editor = self.current_editor()
-        if editor is None:
+        target = self._target()
+        if target is None:
             return 0
-        text = document_text(editor.document())
-        positions = Utf16Map(text)
+        editor, text, positions = target
         try:
             matches = self.query().find_all(text, self.replace_edit.text())
         except SearchError as exc:
@@ -210,6 +207,14 @@ class FindBar(QWidget):
         cursor.endEditBlock()
         self._say(f"Replaced {len(matches)}")
         return len(matches)
+
+    def _target(self) -> tuple[Editor, str, Utf16Map] | None:
+        """The editor to search, its text and the map between its positions and Qt's (None without an editor)."""
+        editor = self.current_editor()
+        if editor is None:
+            return None
+        text = document_text(editor.document())
+        return editor, text, Utf16Map(text)
 
     @staticmethod
     def _select(editor: Editor, start: int, end: int) -> None:

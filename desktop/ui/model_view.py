@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,37 +78,43 @@ def top_k(probs: np.ndarray, tokens: Sequence[str], k: int, label=lambda t: t) -
 def predict(engines: Any, text: str) -> Prediction:
     """Asks both language models about ``text`` (slow: call it in a worker thread)."""
     result = Prediction()
-    continuer = engine_of(engines, "continuer")
-    if continuer is None:
-        result.char_message = "No character model"
-    elif not getattr(continuer, "available", False):
-        result.char_message = f"Character model unavailable: {getattr(continuer, 'error', '')}"
-    else:
-        try:
-            log_probs = continuer.next_char_log_probs(text)
-            result.chars = top_k(np.exp(log_probs), continuer.vocab.tokens, TOP_CHARS, char_label)
-        except Exception as exc:  # noqa: BLE001 - show the failure in the dock, not a crash
-            logger.exception("character prediction failed")
-            result.char_message = f"Character model failed: {exc}"
-    completer = engine_of(engines, "completer")
-    if completer is None:
-        result.word_message = "No word model"
-    elif not getattr(completer, "available", False):
-        result.word_message = f"Word model unavailable: {getattr(completer, 'error', '')}"
-    else:
-        try:
-            match = _PARTIAL_WORD.search(text[-MAX_PARTIAL_CHARS:])
-            if match and callable(getattr(completer, "suggest", None)):
-                # The writer is in the middle of a word: show what completes it, as the grey text does.
-                result.partial = match.group()
-                result.words = [(word_label(s.word), float(s.probability)) for s in completer.suggest(text, TOP_WORDS)]
-            else:
-                probs = completer.next_word_distribution(text)
-                result.words = top_k(probs, completer.vocab.tokens, TOP_WORDS, word_label)
-        except Exception as exc:  # noqa: BLE001
-            logger.exception("word prediction failed")
-            result.word_message = f"Word model failed: {exc}"
+    chars, result.char_message = _ask(engines, "continuer", "Character model", lambda c: _next_chars(c, text))
+    result.chars = chars or []
+    words, result.word_message = _ask(engines, "completer", "Word model", lambda c: _next_words(c, text))
+    if words is not None:
+        result.partial, result.words = words
     return result
+
+
+def _ask(engines: Any, name: str, model: str, question: Callable[[Any], Any]) -> tuple[Any, str]:
+    """``(question(engines.<name>), "")``, or ``(None, why not)`` when there is no such engine, it is unavailable
+    or it fails (``model`` names it in the message: "Word model unavailable: …")."""
+    engine = engine_of(engines, name)
+    if engine is None:
+        return None, f"No {model.lower()}"
+    if not getattr(engine, "available", False):
+        return None, f"{model} unavailable: {getattr(engine, 'error', '')}"
+    try:
+        return question(engine), ""
+    except Exception as exc:  # noqa: BLE001 - show the failure in the dock, not a crash
+        logger.exception("%s prediction failed", model.lower())
+        return None, f"{model} failed: {exc}"
+
+
+def _next_chars(continuer: Any, text: str) -> list[tuple[str, float]]:
+    """The continuer's most probable next characters after ``text``."""
+    log_probs = continuer.next_char_log_probs(text)
+    return top_k(np.exp(log_probs), continuer.vocab.tokens, TOP_CHARS, char_label)
+
+
+def _next_words(completer: Any, text: str) -> tuple[str, list[tuple[str, float]]]:
+    """``(the word being typed, what completes it)``, or ``("", the most probable next words)``."""
+    match = _PARTIAL_WORD.search(text[-MAX_PARTIAL_CHARS:])
+    if match and callable(getattr(completer, "suggest", None)):
+        # The writer is in the middle of a word: show what completes it, as the grey text does.
+        return match.group(), [(word_label(s.word), float(s.probability)) for s in completer.suggest(text, TOP_WORDS)]
+    probs = completer.next_word_distribution(text)
+    return "", top_k(probs, completer.vocab.tokens, TOP_WORDS, word_label)
 
 
 class PredictionWorker(LatestRequestWorker):

@@ -6,7 +6,7 @@ where the platform does not say.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
@@ -31,36 +31,26 @@ class EditorColors:
     bar_background: QColor
     heat_low: QColor  # attention heat map
     heat_high: QColor
-    spelling: QColor = field(default_factory=lambda: QColor("#d0342c"))  # the wavy underline under misspelt words
+    spelling: QColor  # the wavy underline under misspelt words
 
 
-_LIGHT_COLORS = EditorColors(
-    generated_background=QColor("#e6efff"),
-    generated_border=QColor("#7aa2e3"),
-    dimmed_text=QColor(40, 40, 40, 80),
-    accent=QColor("#2f5fb3"),
-    heading=QColor("#7a2e0e"),
-    muted=QColor("#7b7b7b"),
-    code_background=QColor("#f0eee9"),
-    bar=QColor("#4a7bd0"),
-    bar_background=QColor("#e8e8e8"),
-    heat_low=QColor("#fbfbfb"),
-    heat_high=QColor("#1f4e9c"),
-)
-_DARK_COLORS = EditorColors(
-    generated_background=QColor("#223553"),
-    generated_border=QColor("#5d86c9"),
-    dimmed_text=QColor(220, 220, 220, 70),
-    accent=QColor("#8ab4f8"),
-    heading=QColor("#f2b880"),
-    muted=QColor("#9a9a9a"),
-    code_background=QColor("#2f2f33"),
-    bar=QColor("#6f9cf0"),
-    bar_background=QColor("#3a3a3e"),
-    heat_low=QColor("#242428"),
-    heat_high=QColor("#9cc1ff"),
-    spelling=QColor("#ff7b72"),
-)
+# Each colour of EditorColors in the light look and in the dark one, side by side.
+_COLOR_PAIRS: dict[str, tuple[QColor, QColor]] = {
+    "generated_background": (QColor("#e6efff"), QColor("#223553")),
+    "generated_border": (QColor("#7aa2e3"), QColor("#5d86c9")),
+    "dimmed_text": (QColor(40, 40, 40, 80), QColor(220, 220, 220, 70)),
+    "accent": (QColor("#2f5fb3"), QColor("#8ab4f8")),
+    "heading": (QColor("#7a2e0e"), QColor("#f2b880")),
+    "muted": (QColor("#7b7b7b"), QColor("#9a9a9a")),
+    "code_background": (QColor("#f0eee9"), QColor("#2f2f33")),
+    "bar": (QColor("#4a7bd0"), QColor("#6f9cf0")),
+    "bar_background": (QColor("#e8e8e8"), QColor("#3a3a3e")),
+    "heat_low": (QColor("#fbfbfb"), QColor("#242428")),
+    "heat_high": (QColor("#1f4e9c"), QColor("#9cc1ff")),
+    "spelling": (QColor("#d0342c"), QColor("#ff7b72")),
+}
+_LIGHT_COLORS = EditorColors(**{name: light for name, (light, _dark) in _COLOR_PAIRS.items()})
+_DARK_COLORS = EditorColors(**{name: dark for name, (_light, dark) in _COLOR_PAIRS.items()})
 
 
 def system_scheme() -> str:
