@@ -36,7 +36,13 @@ class FindBar(QWidget):
         self.current_editor = current_editor
         self.setObjectName("findBar")
         self.setAccessibleName("Find and replace")
+        self._build_widgets()
+        self._lay_out()
+        self._connect()
+        self.hide()
 
+    def _build_widgets(self) -> None:
+        """The two fields, the options, the buttons and the result label, each with an accessible name."""
         self.find_edit = _Field(self)
         self.find_edit.setPlaceholderText("Find")
         self.find_edit.setAccessibleName("Find text")
@@ -67,6 +73,8 @@ class FindBar(QWidget):
             widget.setAccessibleName(name)
         self.close_button.setToolTip("Close (Esc)")
 
+    def _lay_out(self) -> None:
+        """Find on the first row with the options, Replace on the second."""
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 4, 8, 4)
         find_label = QLabel("F&ind:", self)
@@ -90,6 +98,8 @@ class FindBar(QWidget):
         grid.addWidget(self.replace_all_button, 1, 3)
         grid.setColumnStretch(1, 1)
 
+    def _connect(self) -> None:
+        """Return finds (or replaces), Esc closes, the buttons do what they say."""
         self.find_edit.returnPressed.connect(lambda: self.find_next())
         self.replace_edit.returnPressed.connect(self.replace)
         for field in (self.find_edit, self.replace_edit):
@@ -100,7 +110,6 @@ class FindBar(QWidget):
         self.replace_all_button.clicked.connect(lambda: self.replace_all())
         self.close_button.clicked.connect(self.close_bar)
         self.find_edit.textChanged.connect(lambda _t: self.message.clear())
-        self.hide()
 
     # -- showing -------------------------------------------------------------------------------------------------
 

@@ -172,7 +172,25 @@ class TranslationPanel(QWidget):
         self.source = ""
         self._range: QTextCursor | None = None  # follows the English text as the document changes
         self._next_id = 0
+        heat_scroll = self._build_views()
+        self._lay_out(self._build_buttons(), heat_scroll)
+        self.setMinimumWidth(280)
+        self._set_buttons(False)
+        self.status_label.setText("Select English text and press Ctrl+Shift+T.")
 
+        self.worker = TranslationWorker(engines)
+        self._thread = start_worker_thread(self, self.worker, "folio-translation",
+                                           before_stop=lambda: self.worker.set_latest(-1))
+        self._translate.connect(self.worker.translate)
+        self._load.connect(self.worker.load)
+        self.worker.engineLoaded.connect(self._on_engine_loaded)
+        self.worker.ready.connect(self._on_ready)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.unavailable.connect(self.unavailable)
+        self.engine_info: EngineInfo | None = None
+
+    def _build_views(self) -> QScrollArea:
+        """The labels, the French, the alternatives and the heat map; returns the heat map's scroll area."""
         self.source_label = QLabel(self)
         self.source_label.setObjectName("translationSource")
         self.source_label.setAccessibleName("English text")
@@ -202,7 +220,10 @@ class TranslationPanel(QWidget):
         heat_scroll.setWidgetResizable(True)
         heat_scroll.setWidget(self.heat_map)
         heat_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return heat_scroll
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Replace, Insert After and Copy, in a row."""
         self.replace_button = QPushButton("&Replace", self)
         self.replace_button.setToolTip("Put the French in place of the English (one undo step)")
         self.replace_button.clicked.connect(self.replace)
@@ -215,7 +236,10 @@ class TranslationPanel(QWidget):
         buttons = QHBoxLayout()
         for button in (self.replace_button, self.insert_button, self.copy_button):
             buttons.addWidget(button)
+        return buttons
 
+    def _lay_out(self, buttons: QHBoxLayout, heat_scroll: QScrollArea) -> None:
+        """One column: the English, the French with its buttons, the alternatives, the attention heat map."""
         layout = self._layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.source_label)
@@ -232,20 +256,6 @@ class TranslationPanel(QWidget):
         attention_title.setWordWrap(True)
         layout.addWidget(attention_title)
         layout.addWidget(heat_scroll, 1)
-        self.setMinimumWidth(280)
-        self._set_buttons(False)
-        self.status_label.setText("Select English text and press Ctrl+Shift+T.")
-
-        self.worker = TranslationWorker(engines)
-        self._thread = start_worker_thread(self, self.worker, "folio-translation",
-                                           before_stop=lambda: self.worker.set_latest(-1))
-        self._translate.connect(self.worker.translate)
-        self._load.connect(self.worker.load)
-        self.worker.engineLoaded.connect(self._on_engine_loaded)
-        self.worker.ready.connect(self._on_ready)
-        self.worker.failed.connect(self._on_failed)
-        self.worker.unavailable.connect(self.unavailable)
-        self.engine_info: EngineInfo | None = None
 
     def load_engine(self) -> None:
         """Loads the translator in the worker thread; ``engineLoaded`` follows (the status bar names it)."""
