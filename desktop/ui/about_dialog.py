@@ -82,6 +82,30 @@ class AboutDialog(QDialog):
         self.cards, self.problems = model_cards(models_dir)
         layout = QVBoxLayout(self)
 
+        layout.addLayout(self._header(icon))
+        self.unavailable_label = QLabel(unavailable_html(unavailable or {}), self)
+        self.unavailable_label.setObjectName("unavailableFeatures")
+        self.unavailable_label.setAccessibleName("Unavailable features")
+        self.unavailable_label.setWordWrap(True)
+        self.unavailable_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.unavailable_label.setVisible(bool(unavailable))
+        layout.addWidget(self.unavailable_label)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("About sections")
+        self.tabs.addTab(self._models_page(), "&Models")
+        self.data_view = QTextBrowser(self)
+        self.data_view.setAccessibleName("Data attributions and licences")
+        self.data_view.setMarkdown(data_sources_markdown())
+        self.tabs.addTab(self.data_view, "&Data and Licences")
+        layout.addWidget(self.tabs, 1)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _header(self, icon: QIcon | None) -> QHBoxLayout:
+        """The icon, the name and version, and what Folio is."""
         header = QHBoxLayout()
         if icon is not None and not icon.isNull():
             picture = QLabel(self)
@@ -97,18 +121,10 @@ class AboutDialog(QDialog):
         title.setWordWrap(True)
         title.setAccessibleName("About Folio")
         header.addWidget(title, 1)
-        layout.addLayout(header)
+        return header
 
-        self.unavailable_label = QLabel(unavailable_html(unavailable or {}), self)
-        self.unavailable_label.setObjectName("unavailableFeatures")
-        self.unavailable_label.setAccessibleName("Unavailable features")
-        self.unavailable_label.setWordWrap(True)
-        self.unavailable_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.unavailable_label.setVisible(bool(unavailable))
-        layout.addWidget(self.unavailable_label)
-
-        self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("About sections")
+    def _models_page(self) -> QWidget:
+        """The installed models on the left, the chosen one's card on the right."""
         models_page = QWidget(self)
         row = QHBoxLayout(models_page)
         self.model_list = QListWidget(models_page)
@@ -129,17 +145,7 @@ class AboutDialog(QDialog):
         else:
             problems = "\n".join(f"- {p}" for p in self.problems)
             self.card_view.setMarkdown(f"# No models installed\n\n{problems}")
-        self.tabs.addTab(models_page, "&Models")
-
-        self.data_view = QTextBrowser(self)
-        self.data_view.setAccessibleName("Data attributions and licences")
-        self.data_view.setMarkdown(data_sources_markdown())
-        self.tabs.addTab(self.data_view, "&Data and Licences")
-        layout.addWidget(self.tabs, 1)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        return models_page
 
     def _show_card(self, row: int) -> None:
         if 0 <= row < len(self.cards):

@@ -301,6 +301,8 @@ class DocumentTab(QWidget):
         """Accepts every generated passage of the document (they become ordinary text); returns how many."""
         return self.marks.accept()
 
+    # -- lifetime and moving around -------------------------------------------------------------------------------
+
     def shutdown(self) -> None:
         """Stops the continuation and completion workers (before the tab goes away)."""
         self.controller.shutdown()

@@ -65,6 +65,22 @@ class PreferencesDialog(QDialog):
         self._original = preferences
         layout = QVBoxLayout(self)
 
+        self._appearance(layout, preferences)
+        self._writing(layout, preferences)
+        self._completion(layout, preferences, forget)
+        self._continuation(layout, preferences)
+        self._models(layout, preferences, providers)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout.addWidget(buttons)
+
+    # -- sections ------------------------------------------------------------------------------------------------
+
+    def _appearance(self, layout: QVBoxLayout, preferences: Preferences) -> None:
+        """Theme, font and size."""
         look = self._group(layout, "Appearance")
         self.theme_box = QComboBox(self)
         for label, value in THEME_CHOICES:
@@ -78,6 +94,8 @@ class PreferencesDialog(QDialog):
         self._row(look, "&Font:", self.font_box, "Editor font")
         self._row(look, "Font si&ze:", self.font_size, "Editor font size")
 
+    def _writing(self, layout: QVBoxLayout, preferences: Preferences) -> None:
+        """The daily goal, session and recovery copies, spelling."""
         writing = self._group(layout, "Writing")
         self.goal = self._int(preferences.daily_goal, "daily_goal", 50, " words")
         self.goal.setSpecialValueText("No goal")
@@ -87,7 +105,12 @@ class PreferencesDialog(QDialog):
         self._row(writing, "Daily word &goal:", self.goal, "Daily word goal")
         self._row(writing, "", self.restore_session, "Restore session")
         self._row(writing, "Recovery copy &after:", self.autosave_idle, "Seconds without typing before a recovery copy")
+        self.spelling_enabled = QCheckBox("Underline misspelt words (English and French)", self)
+        self.spelling_enabled.setChecked(preferences.spelling_enabled)
+        self._row(writing, "", self.spelling_enabled, "Spelling on")
 
+    def _completion(self, layout: QVBoxLayout, preferences: Preferences, forget: Callable[[], bool] | None) -> None:
+        """Word completion, and what Folio learns of the writer's words."""
         completion = self._group(layout, "Word completion (word model)")
         self.completion_enabled = QCheckBox("Suggest the next word while I type", self)
         self.completion_enabled.setChecked(preferences.completion_enabled)
@@ -97,9 +120,6 @@ class PreferencesDialog(QDialog):
         self._row(completion, "", self.completion_enabled, "Word completion on")
         self._row(completion, "&Suggestions:", self.suggestions, "Number of suggestions")
         self._row(completion, "&Phrase threshold:", self.phrase_threshold, "Phrase threshold")
-        self.spelling_enabled = QCheckBox("Underline misspelt words (English and French)", self)
-        self.spelling_enabled.setChecked(preferences.spelling_enabled)
-        self._row(writing, "", self.spelling_enabled, "Spelling on")
         self.learn_words = QCheckBox("Learn the words, names and numbers I use (kept on this computer only)", self)
         self.learn_words.setChecked(preferences.learn_words)
         self.learn_words.setToolTip("Folio remembers them across documents and sessions in its data folder and "
@@ -111,6 +131,8 @@ class PreferencesDialog(QDialog):
             self.forget_button.clicked.connect(forget)
         self._row(completion, "", self.forget_button, "Forget what Folio has learned")
 
+    def _continuation(self, layout: QVBoxLayout, preferences: Preferences) -> None:
+        """Shakespeare continuation: on or off, temperature, length."""
         continuation = self._group(layout, "Continuation (character model)")
         self.continuation_enabled = QCheckBox("Offer “Continue in Shakespeare's style”", self)
         self.continuation_enabled.setChecked(preferences.continuation_enabled)
@@ -120,6 +142,8 @@ class PreferencesDialog(QDialog):
         self._row(continuation, "T&emperature:", self.temperature, "Continuation temperature")
         self._row(continuation, "&Length:", self.length, "Continuation length")
 
+    def _models(self, layout: QVBoxLayout, preferences: Preferences, providers: Sequence[str]) -> None:
+        """The model view, the execution provider and threads."""
         models = self._group(layout, "Models")
         self.model_view_enabled = QCheckBox("Allow the model view", self)
         self.model_view_enabled.setChecked(preferences.model_view_enabled)
@@ -136,12 +160,6 @@ class PreferencesDialog(QDialog):
         note = QLabel("Provider and threads apply the next time Folio starts.", self)
         note.setWordWrap(True)
         models.addRow(note)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.buttons = buttons
-        layout.addWidget(buttons)
 
     # -- building helpers ----------------------------------------------------------------------------------------
 
