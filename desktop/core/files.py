@@ -35,7 +35,6 @@ from desktop.core.textformat import EncodingError, FileFormat, decode_text, enco
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
 DEFAULT_SUFFIX = ".txt"
 READ_CHUNK_BYTES = 4 << 20  # a large file is read in pieces this big, reporting progress between them
 PROCESS_START = time.time()  # about when this process started: older temporary files are not from its saves
