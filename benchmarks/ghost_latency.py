@@ -40,10 +40,9 @@ from PySide6.QtGui import QKeyEvent, QTextCursor  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
-from benchmarks.ksr import shipped_word_package  # noqa: E402
+from benchmarks.ksr import benchmark_text, shipped_word_package  # noqa: E402
 from desktop.runtime.completer import Completer  # noqa: E402
 from desktop.runtime.package import ModelPackage  # noqa: E402
-from desktop.runtime.wikitext import detokenize  # noqa: E402
 from desktop.ui.completion import CompletionController  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,22 +164,6 @@ class Probe(QObject):
             self.loop.quit()
 
 
-def benchmark_text(path: Path, chars: int) -> str:
-    """Detokenized WikiText paragraphs (headings and <unk> dropped), one per line, about ``chars`` long."""
-    paragraphs: list[str] = []
-    total = 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        tokens = [t for t in line.split() if t != "<unk>"]
-        if not tokens or tokens[0] == "=":
-            continue
-        paragraph = detokenize(tokens)
-        paragraphs.append(paragraph)
-        total += len(paragraph) + 1
-        if total >= chars:
-            break
-    return "\n".join(paragraphs)[:chars]
-
-
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -231,7 +214,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"completion unavailable: {controller.error}", file=sys.stderr)
         return 1
 
-    text = benchmark_text(args.text, args.chars)
+    text = benchmark_text(args.text, limit_chars=args.chars)
     latencies: list[float] = []
     ui_cpu: list[float] = []  # CPU time of the UI thread from the key to the paint (its own work, no waiting)
     no_suggestion = lost = 0

@@ -1,5 +1,7 @@
-"""The keystroke-savings harness (a library: benchmarks/keystrokes.py is its command line, benchmarks/presage its
-n-gram baseline): the benchmark text, presage_simulator's rules, the simulation and the table.
+"""The keystroke-savings harness, a library: the benchmark text (``benchmark_text``, which every benchmark that types
+text reads), presage_simulator's rules, Folio as a system, the simulation and the report. Its command line is
+benchmarks/keystrokes.py; presage's n-gram baseline (benchmarks/presage/baseline.py) is one more system. Both import
+this module and neither imports the other's command line.
 
 The text
     WikiText-2 test (``wiki.test.tokens``), one paragraph per line, each line detokenized with
@@ -59,11 +61,22 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
+
+from benchmarks.texts import documents, sample_documents
+from desktop.runtime.completer import (
+    CONTINUOUS_EVIDENCE_PAIRS,
+    CONTINUOUS_SKIP_RECENT,
+    CONTINUOUS_THETA,
+    CONTINUOUS_WEIGHT,
+    REPEAT_DISCOUNT,
+    UNIGRAM_WEIGHT,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikitext-2"
 MODELS = Path(__file__).resolve().parents[1] / "resources" / "models"
@@ -85,6 +98,7 @@ DEFAULT_PACKAGE = shipped_word_package()
 RUNS = Path("runs/presage")
 WINDOW_CHARS = 50_000  # the editor passes at most this much text before the cursor
 KS = (1, 3, 6)
+SAMPLE_DOC_WORDS = 2000  # with ``sample_words``, longer documents are cut into pieces of this many words first
 
 # presage's ForwardTokenizer: DEFAULT_BLANKSPACE_CHARS and DEFAULT_SEPARATOR_CHARS (core/charsets.h).
 BLANKS = " \f\n\r\t\v"
@@ -114,9 +128,30 @@ def words(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _WORD.finditer(text)]
 
 
-def benchmark_text(tokens_file: Path = DATA / "wiki.test.tokens", limit_words: int | None = None) -> str:
-    """The detokenized text, cut right after its ``limit_words``-th word when given."""
-    text = "\n".join(detokenized_lines(tokens_file))
+def benchmark_text(source: Path = DATA / "wiki.test.tokens", limit_words: int | None = None,
+                   limit_chars: int | None = None, column: int = 0, sample_words: int | None = None,
+                   seed: int = 0) -> str:
+    """The text a benchmark types, prepared one way for every benchmark (see "The text" above).
+
+    ``source``: a WikiText ``*.tokens`` file (its paragraphs detokenized), or any other text file read by
+    benchmarks/texts.py (``.xz``, a ``.tsv`` file's ``column``), whose documents, or with ``sample_words`` a seeded
+    (``seed``) sample of them of about that many words, are the paragraphs. The paragraphs are joined by line breaks;
+    the text is cut right after its ``limit_words``-th word and at ``limit_chars`` characters when given (only as
+    many paragraphs as that needs are read)."""
+    source = Path(source)
+    if source.suffix == ".tokens":
+        paragraphs: Iterable[str] = detokenized_lines(source)
+    else:
+        paragraphs = sample_documents(documents(source, column), sample_words, seed,
+                                      SAMPLE_DOC_WORDS if sample_words else None)
+    kept: list[str] = []
+    size = 0
+    for paragraph in paragraphs:
+        kept.append(paragraph)
+        size += len(paragraph) + 1
+        if limit_chars is not None and size >= limit_chars:
+            break
+    text = "\n".join(kept)[:limit_chars]
     if limit_words is not None:
         found = words(text)
         if limit_words < len(found):
@@ -159,6 +194,58 @@ class FolioBackend:
                 insert = insert[1:]  # at a word start the separator before the word is free (rule 4)
             out.append(typed + insert)
         return out
+
+
+# Completer keyword arguments a run may set (the document memories), the editor's values as defaults:
+# name -> (type, default, help). benchmarks/keystrokes.py offers each as --name-with-dashes.
+FOLIO_SETTINGS: dict[str, tuple[type, float, str]] = {
+    "cache_weight": (float, UNIGRAM_WEIGHT, "Folio's unigram-cache weight (0: off)"),
+    "continuous_weight": (float, CONTINUOUS_WEIGHT, "Folio's continuous-cache weight (0: off)"),
+    "continuous_theta": (float, CONTINUOUS_THETA, "Folio's continuous-cache flatness (theta)"),
+    "continuous_skip": (int, CONTINUOUS_SKIP_RECENT,
+                        "newest pairs the continuous cache leaves out (0: none, as before issue 12)"),
+    "continuous_evidence": (float, CONTINUOUS_EVIDENCE_PAIRS,
+                            "the continuous weight is scaled by n / (n + this) for n pairs (0: no scaling)"),
+    "repeat_discount": (float, REPEAT_DISCOUNT, "factor for next words that repeat one of the last three (1: none)"),
+}
+
+
+def folio_settings(**overrides: float) -> dict[str, float]:
+    """Every FOLIO_SETTINGS value: its default unless ``overrides`` names it."""
+    unknown = overrides.keys() - FOLIO_SETTINGS.keys()
+    if unknown:
+        raise ValueError(f"unknown Folio settings: {', '.join(sorted(unknown))}")
+    return {name: overrides.get(name, default) for name, (_, default, _) in FOLIO_SETTINGS.items()}
+
+
+def describe_settings(settings: Mapping[str, float]) -> str:
+    """The document memories a run uses, in a few words (part of its name in the table)."""
+    parts = [f"unigram {settings['cache_weight']}"] if settings["cache_weight"] else []
+    if settings["continuous_weight"]:
+        parts.append(f"continuous {settings['continuous_weight']}, theta {settings['continuous_theta']}, "
+                     f"skip {settings['continuous_skip']}, n/(n+{settings['continuous_evidence']:g})")
+    if settings["repeat_discount"] != 1:
+        parts.append(f"repeats x{settings['repeat_discount']:g}")
+    return ", ".join(parts) or "no cache"
+
+
+def run_folio(package: Path, text: str, settings: Mapping[str, float] | None = None, ks: Sequence[int] = KS,
+              repeat: bool = False, context: str = "text", progress: Callable[[Result], None] | None = None
+              ) -> Result:
+    """Folio's completer over ``package`` typing ``text`` (one thread, one word a selection: rule 4), with
+    ``settings`` (see FOLIO_SETTINGS; the editor's values when None)."""
+    from desktop.runtime.completer import Completer
+    from desktop.runtime.package import ModelPackage
+
+    settings = folio_settings(**(settings or {}))
+    completer = Completer(ModelPackage.load(package), threads=1, max_phrase_words=1, **settings)
+    name = f"Folio {completer.name} ({describe_settings(settings)})"
+    result = simulate(FolioBackend(completer, name), text, ks, repeat, context, progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    result.notes.append(f"{result.name}: {completer.model_steps:,} model steps, {result.queries:,} suggest calls, "
+                        f"{1000 * result.seconds / max(result.queries, 1):.2f} ms per call")
+    return result
 
 
 # -- the simulation ---------------------------------------------------------------------------------------------
@@ -260,3 +347,22 @@ def table(results: Sequence[Result], ks: Sequence[int] = KS) -> str:
         speed = f"{r.chars_per_second:10,.0f}" if r.seconds else f"{'-':>10}"
         rows.append(f"{r.name:<54}{ksr}{acc}{speed}")
     return "\n".join(rows)
+
+
+def markdown_rows(results: Sequence[Result], label: str, n_words: int, ks: Sequence[int] = KS) -> str:
+    """One markdown table row per system: text, words, system, KSR@k..., top-1, top-3 (benchmarks/everyday_ksr.sh
+    collects these rows from several runs)."""
+    rows = []
+    for r in results:
+        ksr = " | ".join(f"{r.tallies[k].ksr:.2f}" if k in r.tallies else "-" for k in ks)
+        acc = (f"{100 * r.top1 / r.words:.1f} | {100 * r.top3 / r.words:.1f}" if r.queries and r.words else "- | -")
+        rows.append(f"| {label} | {n_words:,} | {r.name} | {ksr} | {acc} |")
+    return "\n".join(rows)
+
+
+def show_progress(result: Result) -> None:
+    """One line on stderr, rewritten every thousand words (a ``progress`` for ``simulate``)."""
+    t = result.tallies
+    k = 3 if 3 in t else min(t)
+    print(f"\r  {result.name}: {result.words:,} words, KSR@{k} {t[k].ksr:.2f}, {result.chars_per_second:,.0f} chars/s",
+          end="", file=sys.stderr, flush=True)

@@ -10,8 +10,9 @@ Generated files go to ``runs/presage/`` (git-ignored): the detokenized training 
 (``wikitext2-train.db``, about 100 MB; ``<training file name>.db`` for ``--train``), the filled-in configurations
 and the typed test texts. A database built from ``--train`` is rebuilt when the file is newer than it.
 
-This module is a library of benchmarks/keystrokes.py (``--presage``, ``--presage-train``) and a small command line
-that only builds the database; both use the harness in benchmarks/ksr.py, so neither imports the other's CLI.
+This module is a library (``run_presage``: presage as one more system of the harness in benchmarks/ksr.py, which
+benchmarks/keystrokes.py runs with ``--presage``, ``--presage-train``) and a small command line that only builds the
+database. It imports the harness, never the keystrokes command line.
 
 The configuration (config.xml.in): the smoothed n-gram predictor alone with presage's default deltas
 ``0.01 0.1 0.89`` (a trigram model), ``LEARN`` false and ``ONLINE_LEARNING`` no (the database never changes), no
@@ -30,11 +31,11 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.ksr import BLANKS, DATA, RUNS, SEPARATORS, Result, Tally, detokenized_lines, simulate, words
+from benchmarks.ksr import BLANKS, DATA, KS, RUNS, SEPARATORS, Result, Tally, detokenized_lines, simulate, words
 
 PRESAGE_DIR = Path(__file__).resolve().parent
 TEMPLATE = PRESAGE_DIR / "config.xml.in"
@@ -44,7 +45,7 @@ DATABASE = "wikitext2-train.db"
 
 
 def training_text(data: Path = DATA, runs: Path = RUNS) -> Path:
-    """WikiText-2 train prepared exactly like the test text (benchmarks.keystrokes.detokenized_lines)."""
+    """WikiText-2 train prepared exactly like the test text (benchmarks.ksr.detokenized_lines)."""
     out = runs / "wiki.train.txt"
     if not out.is_file():
         runs.mkdir(parents=True, exist_ok=True)
@@ -187,38 +188,41 @@ class PresageLibrary:
 # -- the side-by-side run ---------------------------------------------------------------------------------------
 
 
-def run_all(args: argparse.Namespace, text: str, progress: Callable[[Result], None] | None = None) -> list[Result]:
-    """presage through the library (same harness as Folio) and presage_simulator at each k, on ``text``; its
-    n-grams from ``args.presage_train`` when set, else WikiText-2 train."""
-    train = getattr(args, "presage_train", None)
-    db = database(args.data, args.runs, train=train)
+def run_presage(text: str, ks: Sequence[int] = KS, repeat: bool = False, context: str = "text", data: Path = DATA,
+                runs: Path = RUNS, train: Path | None = None, library: bool = True, simulator: bool = True,
+                progress: Callable[[Result], None] | None = None) -> list[Result]:
+    """presage typing ``text``: through its library (same harness as Folio) and with presage_simulator at each k
+    in ``ks`` (each when asked for); its n-grams from ``train`` (a plain text file) when given, else from WikiText-2
+    train under ``data``. ``repeat`` and ``context`` as in benchmarks.ksr.simulate."""
+    db = database(data, runs, train=train)
     source = f"n-grams of {train.name}" if train is not None else "n-grams of WikiText-2 train"
     results = []
-    if not args.no_library:
-        library = PresageLibrary(write_config(db, max(args.ks), repeat=True, runs=args.runs),
+    if library:
+        backend = PresageLibrary(write_config(db, max(ks), repeat=True, runs=runs),
                                  name=f"presage (library, same harness; {source})")
         try:
-            result = simulate(library, text, args.ks, args.repeat, args.context, progress)
+            result = simulate(backend, text, ks, repeat, context, progress)
         finally:
-            library.close()
-        print(file=sys.stderr)
+            backend.close()
+        if progress is not None:
+            print(file=sys.stderr)
         result.notes.append(f"{result.name}: {result.queries:,} predict calls, "
                             f"{1000 * result.seconds / max(result.queries, 1):.2f} ms per call")
         results.append(result)
 
-    if getattr(args, "no_simulator", False):
+    if not simulator:
         return results
-    text_file = write_simulator_text(text, args.runs / f"test-{len(words(text))}-words.txt")
-    simulator = Result("presage_simulator", {})
-    for k in args.ks:
-        config = write_config(db, k, repeat=args.repeat, runs=args.runs)
+    text_file = write_simulator_text(text, runs / f"test-{len(words(text))}-words.txt")
+    counted = Result("presage_simulator", {})
+    for k in ks:
+        config = write_config(db, k, repeat=repeat, runs=runs)
         print(f"  presage_simulator -q -c {config} {text_file} ...", file=sys.stderr, flush=True)
         run = run_simulator(config, text_file)
-        simulator.tallies[k] = Tally(chars=run.kn, typed=run.ki, selections=run.ks - 1)
-        simulator.seconds += run.seconds / len(args.ks)
-        simulator.notes.append(f"presage_simulator k={k}: ki {run.ki:,}, ks {run.ks:,}, kn {run.kn:,} (UTF-8 bytes),"
-                               f" KSR as printed {run.printed_ksr:.4f}, {run.seconds:.0f} s")
-    results.append(simulator)
+        counted.tallies[k] = Tally(chars=run.kn, typed=run.ki, selections=run.ks - 1)
+        counted.seconds += run.seconds / len(ks)
+        counted.notes.append(f"presage_simulator k={k}: ki {run.ki:,}, ks {run.ks:,}, kn {run.kn:,} (UTF-8 bytes),"
+                             f" KSR as printed {run.printed_ksr:.4f}, {run.seconds:.0f} s")
+    results.append(counted)
     return results
 
 
