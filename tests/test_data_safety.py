@@ -325,7 +325,7 @@ def test_ctrl_s_while_a_continuation_streams_saves_and_says_why_the_title_keeps_
     (slower under load) modified the document again at once, so the title kept its *. Now it says so."""
     from PySide6.QtCore import Qt
 
-    from tests.ui_support import FakeContinuer, FakeEngines
+    from tests.fakes import FakeContinuer, FakeEngines
 
     window = make_window(FakeEngines(FakeContinuer(delay=0.03)))
     story = tmp_path / "story.txt"

@@ -12,31 +12,14 @@ import pytest
 
 from benchmarks.ksr import FolioBackend, Tally, benchmark_text, simulate, word_stream, words
 from benchmarks.presage.baseline import SimulatorRun, parse_simulator_output
-from desktop.runtime.completer import Suggestion
+from tests.fakes import ScriptedCompleter
 
 TEXT = "The cat sat on the mat."  # words The, cat, sat, on, the, mat: kn = 4 + 4 + 4 + 3 + 4 + 4 = 23
 KN = 23
 
 
-class FakeCompleter:
-    """Knows the text being typed; ``offer(word, typed)`` says what to suggest for the word under the cursor,
-    as the texts to insert. Checks that the harness passes the real text before the cursor."""
-
-    def __init__(self, text: str, offer):
-        self.text, self.offer, self.calls = text, offer, []
-
-    def suggest(self, text_before_cursor: str, k: int = 3) -> list[Suggestion]:
-        assert self.text.startswith(text_before_cursor)
-        found = [(start, word) for start, word in words(self.text) if start <= len(text_before_cursor)]
-        start, word = found[-1]
-        typed = text_before_cursor[start:]
-        assert word.startswith(typed)
-        self.calls.append((word, typed, k))
-        return [Suggestion(text, typed + text.lstrip(), 0.5) for text in self.offer(word, typed)][:k]
-
-
 def run(text: str, offer, **kwargs):
-    fake = FakeCompleter(text, offer)
+    fake = ScriptedCompleter(text, offer)
     return simulate(FolioBackend(fake), text, **kwargs), fake
 
 

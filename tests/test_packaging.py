@@ -18,6 +18,7 @@ import pytest
 from desktop import __version__
 from desktop.selftest import main as self_test_main
 from desktop.selftest import run_self_test
+from tests.fakes import StubEngine, self_test_engines
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
@@ -88,22 +89,6 @@ def test_self_test_fails_on_an_unreadable_package(char_package_copy: Path):
     assert report["ok"] is False and any("broken" in p for p in report["problems"])
 
 
-class _Engine:
-    available = True
-    error = ""
-    provider = "CPUExecutionProvider"
-
-    def __init__(self, name: str, **methods):
-        self.name = name
-        self.__dict__.update(methods)
-
-
-def _fake_engines(**engines) -> SimpleNamespace:
-    kinds = {"completer": "word_lm", "continuer": "char_lm", "translator": "translator"}
-    packages = {kinds[attr]: [Path(f"/models/{engine.name}")] for attr, engine in engines.items()}
-    return SimpleNamespace(models_path=Path("/models"), packages=packages, problems=[], **engines)
-
-
 def test_self_test_exercises_completion_and_translation_through_the_runtime_api():
     calls = []
 
@@ -115,7 +100,8 @@ def test_self_test_exercises_completion_and_translation_through_the_runtime_api(
         calls.append(("translate", text, beam))
         return [SimpleNamespace(text="Je suis heureux.", score=-1.25, attention=None)]
 
-    engines = _fake_engines(completer=_Engine("word", suggest=suggest), translator=_Engine("fr", translate=translate))
+    engines = self_test_engines(completer=StubEngine("word", suggest=suggest),
+                                translator=StubEngine("fr", translate=translate))
     report = run_self_test(engines=engines)
     assert report["ok"], report.get("errors")
     assert report["features"]["completion"]["suggestions"] == ["world", "war"]
@@ -129,8 +115,8 @@ def test_self_test_reports_an_engine_that_raises_or_returns_nothing():
     def translate(text, beam=4, n_best=1):
         raise RuntimeError("decoder exploded")
 
-    engines = _fake_engines(completer=_Engine("word", suggest=lambda text, k=3: []),
-                            translator=_Engine("fr", translate=translate))
+    engines = self_test_engines(completer=StubEngine("word", suggest=lambda text, k=3: []),
+                                translator=StubEngine("fr", translate=translate))
     report = run_self_test(engines=engines)
     assert report["ok"] is False
     assert "expected 1 to 3 non-empty suggestions" in report["features"]["completion"]["error"]
@@ -142,7 +128,7 @@ def test_self_test_blocks_and_reports_network_use():
         socket.create_connection(("127.0.0.1", 9), timeout=1)  # an "update check"
         yield from "x" * max_chars
 
-    report = run_self_test(engines=_fake_engines(continuer=_Engine("char", generate=generate)))
+    report = run_self_test(engines=self_test_engines(continuer=StubEngine("char", generate=generate)))
     assert report["ok"] is False
     assert report["network"]["attempts"] and "127.0.0.1" in report["network"]["attempts"][0]
     assert "NetworkBlocked" in report["features"]["continuation"]["error"]

@@ -20,57 +20,11 @@ from desktop.runtime.completer import Suggestion as Sugg  # noqa: E402
 from desktop.ui.completion import MAX_CONTEXT_CHARS, CompletionController, first_word  # noqa: E402
 from desktop.ui.engine_status import describe_completion, text_before  # noqa: E402
 from desktop.ui.ghost_text import format_percent, wrap_ghost_text  # noqa: E402
+from tests.fakes import CompleterEngines as FakeEngines  # noqa: E402
+from tests.fakes import FakeCompleter  # noqa: E402
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
-
-
-class FakeCompleter:
-    """Same interface as ``Completer``: answers from ``table`` (text before the cursor -> suggestions), or the
-    ``default`` function; records every call and the thread it ran in; ``delay`` seconds per call."""
-
-    available = True
-    error = ""
-    name = "fake-word"
-    provider = "CPUExecutionProvider"
-
-    def __init__(self, table: dict[str, list[Sugg]] | None = None, default=None, delay: float = 0.0):
-        self.table = table or {}
-        self.default = default or (lambda text: [])
-        self.delay = delay
-        self.calls: list[tuple[str, int]] = []
-        self.started = threading.Event()
-        self.threads: set[threading.Thread] = set()
-        self._phrase_threshold = -0.9
-        self.threshold_set_in: threading.Thread | None = None
-        self.max_phrase_words = 4
-
-    @property
-    def phrase_threshold(self) -> float:
-        return self._phrase_threshold
-
-    @phrase_threshold.setter
-    def phrase_threshold(self, value: float) -> None:
-        self._phrase_threshold = value
-        self.threshold_set_in = threading.current_thread()
-
-    def suggest(self, text_before_cursor: str, k: int = 3) -> list[Sugg]:
-        self.calls.append((text_before_cursor, k))
-        self.threads.add(threading.current_thread())
-        self.started.set()
-        if self.delay:
-            time.sleep(self.delay)
-        found = self.table.get(text_before_cursor)
-        return list(found if found is not None else self.default(text_before_cursor))[:k]
-
-
-class FakeEngines:
-    def __init__(self, completer):
-        self._completer = completer
-
-    @property
-    def completer(self):
-        return self._completer
 
 
 def next_words(text: str) -> list[Sugg]:

@@ -175,7 +175,7 @@ def test_session_restore_reopens_documents_at_their_cursor_positions(qtbot, tmp_
     a.write_text("alpha beta gamma", encoding="utf-8")
     b.write_text("line one\nline two\n", encoding="utf-8")
     home = Locations.under(tmp_path / "home")
-    from tests.ui_support import FakeContinuer, FakeEngines
+    from tests.fakes import FakeContinuer, FakeEngines
 
     first = MainWindow(FakeEngines(FakeContinuer()), locations=home)
     qtbot.addWidget(first)

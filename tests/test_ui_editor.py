@@ -18,14 +18,8 @@ from desktop.runtime.continuer import MAX_WORD_CHARS  # noqa: E402
 from desktop.ui import main_window  # noqa: E402
 from desktop.ui.continuation import CANCELLED, COMPLETED, SUPERSEDED  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-from tests.ui_support import (  # noqa: E402
-    STREAM,
-    FakeContinuer,
-    FakeEngines,
-    run_to_end,
-    set_text,
-    wait_models_ready,
-)
+from tests.fakes import STREAM, FakeContinuer, FakeEngines  # noqa: E402
+from tests.ui_support import run_to_end, set_text, wait_models_ready  # noqa: E402
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

@@ -13,7 +13,7 @@ from desktop.core.preferences import Preferences, load_preferences
 from desktop.ui import theme
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences_dialog import PreferencesDialog, provider_choices
-from tests.ui_support import FakeCompleter, FakeContinuer, FakeEngines
+from tests.fakes import FakeContinuer, FakeEngines, FakeWordModel
 
 
 def window_color(window) -> QPalette:
@@ -153,7 +153,7 @@ class BrokenCompleterEngines(FakeEngines):
 
 
 def test_every_document_has_completion_with_the_preferences(make_window, qtbot):
-    completer = FakeCompleter()
+    completer = FakeWordModel()
     window = make_window(FakeEngines(FakeContinuer(), completer=completer),
                          preferences=Preferences(suggestion_count=4, phrase_threshold=0.5))
     window.new_document()

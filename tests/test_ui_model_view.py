@@ -11,13 +11,14 @@ from desktop.runtime import Engines
 from desktop.ui.about_dialog import AboutDialog, data_sources_markdown
 from desktop.ui.continuation import COMPLETED
 from desktop.ui.model_view import AttentionHeatMap, ModelViewDock, top_k, weight_label
-from tests.ui_support import FakeCompleter, FakeContinuer, FakeEngines, move_cursor, run_to_end, set_text
+from tests.fakes import FakeContinuer, FakeEngines, FakeWordModel
+from tests.ui_support import move_cursor, run_to_end, set_text
 
 # -- the model view ----------------------------------------------------------------------------------------------
 
 
 def test_model_view_is_off_by_default_and_shows_both_models_as_the_writer_types(make_window, qtbot):
-    continuer, completer = FakeContinuer(), FakeCompleter()
+    continuer, completer = FakeContinuer(), FakeWordModel()
     window = make_window(FakeEngines(continuer, completer=completer))
     qtbot.keyClicks(window.editor, "hello")
     qtbot.wait(250)

@@ -19,7 +19,7 @@ from desktop.core.preferences import Preferences
 from desktop.core.recovery import find_orphans
 from desktop.ui import autosave, main_window
 from desktop.ui.main_window import MainWindow
-from tests.ui_support import FakeContinuer, FakeEngines
+from tests.fakes import FakeContinuer, FakeEngines
 
 ROOT = Path(__file__).resolve().parents[1]
 

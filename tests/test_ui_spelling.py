@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QMenu  # noqa: E402
 
 from desktop.runtime.speller import Speller  # noqa: E402
 from desktop.ui.editor import LAYER_SPELLING  # noqa: E402
-from tests.ui_support import FakeContinuer, FakeEngines, move_cursor, set_text  # noqa: E402
+from tests.fakes import FakeContinuer, FakeEngines  # noqa: E402
+from tests.ui_support import move_cursor, set_text  # noqa: E402
 
 TEXT = "I recieved your leter. See https://exmaple.com/pgae or `pirnt(x)` and mail jon@exmaple.org today."
 

@@ -3,7 +3,6 @@ typing is never blocked. Real translations come from the tiny translator fixture
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import numpy as np
@@ -23,7 +22,8 @@ from desktop.ui.translation import (
     heat_map_of,
     source_range,
 )
-from tests.ui_support import FakeContinuer, FakeEngines, set_text
+from tests.fakes import FakeContinuer, FakeEngines, SlowTranslator
+from tests.ui_support import set_text
 
 
 @pytest.fixture
@@ -206,26 +206,15 @@ def test_a_missing_translator_is_explained_and_the_editor_keeps_working(qtbot, m
     assert window.text() == "Toxm lives in Boston."
 
 
-class _SlowTranslator:
-    """Blocks the first translation until released, to show the editor is not blocked meanwhile."""
-
-    available = True
-
-    def __init__(self, real):
-        self.real, self.gate, self.calls = real, threading.Event(), []
-
-    def translate(self, text, beam=4, n_best=1):
-        self.calls.append(text)
-        if len(self.calls) == 1:
-            self.gate.wait(10)
-        return self.real.translate(text, beam=beam, n_best=n_best)
+def slow_translation_window(make_window, translator):
+    """A window whose translator (``translator``, wrapped) holds its first translation until ``slow.gate`` is set;
+    returns (window, slow)."""
+    slow = SlowTranslator(translator)
+    return make_window(FakeEngines(FakeContinuer(), translator=slow)), slow
 
 
 def test_typing_goes_on_while_translating_and_the_latest_request_wins(qtbot, make_window, translator):
-    slow = _SlowTranslator(translator)
-    engines = FakeEngines(FakeContinuer())
-    engines.translator = slow
-    window = make_window(engines)
+    window, slow = slow_translation_window(make_window, translator)
     set_text(window, "Tom lives in Boston. Help!")
     place_cursor(window, 2)
     first = window.translate_selection()
@@ -318,10 +307,7 @@ def test_translate_document_keeps_paragraphs_and_markdown_in_a_new_tab(qtbot, ma
 
 
 def test_document_translation_can_be_cancelled_and_the_editor_stays_responsive(qtbot, make_window, translator):
-    slow = _SlowTranslator(translator)
-    engines = FakeEngines(FakeContinuer())
-    engines.translator = slow
-    window = make_window(engines)
+    window, slow = slow_translation_window(make_window, translator)
     set_text(window, "Tom lives in Boston.\n\nI am tired.\n\nHelp!")
     tabs = window.tabs.count()
     window.translate_document()

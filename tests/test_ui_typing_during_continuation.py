@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 
 from desktop.core.textstats import count_words
-from tests.ui_support import FakeContinuer, FakeEngines, set_text
+from tests.fakes import FakeContinuer, FakeEngines
+from tests.ui_support import set_text
 
 GENERATED = "ABCDEFGHIJ0123456789KLMNOPQRST:\n"  # nothing a typed (lower-case) word holds
 

@@ -4,59 +4,32 @@ view's next word (8), accepted completions (9) and the models named in the statu
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from desktop.core.recovery import RecoveryEntry
 from desktop.runtime.completer import Suggestion as Sugg
-from desktop.runtime.translator import Translation
-from tests.ui_support import FakeContinuer, FakeEngines
+from tests.fakes import FakeCompleter, FakeContinuer, FakeEngines, FakeTranslator
 
 LONG_LINE = "The writer types a long line of words that must wrap at the edge of the page. " * 4
 
 
 
-class WordModel:
-    """A completer: "journey"/"job"/"joy" after a word starting with "j", ". , of and" as the next word."""
-
-    available = True
-    error = ""
-    name = "fake-word"
-    provider = "CPUExecutionProvider"
-    phrase_threshold = -0.9
-    max_phrase_words = 4
-
-    def __init__(self):
-        self.vocab = type("Vocab", (), {"tokens": [".", ",", "of", "and", "journey", "job", "joy"]})()
-
-    def suggest(self, text: str, k: int = 3):
-        word = text.split()[-1] if text and not text[-1].isspace() else ""
-        if word.startswith("j"):
-            options = [Sugg("journey"[len(word):], "journey", 0.6), Sugg("job"[len(word):], "job", 0.3),
-                       Sugg("joy"[len(word):], "joy", 0.1)]
-            return [s for s in options if s.word.startswith(word)][:k]
-        return [Sugg(" and", "and", 0.5)][:k]
-
-    def next_word_distribution(self, context: str) -> np.ndarray:
-        return np.array([0.3, 0.25, 0.2, 0.15, 0.04, 0.03, 0.03])
-
-
-class Translator:
-    available = True
-    error = ""
-    name = "fake-translator"
-    provider = "CPUExecutionProvider"
-
-    def translate(self, text, beam=4, n_best=1):
-        return [Translation("Bonjour.", -0.1)]
+def j_words(text: str) -> list[Sugg]:
+    """"journey"/"job"/"joy" after a word starting with "j", " and" as the next word otherwise."""
+    word = text.split()[-1] if text and not text[-1].isspace() else ""
+    if word.startswith("j"):
+        options = [Sugg("journey"[len(word):], "journey", 0.6), Sugg("job"[len(word):], "job", 0.3),
+                   Sugg("joy"[len(word):], "joy", 0.1)]
+        return [s for s in options if s.word.startswith(word)]
+    return [Sugg(" and", "and", 0.5)]
 
 
 def engines():
-    made = FakeEngines(FakeContinuer(), completer=WordModel())
-    made.translator = Translator()
-    return made
+    word_model = FakeCompleter(default=j_words, vocab=[".", ",", "of", "and", "journey", "job", "joy"],
+                               distribution=[0.3, 0.25, 0.2, 0.15, 0.04, 0.03, 0.03])
+    return FakeEngines(FakeContinuer(), completer=word_model, translator=FakeTranslator("Bonjour.", -0.1))
 
 
 def no_horizontal_scrolling(window) -> bool:

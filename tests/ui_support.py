@@ -1,4 +1,4 @@
-"""Shared pieces of the UI tests: fake engines, recorded dialogs, and a window factory.
+"""Shared pieces of the UI tests: recorded dialogs and a window factory (the fake engines are in tests/fakes.py).
 
 ``tests/conftest.py`` loads this module as a plugin, so every test can ask for ``dialogs`` and ``make_window``.
 """
@@ -6,10 +6,7 @@
 from __future__ import annotations
 
 import os
-import threading
-import time
 
-import numpy as np
 import onnxruntime  # noqa: F401 - before Qt, as desktop.app does
 import pytest
 
@@ -20,80 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QFontDialog, QInputDialog, QMessageBo
 
 from desktop.ui import main_window  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
-
-STREAM = "Now is the winter of our discontent\nMade glorious summer by this sun of York;\n"
-
-
-class FakeContinuer:
-    """Same interface as ``desktop.runtime.continuer.Continuer``; yields ``STREAM`` slowly and records calls."""
-
-    available = True
-    error = ""
-    name = "fake-char"
-    provider = "CPUExecutionProvider"
-
-    def __init__(self, delay: float = 0.01, text: str = STREAM):
-        self.delay = delay
-        self.text = text
-        self.prompts: list[str] = []
-        self.temperatures: list[float] = []
-        self.pulled = 0
-        self.closed = threading.Event()
-        self.vocab = type("Vocab", (), {"tokens": ["e", "t", " ", "\n", "a"]})()
-        self.view_prompts: list[str] = []
-
-    def expected(self, n: int) -> str:
-        """The first ``n`` characters this fake generates."""
-        return "".join(self.text[i % len(self.text)] for i in range(n))
-
-    def generate(self, prompt, max_chars, temperature=0.8, top_k=None, seed=None, top_p=None):
-        self.prompts.append(prompt)
-        self.temperatures.append(temperature)
-        try:
-            for i in range(max_chars):
-                time.sleep(self.delay)
-                self.pulled += 1
-                yield self.text[i % len(self.text)]
-        finally:
-            self.closed.set()
-
-    def next_char_log_probs(self, prompt: str) -> np.ndarray:
-        self.view_prompts.append(prompt)
-        return np.log(np.array([0.5, 0.2, 0.15, 0.1, 0.05]))
-
-
-class FakeCompleter:
-    """Enough of ``Completer`` for the model view."""
-
-    available = True
-    error = ""
-    name = "fake-word"
-    provider = "CPUExecutionProvider"
-
-    def __init__(self):
-        self.vocab = type("Vocab", (), {"tokens": ["the", "<eos>", "king", "of", "<unk>"]})()
-        self.contexts: list[str] = []
-
-    def next_word_distribution(self, context: str) -> np.ndarray:
-        self.contexts.append(context)
-        return np.array([0.4, 0.3, 0.2, 0.07, 0.03])
-
-
-class FakeEngines:
-    """An ``Engines`` stand-in that records which thread loaded the continuer."""
-
-    def __init__(self, continuer, load_delay: float = 0.0, completer=None):
-        self._continuer = continuer
-        self.load_delay = load_delay
-        self.loaded_in: threading.Thread | None = None
-        if completer is not None:
-            self.completer = completer
-
-    @property
-    def continuer(self):
-        self.loaded_in = threading.current_thread()
-        time.sleep(self.load_delay)
-        return self._continuer
+from tests.fakes import FakeContinuer, FakeEngines  # noqa: E402
 
 
 class Dialogs:
