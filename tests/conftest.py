@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,27 +19,34 @@ pytest_plugins = ["tests.ui_support"]
 
 
 @pytest.fixture(scope="session")
-def char_models_dir() -> Path:
-    """A folder of model packages holding the tiny char_lm ``tiny-char`` (generated once per checkout)."""
+def models_dir() -> Path:
+    """The folder of tiny model packages (tiny-char, tiny-word, tiny-translator), made by the same training and
+    export code as the shipped ones the first time a checkout needs them (tests/fixtures/make_fixtures.py). Every
+    test that needs a model package starts here."""
     from tests.fixtures.make_fixtures import ensure_fixtures
 
     return ensure_fixtures()
 
 
 @pytest.fixture
-def char_package_copy(char_models_dir: Path, tmp_path: Path) -> Path:
+def models_copy(models_dir: Path, tmp_path: Path) -> Callable[..., Path]:
+    """``models_copy(*names)``: a private ``tmp_path / "models"`` folder holding copies of the named fixture packages,
+    which a test may damage; returns the folder."""
+
+    def copy(*names: str) -> Path:
+        folder = tmp_path / "models"
+        folder.mkdir(exist_ok=True)
+        for name in names:
+            shutil.copytree(models_dir / name, folder / name)
+        return folder
+
+    return copy
+
+
+@pytest.fixture
+def char_package_copy(models_copy: Callable[..., Path]) -> Path:
     """A private copy of the tiny char package that a test may damage."""
-    target = tmp_path / "models" / "tiny-char"
-    shutil.copytree(char_models_dir / "tiny-char", target)
-    return target
-
-
-@pytest.fixture(scope="session")
-def models_dir() -> Path:
-    """A folder of model packages holding every tiny fixture package (tiny-char, tiny-word, tiny-translator)."""
-    from tests.fixtures.make_fixtures import ensure_fixtures
-
-    return ensure_fixtures()
+    return models_copy("tiny-char") / "tiny-char"
 
 
 @pytest.fixture
@@ -76,11 +84,6 @@ def placeholder_translator():
     PLACEHOLDER_PAIRS, masked; names.json in the package), generated once per checkout."""
     from desktop.runtime.package import ModelPackage
     from desktop.runtime.translator import Translator
-    from tests.fixtures.make_fixtures import FIXTURES
-    from tests.fixtures.tiny_translator import PLACEHOLDER_TRANSLATOR_ID, make_placeholder_translator_package
+    from tests.fixtures.make_fixtures import ensure_placeholder_fixture
 
-    models = FIXTURES / "models-placeholders"
-    if not (models / PLACEHOLDER_TRANSLATOR_ID / "manifest.json").is_file():
-        shutil.rmtree(models / PLACEHOLDER_TRANSLATOR_ID, ignore_errors=True)
-        make_placeholder_translator_package(models)
-    return Translator(ModelPackage.load(models / PLACEHOLDER_TRANSLATOR_ID), provider="cpu")
+    return Translator(ModelPackage.load(ensure_placeholder_fixture()), provider="cpu")

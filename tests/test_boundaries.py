@@ -26,11 +26,11 @@ def _run_blocked(blocked: set[str], code: str) -> subprocess.CompletedProcess:
                           env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
 
 
-def test_app_imports_and_generates_without_torch_or_onnx(char_models_dir: Path):
+def test_app_imports_and_generates_without_torch_or_onnx(models_dir: Path):
     code = f"""
 import desktop.app, desktop.ui.main_window, desktop.selftest
 from desktop.runtime import Engines
-c = Engines.from_dir({str(char_models_dir)!r}).continuer
+c = Engines.from_dir({str(models_dir)!r}).continuer
 assert c.available, c.error
 print("".join(c.generate("to be", 10, seed=0)))
 assert "torch" not in sys.modules and "onnx" not in sys.modules

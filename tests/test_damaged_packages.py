@@ -15,13 +15,6 @@ from desktop.runtime.guard import EngineFailed
 from desktop.runtime.package import ModelPackage, ModelPackageError, sha256_file
 
 
-def _copy(models_dir: Path, tmp_path: Path, *names: str) -> Path:
-    folder = tmp_path / "models"
-    for name in names:
-        shutil.copytree(models_dir / name, folder / name)
-    return folder
-
-
 def _resign(package: Path) -> None:
     """Rewrites the manifest's sha256s to match the files as they are now (so only their content is wrong)."""
     manifest_path = package / contract.MANIFEST_NAME
@@ -38,8 +31,8 @@ def _swap(a: Path, b: Path) -> None:
     temporary.rename(b)
 
 
-def test_swapped_language_model_graphs_are_refused_at_load(models_dir, tmp_path):
-    folder = _copy(models_dir, tmp_path, "tiny-char", "tiny-word")
+def test_swapped_language_model_graphs_are_refused_at_load(models_copy):
+    folder = models_copy("tiny-char", "tiny-word")
     _swap(folder / "tiny-char" / "model.int8.onnx", folder / "tiny-word" / "model.int8.onnx")
     _resign(folder / "tiny-char")
     _resign(folder / "tiny-word")
@@ -51,10 +44,10 @@ def test_swapped_language_model_graphs_are_refused_at_load(models_dir, tmp_path)
     assert "model package tiny-char: model.int8.onnx is a word_lm graph" in continuer.error
 
 
-def test_a_graph_for_another_vocabulary_is_refused_even_without_metadata(models_dir, tmp_path, monkeypatch):
+def test_a_graph_for_another_vocabulary_is_refused_even_without_metadata(models_copy, monkeypatch):
     from desktop.runtime import session
 
-    folder = _copy(models_dir, tmp_path, "tiny-char", "tiny-word")
+    folder = models_copy("tiny-char", "tiny-word")
     shutil.copy(folder / "tiny-char" / "model.int8.onnx", folder / "tiny-word" / "model.int8.onnx")
     _resign(folder / "tiny-word")
     real_init = session.OrtGraph.__init__
@@ -68,8 +61,8 @@ def test_a_graph_for_another_vocabulary_is_refused_even_without_metadata(models_
     assert completer.error == "model package tiny-word: model.int8.onnx scores 17 tokens, but vocab.json has 36"
 
 
-def test_swapped_translator_graphs_are_refused_at_load(models_dir, tmp_path):
-    folder = _copy(models_dir, tmp_path, "tiny-translator")
+def test_swapped_translator_graphs_are_refused_at_load(models_copy):
+    folder = models_copy("tiny-translator")
     package = folder / "tiny-translator"
     _swap(package / "encoder.int8.onnx", package / "decoder.int8.onnx")
     _resign(package)
@@ -78,8 +71,8 @@ def test_swapped_translator_graphs_are_refused_at_load(models_dir, tmp_path):
                                 "manifest.json lists it as the encoder (were the two graphs swapped?)")
 
 
-def test_a_wrong_vocabulary_size_is_refused_at_load(models_dir, tmp_path):
-    folder = _copy(models_dir, tmp_path, "tiny-char")
+def test_a_wrong_vocabulary_size_is_refused_at_load(models_copy):
+    folder = models_copy("tiny-char")
     vocab_path = folder / "tiny-char" / "vocab.json"
     vocab = json.loads(vocab_path.read_text(encoding="utf-8"))
     vocab["tokens"] = vocab["tokens"][:-1]
@@ -90,8 +83,8 @@ def test_a_wrong_vocabulary_size_is_refused_at_load(models_dir, tmp_path):
                                "vocab.json has 16 (were files swapped?)")
 
 
-def test_bad_json_is_described_in_words_naming_the_file(models_dir, tmp_path):
-    folder = _copy(models_dir, tmp_path, "tiny-char", "tiny-word")
+def test_bad_json_is_described_in_words_naming_the_file(models_copy):
+    folder = models_copy("tiny-char", "tiny-word")
     manifest = folder / "tiny-char" / contract.MANIFEST_NAME
     manifest.write_text('{\n  "contract": 1,\n    "id" "tiny-char"\n}\n', encoding="utf-8")
     with pytest.raises(ModelPackageError) as caught:
@@ -108,8 +101,8 @@ def test_bad_json_is_described_in_words_naming_the_file(models_dir, tmp_path):
     assert "vocab.json is not UTF-8 text" in Engines.from_dir(folder, provider="cpu").completer.error
 
 
-def test_wrong_types_in_the_manifest_are_described_in_words(models_dir, tmp_path):
-    folder = _copy(models_dir, tmp_path, "tiny-char")
+def test_wrong_types_in_the_manifest_are_described_in_words(models_copy):
+    folder = models_copy("tiny-char")
     manifest_path = folder / "tiny-char" / contract.MANIFEST_NAME
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["files"]["model"]["path"] = 5
@@ -119,8 +112,8 @@ def test_wrong_types_in_the_manifest_are_described_in_words(models_dir, tmp_path
     assert "unsupported operand" not in error
 
 
-def test_a_damaged_graph_file_is_named(models_dir, tmp_path):
-    folder = _copy(models_dir, tmp_path, "tiny-char")
+def test_a_damaged_graph_file_is_named(models_copy):
+    folder = models_copy("tiny-char")
     (folder / "tiny-char" / "model.int8.onnx").write_bytes(b"not a graph at all")
     _resign(folder / "tiny-char")
     error = Engines.from_dir(folder, provider="cpu").continuer.error

@@ -44,23 +44,23 @@ def test_int8_graph_keeps_metadata_and_close_outputs(tmp_path: Path):
     assert parity(CharRNNForExport(model), int8, "lstm", 1, 32, 17)["max_abs_diff"] < 0.1
 
 
-def test_package_manifest_records_measurements(char_models_dir: Path):
-    manifest = json.loads((char_models_dir / "tiny-char" / "manifest.json").read_text())
+def test_package_manifest_records_measurements(models_dir: Path):
+    manifest = json.loads((models_dir / "tiny-char" / "manifest.json").read_text())
     metrics = manifest["metrics"]
     assert metrics["parity_fp32_max_abs_diff"] < 1e-4
     assert {"val_loss_fp32", "val_loss_int8", "size_bytes_int8", "shipped_precision"} <= set(metrics)
-    card = (char_models_dir / "tiny-char" / "README.md").read_text()
+    card = (models_dir / "tiny-char" / "README.md").read_text()
     assert str(metrics["val_loss_int8"]) in card
-    session = ort.InferenceSession(str(char_models_dir / "tiny-char" / manifest["files"]["model"]["path"]))
+    session = ort.InferenceSession(str(models_dir / "tiny-char" / manifest["files"]["model"]["path"]))
     assert session.get_modelmeta().custom_metadata_map[contract.META_ID] == "tiny-char"
 
 
-def test_evaluate_prints_json_loss_on_last_line(char_models_dir: Path, capsys, tmp_path: Path):
+def test_evaluate_prints_json_loss_on_last_line(models_dir: Path, capsys, tmp_path: Path):
     from tests.fixtures.make_fixtures import TINY_TEXT
 
     data = tmp_path / "tiny.txt"
     data.write_text(TINY_TEXT)
-    assert evaluate_main([str(char_models_dir / "tiny-char"), "--data", str(data)]) == 0
+    assert evaluate_main([str(models_dir / "tiny-char"), "--data", str(data)]) == 0
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     # The tiny model learned this text by heart: far below a uniform guess over its vocabulary.
     assert 0 < result["val_loss"] < 1.0

@@ -91,7 +91,7 @@ def test_the_blocker_catches_connections_and_lookups(network: NetworkRecorder):
     a.close(), b.close()
 
 
-def test_editing_session_with_the_network_blocked(network: NetworkRecorder, qtbot, char_models_dir: Path,
+def test_editing_session_with_the_network_blocked(network: NetworkRecorder, qtbot, models_dir: Path,
                                                   tmp_path: Path):
     from PySide6.QtCore import Qt
 
@@ -100,7 +100,7 @@ def test_editing_session_with_the_network_blocked(network: NetworkRecorder, qtbo
     from desktop.ui.main_window import MainWindow
 
     with network_blocked() as audited:  # Python's audit hooks also see what bypasses the socket module
-        window = MainWindow(models=char_models_dir, provider="cpu")
+        window = MainWindow(models=models_dir, provider="cpu")
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -140,9 +140,9 @@ def test_the_offline_sitecustomize_records_attempts(tmp_path: Path):
     assert "create_connection" in log.read_text()
 
 
-def test_self_test_in_a_process_with_sockets_blocked(char_models_dir: Path, tmp_path: Path):
+def test_self_test_in_a_process_with_sockets_blocked(models_dir: Path, tmp_path: Path):
     log = tmp_path / "network.log"
-    result = _offline_python(["-m", "desktop", "--self-test", "--models", str(char_models_dir)], log, tmp_path)
+    result = _offline_python(["-m", "desktop", "--self-test", "--models", str(models_dir)], log, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(result.stdout)
     assert report["ok"] and report["network"]["attempts"] == []
@@ -175,11 +175,11 @@ def _entry_points(tmp_path: Path, models: Path) -> dict[str, list[str]]:
     }
 
 
-def test_every_entry_point_turns_telemetry_off_before_onnxruntime_loads(char_models_dir: Path, tmp_path: Path):
+def test_every_entry_point_turns_telemetry_off_before_onnxruntime_loads(models_dir: Path, tmp_path: Path):
     """Each entry point runs in a real process whose sitecustomize records ORT_DISABLE_TELEMETRY at the moment
     onnxruntime is first imported (and then ends the process); the variable is not inherited from here."""
     results = {}
-    for name, args in _entry_points(tmp_path, char_models_dir).items():
+    for name, args in _entry_points(tmp_path, models_dir).items():
         log = tmp_path / f"{name.replace(' ', '-')}.log"
         env = _env_without_telemetry_switch(PYTHONPATH=os.pathsep.join([str(IMPORT_PROBE), str(ROOT)]),
                                             FOLIO_ORT_IMPORT_LOG=str(log), FOLIO_HOME=str(tmp_path / "home"))

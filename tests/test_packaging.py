@@ -36,10 +36,10 @@ import render_icons  # noqa: E402
 # -- the self-test report -------------------------------------------------------------------------------------
 
 
-def test_self_test_runs_the_shipped_features_and_skips_the_kinds_not_shipped(char_models_dir: Path, tmp_path: Path):
+def test_self_test_runs_the_shipped_features_and_skips_the_kinds_not_shipped(models_dir: Path, tmp_path: Path):
     models = tmp_path / "models"
     models.mkdir()
-    (models / "tiny-char").symlink_to(char_models_dir / "tiny-char")
+    (models / "tiny-char").symlink_to(models_dir / "tiny-char")
     report = run_self_test("cpu", str(models))
     assert report["ok"], report.get("errors")
     assert set(report["features"]) == {"completion", "continuation", "translation", "spelling"}
@@ -159,10 +159,10 @@ def _wheel(path: Path, files: dict[str, str]) -> Path:
     return path
 
 
-def test_wheel_check_accepts_a_complete_wheel_and_names_what_is_wrong(char_models_dir: Path, tmp_path: Path):
+def test_wheel_check_accepts_a_complete_wheel_and_names_what_is_wrong(models_dir: Path, tmp_path: Path):
     models = tmp_path / "models"
     models.mkdir()
-    (models / "tiny-char").symlink_to(char_models_dir / "tiny-char")
+    (models / "tiny-char").symlink_to(models_dir / "tiny-char")
     shipped = check_wheel_contents.shipped_model_files(models)
     assert "desktop/resources/models/tiny-char/model.int8.onnx" in shipped
     assert "desktop/resources/models/tiny-char/vocab.json" in shipped

@@ -15,8 +15,8 @@ from desktop.runtime.session import choose_providers
 from desktop.runtime.vocab import CharVocab
 
 
-def test_loaded_package_reports_kind_and_files(char_models_dir: Path):
-    package = ModelPackage.load(char_models_dir / "tiny-char")
+def test_loaded_package_reports_kind_and_files(models_dir: Path):
+    package = ModelPackage.load(models_dir / "tiny-char")
     assert package.kind == "char_lm"
     assert package.file("model").is_file()
 
@@ -115,8 +115,8 @@ def test_sampling_is_greedy_at_zero_and_respects_top_k_and_top_p():
     assert abs(draws.count(1) / 3000 - 0.6) < 0.05
 
 
-def test_seeded_generation_is_deterministic(char_models_dir: Path):
-    continuer = Engines.from_dir(char_models_dir).continuer
+def test_seeded_generation_is_deterministic(models_dir: Path):
+    continuer = Engines.from_dir(models_dir).continuer
     first = "".join(continuer.generate("to be", 80, temperature=1.0, seed=7))
     second = "".join(continuer.generate("to be", 80, temperature=1.0, seed=7))
     other = "".join(continuer.generate("to be", 80, temperature=1.0, seed=8))
@@ -125,9 +125,9 @@ def test_seeded_generation_is_deterministic(char_models_dir: Path):
 
 
 @pytest.mark.parametrize("length", [3, 7, 20, 33, 61])
-def test_a_continuation_ends_at_a_word_or_line_boundary(char_models_dir: Path, length: int):
+def test_a_continuation_ends_at_a_word_or_line_boundary(models_dir: Path, length: int):
     """Issue 14 item 4: "Good m" is not an ending. The continuation finishes its word at the length asked for."""
-    continuer = Engines.from_dir(char_models_dir).continuer
+    continuer = Engines.from_dir(models_dir).continuer
     for seed in range(4):
         longer = "".join(continuer.generate("to be", 400, temperature=1.0, seed=seed))
         text = "".join(continuer.generate("to be", length, temperature=1.0, seed=seed))
@@ -135,7 +135,7 @@ def test_a_continuation_ends_at_a_word_or_line_boundary(char_models_dir: Path, l
         assert text[-1].isspace() or longer[len(text)].isspace(), (text, longer[len(text) :])
 
 
-def test_the_repetition_guard_stops_loops_at_low_temperature(char_models_dir: Path, monkeypatch):
+def test_the_repetition_guard_stops_loops_at_low_temperature(models_dir: Path, monkeypatch):
     """Issue 14 item 4: at temperature 0 the tiny model recites its one line forever; with the guard the same
     three words come back only where every alternative first letter repeated too."""
     from desktop.runtime import continuer as module
@@ -145,7 +145,7 @@ def test_the_repetition_guard_stops_loops_at_low_temperature(char_models_dir: Pa
         trigrams = list(zip(words, words[1:], words[2:]))
         return len(trigrams) - len(set(trigrams))
 
-    continuer = Engines.from_dir(char_models_dir).continuer
+    continuer = Engines.from_dir(models_dir).continuer
     guarded = "".join(continuer.generate("to be, or not to ", 300, temperature=0))
     assert guarded.startswith("be: that is the question.\nto be, or not to be:")
     monkeypatch.setattr(module, "REPEAT_GUARD_TEMPERATURE", 0.0)
@@ -155,13 +155,13 @@ def test_the_repetition_guard_stops_loops_at_low_temperature(char_models_dir: Pa
     assert repeats(guarded) <= 5 and guarded.count("that is the question.") == 1, guarded
 
 
-def test_greedy_generation_continues_the_learned_text(char_models_dir: Path):
-    continuer = Engines.from_dir(char_models_dir).continuer
+def test_greedy_generation_continues_the_learned_text(models_dir: Path):
+    continuer = Engines.from_dir(models_dir).continuer
     assert "".join(continuer.generate("to be, or not to ", 16, temperature=0)) == "be: that is the "
 
 
-def test_generation_handles_odd_prompts(char_models_dir: Path):
-    continuer = Engines.from_dir(char_models_dir).continuer
+def test_generation_handles_odd_prompts(models_dir: Path):
+    continuer = Engines.from_dir(models_dir).continuer
     for prompt in ["", "\u200b", "日本語 \U0001f600 “curly”", "x" * 50_000]:
         text = "".join(continuer.generate(prompt, 20, temperature=0.8, seed=1))
         assert 20 <= len(text) <= 20 + MAX_WORD_CHARS and set(text) <= set(continuer.vocab.tokens)
@@ -169,8 +169,8 @@ def test_generation_handles_odd_prompts(char_models_dir: Path):
     assert 10 <= len("".join(continuer.generate("to", 10, temperature=99, top_k=10**6, seed=0))) <= 10 + MAX_WORD_CHARS
 
 
-def test_generation_can_be_stopped_early(char_models_dir: Path):
-    stream = Engines.from_dir(char_models_dir).continuer.generate("to be", 10_000, seed=0)
+def test_generation_can_be_stopped_early(models_dir: Path):
+    stream = Engines.from_dir(models_dir).continuer.generate("to be", 10_000, seed=0)
     taken = [next(stream) for _ in range(5)]
     stream.close()
     assert len(taken) == 5

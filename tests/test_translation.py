@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -433,14 +432,8 @@ def test_engines_build_the_translator(models_dir: Path):
     assert engine.translate("Tom lives in Boston.")[0].text == "Tom vit à Boston."
 
 
-def _package_copy(models_dir: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "models" / "tiny-translator"
-    shutil.copytree(models_dir / "tiny-translator", target)
-    return target
-
-
-def test_a_damaged_translator_package_gives_an_unavailable_engine(models_dir: Path, tmp_path: Path):
-    package = _package_copy(models_dir, tmp_path)
+def test_a_damaged_translator_package_gives_an_unavailable_engine(models_copy):
+    package = models_copy("tiny-translator") / "tiny-translator"
     manifest = json.loads((package / contract.MANIFEST_NAME).read_text(encoding="utf-8"))
     decoder = package / manifest["files"]["decoder"]["path"]
     decoder.write_bytes(decoder.read_bytes()[:-10])
@@ -451,8 +444,8 @@ def test_a_damaged_translator_package_gives_an_unavailable_engine(models_dir: Pa
         engine.translate("Hello.")
 
 
-def test_a_broken_tokenizer_gives_a_clear_error(models_dir: Path, tmp_path: Path):
-    package = _package_copy(models_dir, tmp_path)
+def test_a_broken_tokenizer_gives_a_clear_error(models_copy):
+    package = models_copy("tiny-translator") / "tiny-translator"
     (package / "tokenizer.json").write_text('{"type": "subword", "tokenizer": {"model": 1}}', encoding="utf-8")
     for role in ("src_vocab", "tgt_vocab"):  # re-sign, so only the content is wrong
         manifest = json.loads((package / contract.MANIFEST_NAME).read_text(encoding="utf-8"))

@@ -267,8 +267,8 @@ def test_unavailable_engine_reason_is_shown(make_window, qtbot):
     _assert_unavailable(window, qtbot, "sha256 mismatch")
 
 
-def test_real_tiny_model_end_to_end(make_window, qtbot, char_models_dir):
-    window = make_window(models=char_models_dir, provider="cpu")
+def test_real_tiny_model_end_to_end(make_window, qtbot, models_dir):
+    window = make_window(models=models_dir, provider="cpu")
     assert window.controller.available, window.model_label.text()
     assert "CPU" in window.model_label.text()
     set_text(window, "to be, or not ")

@@ -3,8 +3,6 @@ tooltip, which a later status message does not hide, and the same reasons in the
 
 from __future__ import annotations
 
-import shutil
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -14,22 +12,14 @@ from tests.test_damaged_packages import _resign
 from tests.ui_support import set_text, wait_models_ready
 
 
-def _models(models_dir, tmp_path, *names):
-    folder = tmp_path / "models"
-    folder.mkdir()
-    for name in names:
-        shutil.copytree(models_dir / name, folder / name)
-    return folder
-
-
 def _window_with_completion(make_window, qtbot, engines_or_models):
     window = make_window(**engines_or_models)
     wait_models_ready(qtbot, window)
     return window
 
 
-def test_missing_models_show_a_lasting_indicator_with_the_reason(make_window, qtbot, models_dir, tmp_path):
-    folder = _models(models_dir, tmp_path, "tiny-char")
+def test_missing_models_show_a_lasting_indicator_with_the_reason(models_copy, make_window, qtbot):
+    folder = models_copy("tiny-char")
     window = _window_with_completion(make_window, qtbot, {"models": folder})
     status = window.feature_status
     assert sorted(status.reasons()) == ["Completion", "Translation"]  # both load at start, in either order
@@ -70,8 +60,8 @@ def test_a_model_that_fails_while_running_gets_an_indicator(make_window, qtbot, 
     assert "graph exploded" in window.feature_status.button("Completion").toolTip()
 
 
-def test_a_damaged_translator_gets_an_indicator_once_it_fails_to_load(make_window, qtbot, models_dir, tmp_path):
-    folder = _models(models_dir, tmp_path, "tiny-char", "tiny-translator")
+def test_a_damaged_translator_gets_an_indicator_once_it_fails_to_load(models_copy, make_window, qtbot):
+    folder = models_copy("tiny-char", "tiny-translator")
     (folder / "tiny-translator" / "tokenizer.json").write_text("[1, 2", encoding="utf-8")
     _resign(folder / "tiny-translator")
     # The window loads the translator in the background at start, so the indicator may already be up here (the
