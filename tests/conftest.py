@@ -1,10 +1,13 @@
-"""Shared test setup: Qt without a display, and tiny generated model packages."""
+"""Shared test setup: Qt without a display, the tiny generated model packages (the one ``models_dir``), and
+torchrun. The fake engines are in tests/fakes.py."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,9 @@ import desktop  # noqa: F401 - first: it sets ORT_DISABLE_TELEMETRY before any t
 # Qt aborts without a display unless told to draw offscreen; set before any Qt import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-# The UI tests' fixtures (dialogs, make_window) and fakes.
+ROOT = Path(__file__).resolve().parents[1]
+
+# The UI tests' fixtures (dialogs, make_window).
 pytest_plugins = ["tests.ui_support"]
 
 
@@ -47,6 +52,23 @@ def models_copy(models_dir: Path, tmp_path: Path) -> Callable[..., Path]:
 def char_package_copy(models_copy: Callable[..., Path]) -> Path:
     """A private copy of the tiny char package that a test may damage."""
     return models_copy("tiny-char") / "tiny-char"
+
+
+@pytest.fixture(scope="session")
+def torchrun() -> Callable[[str, object, Sequence[str]], None]:
+    """``torchrun(module, config, keys)``: trains with ``python -m torch.distributed.run --standalone
+    --nproc_per_node=2 -m module`` (two CPU processes, DDP), passing ``config``'s values of ``keys`` as
+    ``--key=value``, from the repository root; fails the test with the end of stderr unless it succeeds."""
+
+    def run(module: str, config: object, keys: Sequence[str]) -> None:
+        args = [f"--{key}={getattr(config, key)}" for key in keys]
+        result = subprocess.run(
+            [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", module, *args],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+
+    return run
 
 
 @pytest.fixture

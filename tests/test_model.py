@@ -161,21 +161,11 @@ def test_dry_run_is_a_short_smoke_run(tmp_path: Path):
     assert progress["step"] <= 4
 
 
-def test_training_runs_under_torchrun_ddp(tmp_path: Path):
-    import subprocess
-    import sys
-
-    cfg = _tiny_run(tmp_path)
-    args = [f"--{k}={v}" for k, v in [("data", cfg.data), ("out_dir", cfg.out_dir), ("n_layer", 1), ("n_embd", 8),
-                                      ("n_hidden", 16), ("batch_size", 2), ("seq_len", 16), ("max_iters", 4),
-                                      ("eval_interval", 2), ("eval_streams", 2), ("eval_seq_len", 16),
-                                      ("threads", 1)]]
-    result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-         "-m", "model.train_char", *args],
-        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+@pytest.mark.slow
+def test_training_runs_under_torchrun_ddp(tmp_path: Path, torchrun):
+    cfg = _tiny_run(tmp_path, batch_size=2, max_iters=4, eval_interval=2)
+    torchrun("model.train_char", cfg, ("data", "out_dir", "n_layer", "n_embd", "n_hidden", "batch_size", "seq_len",
+                                       "max_iters", "eval_interval", "eval_streams", "eval_seq_len", "threads"))
     _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
     assert ckpt["step"] == 4
 

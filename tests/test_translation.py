@@ -268,20 +268,12 @@ def test_epochs_set_the_number_of_steps(tmp_path: Path):
     assert progress["step"] == ckpt["config"]["max_iters"] > 1
 
 
-def test_training_runs_under_torchrun_ddp(tmp_path: Path):
-    import subprocess
-    import sys
-
+@pytest.mark.slow
+def test_training_runs_under_torchrun_ddp(tmp_path: Path, torchrun):
     cfg = _tiny_run(tmp_path)
-    args = [f"--{k}={getattr(cfg, k)}" for k in ("data", "out_dir", "test_sentences", "valid_sentences", "vocab_size",
-                                                  "cell", "n_layer", "n_embd", "n_hidden", "batch_size", "max_iters",
-                                                  "eval_interval", "eval_bleu_sentences", "warmup_iters", "threads")]
-    result = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
-         "-m", "model.train_translate", *args],
-        cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
+    torchrun("model.train_translate", cfg, ("data", "out_dir", "test_sentences", "valid_sentences", "vocab_size",
+                                            "cell", "n_layer", "n_embd", "n_hidden", "batch_size", "max_iters",
+                                            "eval_interval", "eval_bleu_sentences", "warmup_iters", "threads"))
     _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
     assert ckpt["step"] == cfg.max_iters
 
