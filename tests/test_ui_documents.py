@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from desktop.core.appstate import load_state
 from desktop.core.locations import Locations
 from desktop.ui.main_window import MainWindow
-from tests.ui_support import move_to_end, set_text
+from tests.ui_support import move_to_end, set_text, window_with_file
 
 
 def test_tabs_keep_separate_documents_and_switching_updates_the_title(make_window, qtbot, tmp_path):
@@ -37,10 +37,7 @@ def test_tabs_keep_separate_documents_and_switching_updates_the_title(make_windo
 
 
 def test_save_all_saves_every_modified_document(make_window, qtbot, tmp_path, dialogs):
-    a = tmp_path / "a.txt"
-    a.write_text("a", encoding="utf-8")
-    window = make_window()
-    window.open_file(a)
+    window, a = window_with_file(make_window, tmp_path / "a.txt", "a")
     qtbot.keyClicks(window.editor, "1")
     window.new_document()
     qtbot.keyClicks(window.editor, "fresh")
@@ -120,10 +117,7 @@ def _touch_later(path, text):
 
 
 def test_a_file_changed_by_another_program_is_noticed_and_reloaded(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "shared.txt"
-    path.write_text("first version", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "shared.txt", "first version")
     assert str(path.resolve()) in window.watcher.files()
     dialogs.question_answer = QMessageBox.StandardButton.Yes
     _touch_later(path, "changed elsewhere")
@@ -133,10 +127,7 @@ def test_a_file_changed_by_another_program_is_noticed_and_reloaded(make_window, 
 
 
 def test_keeping_folios_text_after_an_outside_change_marks_it_modified(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "shared.txt"
-    path.write_text("mine", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "shared.txt", "mine")
     dialogs.question_answer = QMessageBox.StandardButton.No
     _touch_later(path, "theirs")
     qtbot.waitUntil(lambda: len(dialogs.asked) == 1, timeout=5000)
@@ -146,10 +137,7 @@ def test_keeping_folios_text_after_an_outside_change_marks_it_modified(make_wind
 
 
 def test_own_saves_do_not_count_as_outside_changes(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "mine.txt"
-    path.write_text("v1", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "mine.txt", "v1")
     for i in range(3):
         qtbot.keyClicks(window.editor, str(i))
         assert window.save()
@@ -159,10 +147,7 @@ def test_own_saves_do_not_count_as_outside_changes(make_window, qtbot, tmp_path,
 
 
 def test_a_deleted_file_is_reported_and_the_text_kept(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "gone.txt"
-    path.write_text("precious", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "gone.txt", "precious")
     path.unlink()
     qtbot.waitUntil(lambda: window.modified, timeout=5000)
     assert window.text() == "precious"
@@ -218,10 +203,7 @@ def test_typing_in_a_new_tab_and_saving_as_markdown(make_window, qtbot, tmp_path
 
 
 def test_a_closed_window_stops_watching_files(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "watched.txt"
-    path.write_text("v1", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "watched.txt", "v1")
     assert window.close()
     assert window.watcher.files() == []
     _touch_later(path, "v2")

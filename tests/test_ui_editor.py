@@ -19,7 +19,7 @@ from desktop.ui import main_window  # noqa: E402
 from desktop.ui.continuation import CANCELLED, COMPLETED, SUPERSEDED  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
 from tests.fakes import STREAM, FakeContinuer, FakeEngines  # noqa: E402
-from tests.ui_support import run_to_end, set_text, wait_models_ready  # noqa: E402
+from tests.ui_support import run_to_end, set_text, wait_models_ready, window_with_file  # noqa: E402
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -346,10 +346,7 @@ def test_open_menu_action_opens_a_tab_and_closing_asks_before_discarding_changes
 
 
 def test_new_document_opens_a_tab_and_closing_can_save_first(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "keep.txt"
-    path.write_text("old", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "keep.txt", "old")
     qtbot.keyClicks(window.editor, "new ")
     assert window.new_document()
     assert window.tabs.count() == 2
@@ -390,10 +387,7 @@ def test_a_file_that_is_not_text_is_refused_and_the_document_kept(make_window, q
 
 @pytest.mark.parametrize("failure", ["read-only folder", "disk full"])
 def test_failed_save_keeps_the_old_file_and_the_text(make_window, qtbot, tmp_path, dialogs, monkeypatch, failure):
-    path = tmp_path / "story.txt"
-    path.write_text("old content ✓", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "story.txt", "old content ✓")
     qtbot.keyClicks(window.editor, "precious new words ")
     if failure == "read-only folder":
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop.core.textstats import count_words
 from desktop.ui import main_window
+from tests.ui_support import window_with_file
 
 FRENCH = "Où est le garçon ? À la plage, l'élève brûle au soleil d'été ; la forêt est très belle.\r\n"
 
@@ -65,10 +66,7 @@ def test_reopen_with_encoding_reads_the_file_again_and_saves_in_that_encoding(ma
 
 
 def test_text_the_encoding_cannot_store_asks_to_save_as_utf8(make_window, qtbot, tmp_path, dialogs):
-    path = tmp_path / "old.txt"
-    path.write_bytes("Café".encode("cp1252"))
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "old.txt", "Café".encode("cp1252"))
     window.editor.insertPlainText("日本 ")
     dialogs.question_answer = QMessageBox.StandardButton.No
     assert not window.save()

@@ -14,6 +14,7 @@ from desktop.ui import theme
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences_dialog import PreferencesDialog, provider_choices
 from tests.fakes import FakeContinuer, FakeEngines, FakeWordModel
+from tests.ui_support import window_with_file
 
 
 def window_color(window) -> QPalette:
@@ -199,10 +200,7 @@ def _menu_actions(menu: QMenu):
 
 
 def test_every_action_has_a_menu_entry_and_a_shortcut(make_window, tmp_path):
-    path = tmp_path / "recent.txt"
-    path.write_text("x", encoding="utf-8")
-    window = make_window()
-    window.open_file(path)
+    window, path = window_with_file(make_window, tmp_path / "recent.txt", "x")
     in_menus = [a for menu in window.menuBar().actions() for a in _menu_actions(menu.menu())]
     assert len(in_menus) >= 40
     for action in window.actions():

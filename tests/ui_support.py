@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import onnxruntime  # noqa: F401 - before Qt, as desktop.app does
 import pytest
@@ -134,3 +135,14 @@ def run_to_end(qtbot, window: MainWindow, trigger=None) -> tuple[int, str]:
         request_id = trigger() if trigger is not None else window.continue_text()
     assert blocker.args[0] == request_id
     return blocker.args[0], blocker.args[1]
+
+
+def window_with_file(make_window, path: Path, content: str | bytes) -> tuple[MainWindow, Path]:
+    """Writes ``content`` to ``path`` (text as UTF-8), makes a window and opens ``path`` in it."""
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    window = make_window()
+    window.open_file(path)
+    return window, path
