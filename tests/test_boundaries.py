@@ -1,4 +1,5 @@
-"""Import boundaries from DESIGN.md: the app never needs torch or onnx; the runtime never needs Qt."""
+"""Import boundaries (docs/architecture.md, "Layout and boundaries"): the app never needs torch or onnx; the runtime
+never needs Qt."""
 
 from __future__ import annotations
 

@@ -4,7 +4,9 @@ torch (12), sizes written by a script (13)."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import inspect
 import re
 import sys
 import zipfile
@@ -45,12 +47,49 @@ def test_no_document_links_outside_the_repository():
     architecture = read("docs/architecture.md")
     for heading in ("## The model package contract", "## The runtime API", "## Files", "## Responsiveness"):
         assert heading in architecture
-    assert "speller" not in architecture  # the API as the code has it
+    assert "eng.speller.check(" in architecture  # Engines.speller is part of the API tests use
     for doc in sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]:
         for target in re.findall(r"\]\(([^)#]+)\)", doc.read_text(encoding="utf-8")):
             if "://" not in target:
                 assert (doc.parent / target).resolve().is_relative_to(ROOT), (doc.name, target)
                 assert (doc.parent / target).exists(), (doc.name, target)
+
+
+def test_the_runtime_api_in_the_architecture_doc_is_the_code():
+    """Each call in "The runtime API" names the code's leading parameters, in order, with the code's defaults."""
+    from desktop.runtime import Engines
+    from desktop.runtime.completer import Completer
+    from desktop.runtime.continuer import Continuer
+    from desktop.runtime.speller import Speller
+    from desktop.runtime.translator import Translator
+
+    doc = read("docs/architecture.md")
+    api = doc[doc.index("## The runtime API") :]
+    api = api[: api.index("\n## ")]
+    calls = {"Engines.from_dir(": Engines.from_dir, "eng.completer.suggest(": Completer.suggest,
+             "eng.completer.next_word_distribution(": Completer.next_word_distribution,
+             "eng.continuer.generate(": Continuer.generate, "eng.continuer.next_char_log_probs(":
+             Continuer.next_char_log_probs, "eng.translator.translate(": Translator.translate,
+             "eng.speller.check(": Speller.check}
+    for prefix, function in calls.items():
+        inside = api.split(prefix, 1)[1].split(")", 1)[0]
+        documented = [re.fullmatch(r"\s*(\w+)\s*(?::[^=]*)?(?:=\s*(.+?))?\s*", part).groups()
+                      for part in inside.split(",")]
+        params = [p for p in inspect.signature(function).parameters.values() if p.name not in ("self", "cls")]
+        assert [name for name, _ in documented] == [p.name for p in params[: len(documented)]], prefix
+        for (name, default), param in zip(documented, params):
+            if default is not None:
+                assert ast.literal_eval(default) == param.default, (prefix, name)
+
+
+def test_no_reference_to_the_development_machines_design_file():
+    """The architecture lives in docs/architecture.md; nothing points at a file outside the project."""
+    files = [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("packaging/*")]
+    for folder in ("desktop", "model", "export", "benchmarks", "tests"):
+        files += (ROOT / folder).rglob("*.py")
+    found = [str(f.relative_to(ROOT)) for f in files if f.is_file() and f.name != "test_docs.py"
+             and "DESIGN.md" in f.read_text(encoding="utf-8", errors="replace")]
+    assert found == []
 
 
 def test_data_doc_gives_every_corpus_a_public_source_and_its_checksum():

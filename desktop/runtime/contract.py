@@ -1,7 +1,7 @@
 """The model package contract (version 1): the single source of names that export/ and the runtime share.
 
-See DESIGN.md, "The model package contract". Changing a value here changes the on-disk format, so bump
-``CONTRACT_VERSION`` when you do.
+See docs/architecture.md, "The model package contract". Changing a value here changes the on-disk format, so
+bump ``CONTRACT_VERSION`` when you do.
 """
 
 from __future__ import annotations

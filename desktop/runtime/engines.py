@@ -1,4 +1,5 @@
-"""``Engines``: the one place the app, tests and benchmarks get models from (see DESIGN.md)."""
+"""``Engines``: the one place the app, tests and benchmarks get models from (docs/architecture.md, "The runtime
+API")."""
 
 from __future__ import annotations
 
