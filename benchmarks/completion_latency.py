@@ -3,7 +3,7 @@ a test.
 
     python -m benchmarks.completion_latency [--package resources/models/english-word] [--chars 3000]
 
-Rows (the text is WikiText-2 test, detokenized as in benchmarks/keystrokes.py):
+Rows (the text is WikiText-2 test, read by benchmarks.ksr.benchmark_text):
 - typing forward: after a document of ``--lead`` characters, each of the next ``--chars`` characters is typed and
   ``suggest`` is asked with the text before the cursor, every keystroke (letters, spaces, punctuation); also split
   into keystrokes that end a word (a space or punctuation: the model reads the finished word) and those inside one.

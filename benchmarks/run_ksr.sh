@@ -1,6 +1,6 @@
 #!/bin/sh
 # Keystroke savings of Folio's next-word completion and of presage, side by side: the same WikiText-2 test text,
-# the same presage_simulator rules (see benchmarks/keystrokes.py). The first run writes the detokenized training
+# the same presage_simulator rules (see benchmarks/ksr.py). The first run writes the detokenized training
 # text and builds presage's n-gram database under runs/presage/ (about a minute; needs apt-get install presage).
 #
 #   benchmarks/run_ksr.sh --limit-words 20000          # a subset (minutes)

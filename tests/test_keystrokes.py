@@ -1,4 +1,4 @@
-"""The keystroke-savings harness (benchmarks/keystrokes.py): presage_simulator's counting rules, checked on fake
+"""The keystroke-savings harness (benchmarks/ksr.py): presage_simulator's counting rules, checked on fake
 completers whose suggestions the test controls, on the tiny word model, and against presage itself when the
 presage package is installed."""
 

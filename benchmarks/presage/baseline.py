@@ -1,6 +1,6 @@
 """presage (Debian's ``presage`` 0.9.1) as the baseline of the keystroke-savings benchmark: its n-gram database
 rebuilt from WikiText-2 train, a static configuration, runs of ``presage_simulator``, and presage's C library
-driven through ctypes as one more backend of benchmarks/keystrokes.py (same harness, same text as Folio).
+driven through ctypes as one more backend of the harness in benchmarks/ksr.py (same rules, same text as Folio).
 
     apt-get install presage                          # presage_simulator, text2ngram, libpresage.so.1
     python -m benchmarks.presage.baseline            # writes runs/presage/wiki.train.txt and builds the database
@@ -96,7 +96,7 @@ class SimulatorRun:
 
     @property
     def ksr(self) -> float:
-        """KSR without the phantom first selection, as benchmarks/keystrokes.py counts."""
+        """KSR without the phantom first selection, as benchmarks/ksr.py counts."""
         return 100.0 * (1 - (self.ki + self.ks - 1) / self.kn)
 
 

@@ -7,7 +7,7 @@
 #   benchmarks/presage/build_db.sh runs/english-mix-word/train.txt        # -> runs/presage/train.txt.db
 #
 # TRAIN_TEXT is any plain UTF-8 text file: pass exactly the text the word model was trained on (WikiText-2 train is
-# written detokenized by benchmarks/presage/baseline.py, the way benchmarks/keystrokes.py prepares the test text).
+# written detokenized by benchmarks/presage/baseline.py, the way benchmarks/ksr.py prepares the test text).
 # OUTPUT_DB defaults to runs/presage/<file name>.db, which is where benchmarks/keystrokes.py --presage-train FILE
 # looks. The configuration that reads it is static (config.xml.in: the smoothed n-gram predictor alone, no learning).
 # Needs Debian's presage package: apt-get install -y presage libpresage-data.
