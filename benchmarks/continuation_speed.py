@@ -18,14 +18,14 @@ from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.sampling import sample_next
 from export.speed import PROMPT, chars_per_second
-from model.train_char import load_model
+from model.checkpoint import load_checkpoint
 
 
 class EagerContinuer:
     """The same generation loop as the runtime's Continuer, run by PyTorch eager."""
 
     def __init__(self, checkpoint: Path):
-        self.model, self.vocab, _ = load_model(checkpoint)
+        self.model, self.vocab, _ = load_checkpoint(checkpoint, kind="char")
 
     @torch.no_grad()
     def generate(self, prompt: str, max_chars: int, temperature: float = 0.8, seed: int | None = None):

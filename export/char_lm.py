@@ -19,9 +19,9 @@ from desktop.runtime.package import ModelPackage
 from export.evaluate import evaluate_char_lm
 from export.lm_package import LMExport, build_lm_package, export_main
 from export.speed import chars_per_second
-from model.char_rnn import CharRNNForExport
+from model.checkpoint import load_checkpoint
 from model.data import read_text
-from model.train_char import load_model
+from model.rnn_lm import LMForExport
 
 SHAKESPEARE_ATTRIBUTION = (
     "Trained on tinyshakespeare (karpathy/char-rnn, data/tinyshakespeare/input.txt): passages from "
@@ -38,9 +38,9 @@ NOTES = (
 def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
                   int8_tolerance: float = 0.01, measure_speed: bool = True, note: str = "") -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
-    model, vocab, ckpt = load_model(checkpoint)
+    model, vocab, ckpt = load_checkpoint(checkpoint, kind="char")
     spec = LMExport(
-        package_id=package_id, kind=contract.KIND_CHAR_LM, model=model, wrapper=CharRNNForExport(model),
+        package_id=package_id, kind=contract.KIND_CHAR_LM, model=model, wrapper=LMForExport(model),
         vocab=vocab, checkpoint=ckpt, split="tinyshakespeare first 90% of characters train, last 10% validation",
         default_command="python -m model.train_char model/configs/shakespeare_char.toml --threads=2",
         license="MIT (model weights); training text public domain", attribution=SHAKESPEARE_ATTRIBUTION,

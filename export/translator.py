@@ -34,12 +34,19 @@ from desktop.runtime.package import ModelPackage, sha256_file
 from desktop.runtime.placeholders import PLACEHOLDERS, NameLists
 from desktop.runtime.session import OrtGraph
 from desktop.runtime.subword import SubwordTokenizer
-from desktop.runtime.translator import COVERAGE_BETA, LENGTH_ALPHA, MAX_PIECES, NO_REPEAT_NGRAM, Translator
+from desktop.runtime.translator import (
+    COVERAGE_BETA,
+    LENGTH_ALPHA,
+    MAX_PIECES,
+    NO_REPEAT_NGRAM,
+    Translator,
+    max_output_len,
+)
 from export.evaluate_translation import evaluate_translator, latency, test_references
 from export.model_card import write_model_card
 from export.onnx_lm import quantize_int8, set_metadata
+from model.checkpoint import load_checkpoint
 from model.seq2seq import DecoderStepForExport, EncoderForExport, Seq2Seq
-from model.train_translate import load_model, max_output_len
 from model.translation_data import pad_batch
 
 LICENSE = "CC BY 2.0 FR (model trained on Tatoeba sentences, https://creativecommons.org/licenses/by/2.0/fr/)"
@@ -202,7 +209,7 @@ def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, 
                   note: str = "", dev_dir: Path | None = None) -> dict:
     """Writes the package folder ``out`` and returns its manifest. Quality is measured on the test split of
     ``data`` (or on ``references``: English -> French references, e.g. a fixture's pairs)."""
-    model, tokenizer, ckpt = load_model(checkpoint)
+    model, tokenizer, ckpt = load_checkpoint(checkpoint, kind="subword")
     cfg = model.config
     if references is None and data is not None:
         references = test_references(data, ckpt["config"])

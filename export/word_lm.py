@@ -20,8 +20,8 @@ from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import RecurrentLM
 from export.evaluate import evaluate_word_lm
 from export.lm_package import LMExport, build_lm_package, export_main
-from model.train_word import load_model
-from model.word_rnn import WordRNNForExport
+from model.checkpoint import load_checkpoint
+from model.rnn_lm import LMForExport
 
 WIKITEXT_ATTRIBUTION = (
     "Trained on WikiText-2 (Merity, Xiong, Bradbury and Socher 2016, 'Pointer Sentinel Mixture Models'), "
@@ -64,10 +64,10 @@ def step_latency_ms(package: ModelPackage, path: Path, steps: int = 300) -> dict
 def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
                   int8_tolerance: float = 0.02, measure_speed: bool = True, note: str = "") -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
-    model, vocab, ckpt = load_model(checkpoint)
+    model, vocab, ckpt = load_checkpoint(checkpoint, kind="word")
     split, command, attribution = describe_training(ckpt.get("config", {}))
     spec = LMExport(
-        package_id=package_id, kind=contract.KIND_WORD_LM, model=model, wrapper=WordRNNForExport(model),
+        package_id=package_id, kind=contract.KIND_WORD_LM, model=model, wrapper=LMForExport(model),
         vocab=vocab, checkpoint=ckpt, split=split, default_command=command,
         license="CC BY-SA 4.0 (trained on CC BY-SA text)", attribution=attribution,
         extra_architecture={"cutoffs": list(model.config.cutoffs), "div_value": model.config.div_value,

@@ -17,7 +17,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
 
-from model.train_char import load_model  # noqa: E402
+from model.checkpoint import load_checkpoint  # noqa: E402
 
 
 def read_log(run: Path) -> list[dict]:
@@ -28,7 +28,7 @@ def read_log(run: Path) -> list[dict]:
 
 def summarize(run: Path) -> dict:
     """One row of the comparison table for a run folder."""
-    model, _, ckpt = load_model(run / "best.pt")
+    model, _, _ = load_checkpoint(run / "best.pt")
     records = read_log(run)
     c = model.config
     return {

@@ -7,7 +7,9 @@ training with a string.
 from __future__ import annotations
 
 import dataclasses
+import sys
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -64,3 +66,15 @@ def parse_args(config: C, argv: list[str]) -> C:
             with Path(arg).open("rb") as f:
                 config = apply(config, tomllib.load(f))
     return apply(config, values)
+
+
+def run(config: C, train: Callable[[C], object], argv: list[str] | None = None) -> int:
+    """The ``main`` of every training command: ``train`` with ``config`` and the command line's settings
+    applied (``sys.argv[1:]`` when ``argv`` is None); a bad setting or a missing file is exit code 2."""
+    try:
+        config = parse_args(config, sys.argv[1:] if argv is None else argv)
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    train(config)
+    return 0

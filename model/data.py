@@ -66,9 +66,6 @@ def stream_chunks(streams: np.ndarray, seq_len: int):
         yield streams[:, start:end], streams[:, start + 1 : end + 1]
 
 
-WIKITEXT_SPLITS = ("train", "valid", "test")
-
-
 def read_wikitext_tokens(path: str | Path) -> list[str]:
     """Whitespace tokens of a ``wiki.*.tokens`` file with ``<eos>`` at every line end (the standard
     protocol of the PyTorch word_language_model example and the published perplexities)."""
@@ -89,3 +86,9 @@ def load_wikitext(data_dir: str | Path, splits: tuple[str, ...] = ("train", "val
         if split != "train":
             ids[split] = vocab.encode(read_wikitext_tokens(data_dir / f"wiki.{split}.tokens"))
     return vocab, ids
+
+
+def load_wikitext_corpus(data_dir: str | Path) -> tuple[WordVocab, np.ndarray, np.ndarray]:
+    """(vocabulary, train ids, valid ids) of WikiText-2, for training."""
+    vocab, ids = load_wikitext(data_dir)
+    return vocab, ids["train"], ids["valid"]

@@ -7,7 +7,8 @@
 ``pack`` keeps what export needs (weights, model arguments, vocabulary, config, progress; not the optimizer),
 stores the weights as fp16 (the shipped packages are int8, so fp16 loses nothing that matters), optionally the
 named matrices as int8 with one scale per row, and cuts the file into parts of ``PART_BYTES``. ``unpack``
-joins the parts and restores fp32 weights, giving a checkpoint that ``load_model`` and the exporters read.
+joins the parts and restores fp32 weights, giving a checkpoint that ``load_checkpoint`` (model/checkpoint.py)
+and the exporters read.
 """
 
 from __future__ import annotations
@@ -66,12 +67,11 @@ def unpack(in_prefix: str, ckpt_path: str) -> dict:
 
 def score_word(ckpt_path: str, tokens_path: str, device: str = "cpu") -> float:
     """Mean NLL (nats/token) of a word checkpoint on a tokenized corpus in its own vocabulary."""
+    from model.checkpoint import load_checkpoint
     from model.english_mix import read_tokens
-    from model.train_word import load_model
-    from model.trainer import evaluate
+    from model.lm_task import evaluate
 
-    model, vocab, _ = load_model(ckpt_path, device)
-    model.to(device)  # load_model maps the weights, not every buffer
+    model, vocab, _ = load_checkpoint(ckpt_path, device, kind="word")
     return evaluate(model, vocab.encode(read_tokens(tokens_path)), 16, 70, device)
 
 

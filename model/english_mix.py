@@ -130,3 +130,21 @@ def parse_weights_paths(text: str) -> dict[str, str]:
             raise ValueError(f"mix source {item!r} is not name=path")
         sources[name.strip()] = path.strip()
     return sources
+
+
+def load_mix_corpus(sources: str, weights: str, dev: str, vocab_size: int, seed: int, max_source_words: int = 0,
+                    workers: int = 1) -> tuple[WordVocab, np.ndarray, np.ndarray]:
+    """(vocabulary, mixed training ids, dev ids) of the general-English mixture: ``sources`` "name=path,...",
+    their mixture ``weights`` "name=w,...", the ``dev`` files (comma-separated) validation reads, the size of
+    the vocabulary chosen from the weighted mixture, a cap on each source's words, tokenizer processes."""
+    tokens = {name: read_tokens(path, max_source_words, workers) for name, path in parse_weights_paths(sources).items()}
+    mixture = parse_weights(weights)
+    unknown = set(mixture) - set(tokens)
+    if unknown:
+        raise ValueError(f"mix_weights names sources that mix_sources lacks: {sorted(unknown)}")
+    vocab = build_vocab(tokens, mixture, vocab_size)
+    train_ids = mix({name: vocab.encode(stream) for name, stream in tokens.items()}, mixture, seed)
+    dev_tokens = [t for path in filter(None, dev.split(",")) for t in read_tokens(path)]
+    if not dev_tokens:
+        raise ValueError("mix_dev names no dev file")
+    return vocab, train_ids, vocab.encode(dev_tokens)

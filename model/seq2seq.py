@@ -14,7 +14,7 @@ Read like nanoGPT's model.py: one config dataclass, the modules, shapes in comme
   in training (teacher forcing), which is several times faster than a step loop.
 - Embeddings: the source and target embeddings are one matrix when the vocabulary is joint
   (``share_embeddings``), and the output layer reuses the target embedding (``tie_output``: o_t is
-  projected to ``n_embd`` first). Either can be initialized from word vectors (model/word_vectors.py).
+  projected to ``n_embd`` first). Either can be initialized from piece vectors (model/pretrained.py).
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""The training loop shared by Folio's recurrent language models (truncated BPTT).
+"""The training loop shared by Folio's three models: the two recurrent language models (model/lm_task.py,
+truncated BPTT) and the translator (model/train_translate.py).
 
-The corpus is laid out as ``batch_size`` parallel streams and walked ``seq_len`` tokens at a time; the
-recurrent state is carried (detached) from one chunk to the next, so the model learns from context longer
-than one chunk. Runs under plain Python or ``torchrun`` (DDP: each rank walks its own block of streams).
-A model for this loop is an ``nn.Module`` with ``config`` (a dataclass), ``init_state(batch, device)``,
-``num_params()`` and ``forward(idx, state, targets) -> (output, state, mean loss)``.
+What differs between them comes in as a :class:`TrainTask`: its model and vocabulary, its batches, its loss,
+its validation loss and any extra fields for the log and the checkpoint. The loop owns the rest: the
+learning-rate schedule, bf16 autocast, gradient clipping, the optional running average of the weights,
+evaluation every ``eval_interval`` steps, ``best.pt`` (the best validation loss) and ``ckpt.pt`` (the latest
+state, for ``--init_from=resume``, which continues mid-epoch), the JSONL log, the progress bar and the stop
+(``max_iters`` or ``max_minutes``). Runs under plain Python or ``torchrun`` (DDP: each rank trains on its
+own batches, rank 0 evaluates, logs and saves).
 """
 
 from __future__ import annotations
@@ -13,15 +16,12 @@ import dataclasses
 import json
 import math
 import os
-import platform
-import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
@@ -29,28 +29,26 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.optim.swa_utils import AveragedModel
 from tqdm import tqdm
 
-from model.data import stream_chunks, to_streams
+from model.checkpoint import save_checkpoint
 
-State = tuple[torch.Tensor, ...]
 C = TypeVar("C")  # a training config dataclass
 
 
 @dataclass
 class TrainConfig:
-    """Settings shared by the recurrent language models' training runs."""
+    """Settings every training run has (TOML + ``--key=value``); each model's config extends it."""
 
     data: str = ""  # corpus path
     out_dir: str = "runs/lm"
     init_from: str = "scratch"  # "scratch" | "resume"
-    # model
+    # model (the defaults are the char model's; the word model and the translator override them)
     cell: str = "lstm"
     n_layer: int = 2
     n_embd: int = 64
     n_hidden: int = 512
     dropout: float = 0.2
     # optimisation
-    batch_size: int = 64
-    seq_len: int = 128
+    batch_size: int = 64  # streams (language models) or sentence pairs (translator) per step and rank
     max_iters: int = 5000
     learning_rate: float = 2e-3
     min_lr: float = 1e-4
@@ -62,8 +60,6 @@ class TrainConfig:
     average_from: float = 0.0
     # evaluation, logging, budget
     eval_interval: int = 250
-    eval_streams: int = 16
-    eval_seq_len: int = 256
     max_minutes: float = 0.0  # stop (and checkpoint) after this wall time; 0 = no limit
     threads: int = 0  # torch intra-op threads; 0 = torch's default
     seed: int = 1337
@@ -72,6 +68,14 @@ class TrainConfig:
     precision: str = "auto"
     dry_run: bool = False
 
+    def rnn_args(self) -> dict:
+        """The recurrent-stack settings every model config takes, as keyword arguments."""
+        return {"cell": self.cell, "n_layer": self.n_layer, "n_embd": self.n_embd, "n_hidden": self.n_hidden,
+                "dropout": self.dropout}
+
+    def shrunk(self):
+        """The settings of a dry run (``--dry_run=true``): a few steps, evaluated twice."""
+        return dataclasses.replace(self, max_iters=min(self.max_iters, 4), eval_interval=2, warmup_iters=1)
 
 
 def schedule_progress(step: int, cfg: TrainConfig, seconds: float = 0.0) -> float:
@@ -90,55 +94,6 @@ def learning_rate(step: int, cfg: TrainConfig, seconds: float = 0.0) -> float:
         return cfg.learning_rate * (step + 1) / cfg.warmup_iters
     progress = schedule_progress(step, cfg, seconds)
     return cfg.min_lr + 0.5 * (1.0 + math.cos(math.pi * progress)) * (cfg.learning_rate - cfg.min_lr)
-
-
-@torch.no_grad()
-def evaluate(model: nn.Module, ids: np.ndarray, n_streams: int, seq_len: int, device: str) -> float:
-    """Mean cross-entropy (nats/token) over ``ids`` with the state carried across chunks."""
-    model.eval()
-    streams = to_streams(ids, n_streams)
-    state = model.init_state(n_streams, device)
-    total, count = 0.0, 0
-    for x, y in stream_chunks(streams, seq_len):
-        x, y = torch.from_numpy(x).to(device), torch.from_numpy(y).to(device)
-        _, state, loss = model(x, state, y)
-        total += loss.item() * y.numel()
-        count += y.numel()
-    model.train()
-    return total / count
-
-
-def save_checkpoint(path: Path, model: nn.Module, optimizer, vocab, cfg: TrainConfig, **progress) -> None:
-    """Writes the checkpoint atomically (a kill mid-write leaves the previous one intact)."""
-    tmp = path.with_suffix(".tmp")
-    torch.save(
-        {
-            "model": model.state_dict(),
-            "model_args": dataclasses.asdict(model.config),
-            "vocab": vocab.to_json(),
-            "config": dataclasses.asdict(cfg),
-            "optimizer": optimizer.state_dict(),
-            "command": " ".join(["python -m", _entry_module(), *sys.argv[1:]]),
-            "hardware": describe_hardware(cfg.device),
-            **progress,
-        },
-        tmp,
-    )
-    os.replace(tmp, path)
-
-
-def _entry_module() -> str:
-    main = sys.modules.get("__main__")
-    spec = getattr(main, "__spec__", None)
-    return spec.name if spec else sys.argv[0]
-
-
-def describe_hardware(device: str) -> str:
-    """One line naming what trained the model, for the model card."""
-    if device.startswith("cuda"):
-        return (f"{torch.cuda.get_device_name(device)} (CUDA {torch.version.cuda}, "
-                f"cuDNN {torch.backends.cudnn.version()})")
-    return f"{os.cpu_count()}-core {platform.machine()} CPU, {torch.get_num_threads()} torch threads"
 
 
 def resolve_device(device: str) -> str:
@@ -175,14 +130,23 @@ def autocast(cfg) -> torch.autocast:
     return torch.autocast(cfg.device.split(":")[0], dtype=torch.bfloat16, enabled=precision == "bf16")
 
 
-def detach(state: State) -> State:
-    """The state carried to the next chunk: cut from the graph, and fp32 even after a bf16 forward."""
-    return tuple(s.detach().float() for s in state)
+@dataclass(frozen=True)
+class Process:
+    """This process's place in the run: one of ``world`` ranks under torchrun, or the only one."""
+
+    ddp: bool = False
+    rank: int = 0
+    world: int = 1
+
+    @property
+    def master(self) -> bool:
+        """Rank 0 evaluates, logs and saves."""
+        return self.rank == 0
 
 
-def start_process(cfg: C) -> tuple[C, bool, int, int]:
+def start_process(cfg: C) -> tuple[C, Process]:
     """Resolves ``device`` and ``precision`` ("auto"), joins the torchrun process group when there is one
-    (one GPU per rank), sets torch's threads; returns (cfg with this rank's device, ddp, rank, world size).
+    (one GPU per rank), sets torch's threads; returns (cfg with this rank's device, this process).
 
     On CUDA the recurrent layers (``nn.LSTM``/``nn.GRU`` over whole sequences) run as cuDNN's fused kernels."""
     device = resolve_device(cfg.device)
@@ -198,7 +162,7 @@ def start_process(cfg: C) -> tuple[C, bool, int, int]:
             cfg = dataclasses.replace(cfg, device=f"cuda:{int(os.environ['LOCAL_RANK'])}")
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    return cfg, ddp, rank, world
+    return cfg, Process(ddp, rank, world)
 
 
 def keep_checkpoints(progress: dict, val: float, checkpoint: Callable[..., None], best_path: Path,
@@ -214,112 +178,186 @@ def keep_checkpoints(progress: dict, val: float, checkpoint: Callable[..., None]
     checkpoint(ckpt_path)
 
 
-def train(cfg: TrainConfig, corpus: Callable[[TrainConfig], tuple], make_model: Callable[[int], nn.Module]) -> dict:
-    """Runs training; returns the final progress record (step, best_val, ...).
 
-    ``corpus(cfg)`` gives (vocab, train ids, val ids); ``make_model(vocab_size)`` builds the model."""
-    cfg, ddp, rank, world = start_process(cfg)
-    master = rank == 0
+
+class TrainTask:
+    """One model's part in the shared loop.
+
+    A subclass sets ``cfg`` (the run's settings; it may refine them, as the translator turns ``epochs`` into
+    ``max_iters``), ``model`` (on ``cfg.device``), ``vocab`` (saved in every checkpoint; has ``to_json``) and
+    ``batches_per_epoch`` (this rank's), and implements :meth:`batches`, :meth:`loss` and :meth:`evaluate`."""
+
+    cfg: Any
+    model: nn.Module
+    vocab: Any
+    batches_per_epoch: int
+
+    def batches(self, epoch: int) -> Iterable:
+        """This rank's batches of one epoch, the same ones again for the same epoch (a resumed run skips those
+        it has done, so they should be cheap to make: moving them to the device is :meth:`loss`'s job)."""
+        raise NotImplementedError
+
+    def loss(self, net: nn.Module, batch) -> tuple[torch.Tensor, int, dict]:
+        """The training loss of ``batch`` through ``net`` (the model or its DDP wrapper), the number of target
+        tokens it scored, and more fields for the step's log record."""
+        raise NotImplementedError
+
+    def evaluate(self, model: nn.Module) -> float:
+        """Validation loss (nats per token) of ``model``: the trained weights or their running average."""
+        raise NotImplementedError
+
+    def eval_fields(self, model: nn.Module) -> dict:
+        """More fields for an evaluation's log record (the translator's greedy BLEU)."""
+        return {}
+
+    def checkpoint_fields(self) -> dict:
+        """More entries for every checkpoint (the translator's split and name lists)."""
+        return {}
+
+    def describe(self) -> str:
+        """The line printed when training starts."""
+        return f"{self.model.num_params():,} parameters"
+
+
+# A checkpoint's progress entries (a resumed run continues from them).
+PROGRESS = {"step": 0, "epoch": 0, "batch": 0, "best_val": float("inf"), "train_seconds": 0.0, "target_tokens": 0}
+MakeTask = Callable[[Any, Process, "dict | None"], TrainTask]
+
+
+def train(cfg: TrainConfig, make_task: MakeTask) -> dict:
+    """Runs training as ``cfg`` says; returns the final progress record (``PROGRESS``'s keys).
+
+    ``make_task(cfg, process, resume)`` builds the task once the device is known; ``resume`` is the checkpoint
+    ``--init_from=resume`` continues (``out_dir/ckpt.pt``), None from scratch."""
+    cfg, process = start_process(cfg)
     if cfg.dry_run:
-        cfg = dataclasses.replace(cfg, max_iters=min(cfg.max_iters, 4), eval_interval=2, warmup_iters=1)
-    torch.manual_seed(cfg.seed + rank)
-
-    vocab, train_ids, val_ids = corpus(cfg)
-    if cfg.dry_run:
-        val_ids = val_ids[: cfg.eval_streams * cfg.eval_seq_len * 2]
-    out_dir = Path(cfg.out_dir)
-    ckpt_path, best_path, log_path = out_dir / "ckpt.pt", out_dir / "best.pt", out_dir / "log.jsonl"
-    if master:
-        out_dir.mkdir(parents=True, exist_ok=True)
-
-    model = make_model(len(vocab)).to(cfg.device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
-    progress = {"step": 0, "epoch": 0, "chunk": 0, "best_val": float("inf"), "train_seconds": 0.0}
-    if cfg.init_from == "resume":
-        ckpt = torch.load(ckpt_path, map_location=cfg.device, weights_only=False)
-        model.load_state_dict(ckpt["model"])
-        optimizer.load_state_dict(ckpt["optimizer"])
-        progress = {k: ckpt[k] for k in progress}
-        if master:
-            print(f"resumed from {ckpt_path} at step {progress['step']}")
-    elif cfg.init_from != "scratch":
+        cfg = cfg.shrunk()
+    if cfg.init_from not in ("scratch", "resume"):
         raise ValueError(f"init_from must be 'scratch' or 'resume', not {cfg.init_from!r}")
-    # The running average holds every step's weights from average_from on (equal weights, as in ASGD).
-    averaged = AveragedModel(model) if cfg.average_from > 0 else None
-    if averaged is not None and cfg.init_from == "resume" and "averaged" in ckpt:
-        averaged.module.load_state_dict(ckpt["averaged"])
-        averaged.n_averaged.fill_(ckpt["n_averaged"])
-    net = DistributedDataParallel(model) if ddp else model
-    if master:
-        print(f"{cfg.cell} {cfg.n_layer}x{cfg.n_hidden}: {model.num_params():,} parameters, "
-              f"{len(train_ids):,} train / {len(val_ids):,} val tokens")
+    torch.manual_seed(cfg.seed + process.rank)
+    resume = None
+    if cfg.init_from == "resume":
+        resume = torch.load(Path(cfg.out_dir) / "ckpt.pt", map_location=cfg.device, weights_only=False)
+    return _Run(make_task(cfg, process, resume), process, resume).run()
 
-    def checkpoint(path: Path, averaged_weights: bool = False) -> None:
-        # best.pt may hold the averaged weights; ckpt.pt holds the trained ones plus the average, to resume.
+
+class _Run:
+    """One training run: the task, the optimizer, the running average, the progress, the log and the bar."""
+
+    def __init__(self, task: TrainTask, process: Process, resume: dict | None):
+        self.task, self.cfg, self.process = task, task.cfg, process
+        out_dir = Path(self.cfg.out_dir)
+        self.ckpt_path, self.best_path = out_dir / "ckpt.pt", out_dir / "best.pt"
+        self.optimizer = torch.optim.AdamW(task.model.parameters(), lr=self.cfg.learning_rate,
+                                           weight_decay=self.cfg.weight_decay)
+        self.progress = dict(PROGRESS)
+        # The running average holds every step's weights from average_from on (equal weights, as in ASGD).
+        self.averaged = AveragedModel(task.model) if self.cfg.average_from > 0 else None
+        if resume is not None:
+            self._restore(resume)
+        self.net = DistributedDataParallel(task.model) if process.ddp else task.model
+        self.started = time.time() - self.progress["train_seconds"]
+        self.log = None
+        if process.master:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            self.log = (out_dir / "log.jsonl").open("a")
+            print(task.describe())
+        self.bar = tqdm(total=self.cfg.max_iters, initial=self.progress["step"], disable=not process.master,
+                        dynamic_ncols=True)
+
+    def _restore(self, ckpt: dict) -> None:
+        self.task.model.load_state_dict(ckpt["model"])
+        self.optimizer.load_state_dict(ckpt["optimizer"])
+        self.progress = {key: ckpt.get(key, default) for key, default in PROGRESS.items()}
+        if "chunk" in ckpt:  # a language model's checkpoint from before the shared loop
+            self.progress["batch"] = ckpt["chunk"]
+        if self.averaged is not None and "averaged" in ckpt:
+            self.averaged.module.load_state_dict(ckpt["averaged"])
+            self.averaged.n_averaged.fill_(ckpt["n_averaged"])
+        if self.process.master:
+            print(f"resumed from {self.ckpt_path} at step {self.progress['step']}")
+
+    def run(self) -> dict:
+        """Trains epoch after epoch until the step or time budget is spent; returns the progress."""
+        progress = self.progress
+        done = progress["step"] >= self.cfg.max_iters
+        while not done:
+            for i, batch in enumerate(self.task.batches(progress["epoch"])):
+                if i < progress["batch"]:
+                    continue  # resuming mid-epoch
+                done = self.step(i, batch)
+                if done:
+                    break
+            else:
+                progress.update(epoch=progress["epoch"] + 1, batch=0)
+        self.finish()
+        return progress
+
+    def step(self, i: int, batch) -> bool:
+        """One optimizer step on the epoch's ``i``-th batch, and an evaluation when it is time; True when the
+        run is done."""
+        cfg, progress, task = self.cfg, self.progress, self.task
+        step = progress["step"]
+        lr = learning_rate(step, cfg, time.time() - self.started)
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        with autocast(cfg):
+            loss, tokens, fields = task.loss(self.net, batch)
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(task.model.parameters(), cfg.grad_clip)
+        self.optimizer.step()
+        if self.averaged is not None and schedule_progress(step, cfg, time.time() - self.started) >= cfg.average_from:
+            self.averaged.update_parameters(task.model)
+        seconds = time.time() - self.started
+        progress.update(step=step + 1, batch=i + 1, train_seconds=seconds,
+                        target_tokens=progress["target_tokens"] + tokens * self.process.world)
+        self.bar.update(1)
+        record = {"step": step + 1, "epoch": round(progress["epoch"] + (i + 1) / task.batches_per_epoch, 3),
+                  "train_loss": round(loss.item(), 4), **fields, "lr": lr, "seconds": round(seconds, 1)}
+        done = progress["step"] >= cfg.max_iters or bool(cfg.max_minutes and seconds > cfg.max_minutes * 60)
+        if self.process.master:
+            if progress["step"] % cfg.eval_interval == 0 or done:
+                self.evaluate(record)
+            if progress["step"] % 10 == 0 or "val_loss" in record:
+                self.log.write(json.dumps(record) + "\n")
+                self.log.flush()
+        return done
+
+    def evaluate(self, record: dict) -> None:
+        """Scores the trained weights (and their running average) into ``record`` and keeps the checkpoints."""
+        task, progress = self.task, self.progress
+        val = task.evaluate(task.model)
+        record["val_loss"] = round(val, 4)
+        record["seconds_per_epoch"] = self.seconds_per_epoch()
+        averaged_val = None
+        if self.averaged is not None and self.averaged.n_averaged.item() > 0:
+            averaged_val = task.evaluate(self.averaged.module)
+            record["averaged_val_loss"] = round(averaged_val, 4)
+        record.update(task.eval_fields(task.model))
+        keep_checkpoints(progress, val, self.checkpoint, self.best_path, self.ckpt_path, averaged_val)
+        self.bar.set_postfix(train=record["train_loss"], val=record["val_loss"], best=round(progress["best_val"], 4))
+
+    def checkpoint(self, path: Path, averaged_weights: bool = False) -> None:
+        """Saves the trained weights, or the averaged ones; ``ckpt.pt`` also holds the average, to resume."""
         extra = {}
-        if averaged is not None and averaged.n_averaged.item() > 0 and not averaged_weights:
-            extra = {"averaged": averaged.module.state_dict(), "n_averaged": int(averaged.n_averaged.item())}
-        save_checkpoint(path, averaged.module if averaged_weights else model, optimizer, vocab, cfg,
-                        **progress, **extra, averaged_weights=averaged_weights)
+        if self.averaged is not None and self.averaged.n_averaged.item() > 0 and not averaged_weights:
+            extra = {"averaged": self.averaged.module.state_dict(), "n_averaged": int(self.averaged.n_averaged.item())}
+        model = self.averaged.module if averaged_weights else self.task.model
+        save_checkpoint(path, model, self.optimizer, self.task.vocab, self.cfg, **self.task.checkpoint_fields(),
+                        **self.progress, **extra, averaged_weights=averaged_weights)
 
-    # Each rank walks its own block of streams.
-    all_streams = to_streams(train_ids, cfg.batch_size * world)
-    started = time.time() - progress["train_seconds"]
-    bar = tqdm(total=cfg.max_iters, initial=progress["step"], disable=not master, dynamic_ncols=True)
-    log = log_path.open("a") if master else None
-    stop = False
-    while not stop:
-        # Shift chunk boundaries every epoch so the model does not always see the same cuts.
-        offset = (progress["epoch"] * 37) % cfg.seq_len
-        streams = all_streams[rank * cfg.batch_size : (rank + 1) * cfg.batch_size, offset:]
-        state = model.init_state(cfg.batch_size, cfg.device)
-        for i, (x, y) in enumerate(stream_chunks(streams, cfg.seq_len)):
-            if i < progress["chunk"]:
-                continue  # resuming mid-epoch
-            step = progress["step"]
-            lr = learning_rate(step, cfg, time.time() - started)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
-            x, y = torch.from_numpy(x).to(cfg.device), torch.from_numpy(y).to(cfg.device)
-            with autocast(cfg):
-                _, state, loss = net(x, state, y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            optimizer.step()
-            state = detach(state)
-            if averaged is not None and schedule_progress(step, cfg, time.time() - started) >= cfg.average_from:
-                averaged.update_parameters(model)
-            progress.update(step=step + 1, chunk=i + 1, train_seconds=time.time() - started)
-            bar.update(1)
-            record = {"step": step + 1, "train_loss": round(loss.item(), 4), "lr": lr,
-                      "seconds": round(progress["train_seconds"], 1)}
-            out_of_time = cfg.max_minutes and progress["train_seconds"] > cfg.max_minutes * 60
-            done = progress["step"] >= cfg.max_iters or out_of_time
-            if master and (progress["step"] % cfg.eval_interval == 0 or done):
-                val = evaluate(model, val_ids, cfg.eval_streams, cfg.eval_seq_len, cfg.device)
-                record["val_loss"] = round(val, 4)
-                averaged_val = None
-                if averaged is not None and averaged.n_averaged.item() > 0:
-                    averaged_val = evaluate(averaged.module, val_ids, cfg.eval_streams, cfg.eval_seq_len,
-                                            cfg.device)
-                    record["averaged_val_loss"] = round(averaged_val, 4)
-                keep_checkpoints(progress, val, checkpoint, best_path, ckpt_path, averaged_val)
-                bar.set_postfix(train=f"{loss.item():.3f}", val=f"{val:.4f}", best=f"{progress['best_val']:.4f}")
-            if master and (progress["step"] % 10 == 0 or "val_loss" in record):
-                log.write(json.dumps(record) + "\n")
-                log.flush()
-            if done:
-                stop = True
-                break
-        else:
-            progress.update(epoch=progress["epoch"] + 1, chunk=0)
-    bar.close()
-    if master:
-        log.close()
-        print(json.dumps({k: progress[k] for k in ("step", "best_val", "train_seconds")}))
-    if ddp:
-        dist.destroy_process_group()
-    return progress
+    def seconds_per_epoch(self) -> float:
+        """Training seconds one epoch takes at the pace so far."""
+        return round(self.progress["train_seconds"] / max(1, self.progress["step"]) * self.task.batches_per_epoch, 1)
 
-
+    def finish(self) -> None:
+        """Closes the bar and the log, prints the summary, leaves the process group."""
+        self.bar.close()
+        if self.process.master:
+            self.log.close()
+            summary = {key: self.progress[key] for key in ("step", "epoch", "best_val", "train_seconds")}
+            summary.update(target_tokens=self.progress["target_tokens"], seconds_per_epoch=self.seconds_per_epoch())
+            print(json.dumps(summary))
+        if self.process.ddp:
+            dist.destroy_process_group()

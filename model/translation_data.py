@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from desktop.runtime.placeholders import PLACEHOLDERS, learn_name_lists, mask_pair
 from desktop.runtime.subword import SubwordTokenizer
 from desktop.runtime.translation_text import normalize_text
 from model.data import open_text
@@ -114,6 +115,36 @@ def references_of(pairs: list[Pair]) -> dict[str, list[str]]:
     for en, fr in pairs:
         references[en].append(fr)
     return dict(references)
+
+
+def load_splits(data: str | Path, test_sentences: int, valid_sentences: int, seed: int, max_train_pairs: int = 0,
+                placeholders: bool = False) -> Splits:
+    """Reads the pairs of ``data`` and makes the seeded split; ``max_train_pairs`` > 0 trims the training split.
+    With ``placeholders`` the training and validation pairs are masked (desktop/runtime/placeholders.py) and
+    the name lists the app tells names from capitalised words with are learnt from the unmasked train split."""
+    splits = split_pairs(read_pairs(data), test_sentences, valid_sentences, seed)
+    if max_train_pairs:
+        splits.train = splits.train[:max_train_pairs]
+    if placeholders:
+        splits.names = learn_name_lists(splits.train).to_json()
+        splits.train = [mask_pair(en, fr) for en, fr in splits.train]
+        splits.valid = [mask_pair(en, fr) for en, fr in splits.valid]
+    return splits
+
+
+def load_or_train_tokenizer(splits: Splits, out_dir: str | Path, path: str = "", vocab_size: int = 8000,
+                            placeholders: bool = False) -> SubwordTokenizer:
+    """The tokenizer at ``path`` if given, else a joint BPE of ``vocab_size`` pieces learnt on both sides of
+    the training split (the placeholders kept whole); saved to ``out_dir/tokenizer.json`` either way."""
+    if path:
+        tokenizer = SubwordTokenizer.load(Path(path))
+    else:
+        tokenizer = SubwordTokenizer.train((text for pair in splits.train for text in pair), vocab_size,
+                                           atomic=PLACEHOLDERS if placeholders else ())
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(out / "tokenizer.json")
+    return tokenizer
 
 
 # --- tensors and batches -----------------------------------------------------------------------------

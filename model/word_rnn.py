@@ -14,9 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-State = tuple[torch.Tensor, ...]  # (h,) or (h, c), each [n_layer, batch, n_hidden]
-
-_CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
+from model.rnn_lm import RecurrentLMBase, State
 
 
 @dataclass
@@ -30,39 +28,23 @@ class WordRNNConfig:
     cutoffs: tuple[int, ...] = (2000, 10000)  # adaptive-softmax cluster boundaries (ids sorted by frequency)
     div_value: float = 4.0  # each tail cluster is this many times narrower than the previous one
 
+    def __post_init__(self):
+        self.cutoffs = tuple(self.cutoffs)  # a checkpoint's JSON-like model_args hold a list
 
-class WordRNN(nn.Module):
+
+class WordRNN(RecurrentLMBase):
     """Embedding -> recurrent layers -> projection to n_embd -> adaptive softmax."""
 
     def __init__(self, config: WordRNNConfig):
-        super().__init__()
-        if config.cell not in _CELLS:
-            raise ValueError(f"cell must be one of {sorted(_CELLS)}, not {config.cell!r}")
-        self.config = config
-        self.embed = nn.Embedding(config.vocab_size, config.n_embd)
-        self.drop = nn.Dropout(config.dropout)
-        self.rnn = _CELLS[config.cell](
-            config.n_embd, config.n_hidden, num_layers=config.n_layer,
-            dropout=config.dropout if config.n_layer > 1 else 0.0, batch_first=True,
-        )
+        super().__init__(config)
         self.proj = nn.Linear(config.n_hidden, config.n_embd)
         self.softmax = nn.AdaptiveLogSoftmaxWithLoss(
             config.n_embd, config.vocab_size, list(config.cutoffs), div_value=config.div_value
         )
 
-    def init_state(self, batch: int, device: torch.device | str = "cpu") -> State:
-        """Zero state: the start of a text."""
-        c = self.config
-        zeros = lambda: torch.zeros(c.n_layer, batch, c.n_hidden, device=device)  # noqa: E731
-        return (zeros(), zeros()) if c.cell == "lstm" else (zeros(),)
-
     def features(self, idx: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
         """idx [B, T] -> features [B, T, n_embd] for the softmax, and the new state."""
-        if state is None:
-            state = self.init_state(idx.size(0), idx.device)
-        x = self.drop(self.embed(idx))  # [B, T, E]
-        y, new_state = self.rnn(x, state if self.config.cell == "lstm" else state[0])  # [B, T, H]
-        new_state = tuple(new_state) if self.config.cell == "lstm" else (new_state,)
+        y, new_state = self.recur(idx, state)  # y [B, T, H]
         return self.drop(self.proj(y)), new_state
 
     def forward(
@@ -88,18 +70,7 @@ class WordRNN(nn.Module):
             parts.append(F.log_softmax(tail(feats), dim=-1) + cluster)
         return torch.cat(parts, dim=-1)
 
-    def num_params(self) -> int:
-        """Number of trainable parameters."""
-        return sum(p.numel() for p in self.parameters())
-
-
-class WordRNNForExport(nn.Module):
-    """The contract graph: (input_ids, h0[, c0]) -> (log_probs [B, T, V], hn[, cn])."""
-
-    def __init__(self, model: WordRNN):
-        super().__init__()
-        self.model = model
-
-    def forward(self, input_ids: torch.Tensor, *state: torch.Tensor):
-        feats, new_state = self.model.features(input_ids, tuple(state))
-        return (self.model.log_probs(feats), *new_state)
+    def next_log_probs(self, idx: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
+        """idx [B, T] -> full-vocabulary log-probabilities [B, T, V], new state."""
+        feats, new_state = self.features(idx, state)
+        return self.log_probs(feats), new_state

@@ -12,7 +12,8 @@ import torch
 from desktop.runtime import contract
 from export.evaluate import main as evaluate_main
 from export.onnx_lm import DUMMY_SHAPE, PARITY_SHAPES, export_lm, parity, quantize_int8, set_metadata
-from model.char_rnn import CharRNN, CharRNNConfig, CharRNNForExport
+from model.char_rnn import CharRNN, CharRNNConfig
+from model.rnn_lm import LMForExport
 
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn"])
@@ -20,12 +21,12 @@ def test_exported_graph_follows_contract_and_matches_pytorch(cell: str, tmp_path
     torch.manual_seed(0)
     model = CharRNN(CharRNNConfig(vocab_size=17, cell=cell, n_layer=2, n_embd=6, n_hidden=12, dropout=0.0))
     path = tmp_path / "model.onnx"
-    export_lm(CharRNNForExport(model), cell, 2, 12, 17, path)
+    export_lm(LMForExport(model), cell, 2, 12, 17, path)
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     assert [i.name for i in session.get_inputs()] == contract.lm_input_names(cell)
     assert [o.name for o in session.get_outputs()] == contract.lm_output_names(cell)
     assert DUMMY_SHAPE not in PARITY_SHAPES and len(PARITY_SHAPES) >= 3
-    result = parity(CharRNNForExport(model), path, cell, 2, 12, 17)
+    result = parity(LMForExport(model), path, cell, 2, 12, 17)
     assert result["max_abs_diff"] < 1e-4
     assert set(result["per_shape"]) == {f"{b}x{s}" for b, s in PARITY_SHAPES}
 
@@ -34,14 +35,14 @@ def test_int8_graph_keeps_metadata_and_close_outputs(tmp_path: Path):
     torch.manual_seed(0)
     model = CharRNN(CharRNNConfig(vocab_size=17, n_layer=1, n_embd=6, n_hidden=32, dropout=0.0))
     fp32, int8 = tmp_path / "model.onnx", tmp_path / "model.int8.onnx"
-    export_lm(CharRNNForExport(model), "lstm", 1, 32, 17, fp32)
+    export_lm(LMForExport(model), "lstm", 1, 32, 17, fp32)
     quantize_int8(fp32, int8)
     set_metadata(int8, {contract.META_KIND: contract.KIND_CHAR_LM, contract.META_PRECISION: "int8"})
     session = ort.InferenceSession(str(int8), providers=["CPUExecutionProvider"])
     meta = session.get_modelmeta().custom_metadata_map
     assert meta[contract.META_PRECISION] == "int8"
     assert int8.stat().st_size < fp32.stat().st_size
-    assert parity(CharRNNForExport(model), int8, "lstm", 1, 32, 17)["max_abs_diff"] < 0.1
+    assert parity(LMForExport(model), int8, "lstm", 1, 32, 17)["max_abs_diff"] < 0.1
 
 
 def test_package_manifest_records_measurements(models_dir: Path):

@@ -10,8 +10,9 @@ import torch
 
 from model import config as configlib
 from model.char_rnn import CharRNN, CharRNNConfig
+from model.checkpoint import load_checkpoint
 from model.data import split_text, stream_chunks, to_streams
-from model.train_char import CharTrainConfig, load_model, train_char
+from model.train_char import CharTrainConfig, train_char
 from model.trainer import keep_checkpoints, learning_rate
 
 
@@ -112,14 +113,14 @@ def test_training_writes_checkpoint_log_and_resumes(tmp_path: Path):
     assert (run / "ckpt.pt").is_file() and (run / "best.pt").is_file()
     log = (run / "log.jsonl").read_text().splitlines()
     assert any('"val_loss"' in line for line in log)
-    model, vocab, ckpt = load_model(run / "ckpt.pt")
+    model, vocab, ckpt = load_checkpoint(run / "ckpt.pt")
     assert set(ckpt) >= {"model", "model_args", "vocab", "config", "step", "best_val"}
     assert vocab.decode(vocab.encode("Hark")) == "Hark"
     assert model.config.n_hidden == 16
     resumed = train_char(configlib.apply(cfg, {"init_from": "resume", "max_iters": 9}))
     assert resumed["step"] == 9
     # The resumed run continued the step count from the checkpoint instead of starting over.
-    assert load_model(run / "ckpt.pt")[2]["step"] == 9
+    assert load_checkpoint(run / "ckpt.pt")[2]["step"] == 9
 
 
 def test_averaged_weights_are_scored_kept_and_resumed(tmp_path: Path):
@@ -130,10 +131,10 @@ def test_averaged_weights_are_scored_kept_and_resumed(tmp_path: Path):
     # Averaging starts halfway through the schedule (after 1 warmup step, steps 4 and 5 of 0..5): the
     # first evaluation (after step 3) has no average, the last one does.
     assert "averaged_val_loss" not in records[0] and "averaged_val_loss" in records[-1]
-    _, _, ckpt = load_model(run / "ckpt.pt")
+    _, _, ckpt = load_checkpoint(run / "ckpt.pt")
     assert ckpt["n_averaged"] == 2 and not ckpt["averaged_weights"]
     train_char(configlib.apply(cfg, {"init_from": "resume", "max_iters": 8}))
-    assert load_model(run / "ckpt.pt")[2]["n_averaged"] == 4  # the average carried on from the checkpoint
+    assert load_checkpoint(run / "ckpt.pt")[2]["n_averaged"] == 4  # the average carried on from the checkpoint
 
 
 def test_best_checkpoint_holds_whichever_weights_scored_best():
@@ -166,7 +167,7 @@ def test_training_runs_under_torchrun_ddp(tmp_path: Path, torchrun):
     cfg = _tiny_run(tmp_path, batch_size=2, max_iters=4, eval_interval=2)
     torchrun("model.train_char", cfg, ("data", "out_dir", "n_layer", "n_embd", "n_hidden", "batch_size", "seq_len",
                                        "max_iters", "eval_interval", "eval_streams", "eval_seq_len", "threads"))
-    _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
+    _, _, ckpt = load_checkpoint(Path(cfg.out_dir) / "ckpt.pt")
     assert ckpt["step"] == 4
 
 
@@ -191,9 +192,77 @@ def test_training_with_device_auto_runs_on_the_cpu_here_in_fp32(tmp_path: Path):
     cfg = _tiny_run(tmp_path)
     assert (cfg.device, cfg.precision) == ("auto", "auto")  # the defaults
     train_char(cfg)
-    _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
+    _, _, ckpt = load_checkpoint(Path(cfg.out_dir) / "ckpt.pt")
     assert (ckpt["config"]["device"], ckpt["config"]["precision"]) == ("cpu", "fp32")
     assert "CPU" in ckpt["hardware"]
     explicit = _tiny_run(tmp_path, device="cpu", precision="bf16", out_dir=str(tmp_path / "bf16"))
     train_char(explicit)
-    assert load_model(Path(explicit.out_dir) / "ckpt.pt")[2]["config"]["precision"] == "bf16"
+    assert load_checkpoint(Path(explicit.out_dir) / "ckpt.pt")[2]["config"]["precision"] == "bf16"
+
+
+def test_one_loader_reads_every_model_and_refuses_the_wrong_kind(tmp_path: Path):
+    from desktop.runtime.vocab import CharVocab, WordVocab
+    from model.checkpoint import save_checkpoint
+    from model.train_word import WordTrainConfig
+    from model.word_rnn import WordRNN
+
+    char_cfg = CharTrainConfig(n_layer=1, n_embd=4, n_hidden=8, device="cpu")
+    word_cfg = WordTrainConfig(n_layer=1, n_embd=8, n_hidden=8, cutoffs="4,6", device="cpu")
+    saved = {"char": (CharRNN(char_cfg.model_config(9)), CharVocab.from_text("abcdefgh "), char_cfg),
+             "word": (WordRNN(word_cfg.model_config(9)), WordVocab(["<unk>", "<eos>", *"abcdefg"]), word_cfg)}
+    for kind, (model, vocab, cfg) in saved.items():
+        save_checkpoint(tmp_path / f"{kind}.pt", model, torch.optim.AdamW(model.parameters()), vocab, cfg, step=1)
+        loaded, loaded_vocab, ckpt = load_checkpoint(tmp_path / f"{kind}.pt", kind=kind)
+        assert type(loaded) is type(model) and type(loaded_vocab) is type(vocab) and ckpt["step"] == 1
+        assert not loaded.training and loaded.config == model.config  # the word model's cutoffs come back a tuple
+        for name, tensor in model.state_dict().items():
+            assert torch.equal(loaded.state_dict()[name], tensor)
+    with pytest.raises(ValueError, match="holds a word model, not a char one"):
+        load_checkpoint(tmp_path / "word.pt", kind="char")
+
+
+def test_the_models_are_built_from_the_training_settings_by_name():
+    from model.train_translate import TranslateTrainConfig
+    from model.train_word import WordTrainConfig
+    from model.word_rnn import WordRNNConfig
+
+    word = WordTrainConfig(cell="gru", n_layer=3, n_embd=5, n_hidden=7, dropout=0.1, cutoffs="3,6", div_value=2.0)
+    assert word.model_config(10) == WordRNNConfig(vocab_size=10, cell="gru", n_layer=3, n_embd=5, n_hidden=7,
+                                                  dropout=0.1, cutoffs=(3, 6), div_value=2.0)
+    assert WordTrainConfig().model_config(10) == WordRNNConfig(vocab_size=10)  # the defaults are the model's own
+    translate = TranslateTrainConfig(n_layer=1, n_embd=6, n_hidden=8, tie_output=False).model_config(12)
+    assert (translate.src_vocab_size, translate.tgt_vocab_size, translate.n_layer, translate.n_embd,
+            translate.n_hidden, translate.tie_output) == (12, 12, 1, 6, 8, False)
+
+
+def test_a_language_model_checkpoint_from_before_the_shared_loop_resumes(tmp_path: Path):
+    cfg = _tiny_run(tmp_path)
+    train_char(cfg)
+    ckpt_path = Path(cfg.out_dir) / "ckpt.pt"
+    old = torch.load(ckpt_path, weights_only=False)
+    old["chunk"] = old.pop("batch")  # the old loop's name of the position within the epoch
+    del old["target_tokens"]
+    torch.save(old, ckpt_path)
+    resumed = train_char(configlib.apply(cfg, {"init_from": "resume", "max_iters": 8}))
+    assert resumed["step"] == 8 and resumed["batch"] == old["chunk"] + 2
+
+
+def test_model_and_export_import_no_cycle():
+    import ast
+
+    root = Path(__file__).resolve().parents[1]
+    modules = {f"{p.parent.name}.{p.stem}": p for d in ("model", "export") for p in (root / d).glob("*.py")}
+    imports = {}
+    for name, path in modules.items():
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                found |= {node.module, *(f"{node.module}.{a.name}" for a in node.names)}
+            elif isinstance(node, ast.Import):
+                found |= {a.name for a in node.names}
+        imports[name] = found & set(modules)
+
+    def reaches(start: str, goal: str, seen: set) -> bool:
+        return any(m == goal or (m not in seen and reaches(m, goal, seen | {m})) for m in imports[start])
+
+    assert [name for name in modules if reaches(name, name, {name})] == []

@@ -25,10 +25,11 @@ from desktop.runtime.translation_text import (
 from desktop.runtime.translator import FRENCH_NOTE, MAX_PIECES, NOTHING_NOTE, Translator
 from export.evaluate_translation import evaluate_translator, has_loop, latency, score
 from export.translator import greedy_parity
+from model.checkpoint import load_checkpoint
+from model.pretrained import init_embedding
 from model.seq2seq import Seq2Seq, Seq2SeqConfig
-from model.train_translate import TranslateTrainConfig, load_model, train_translate
+from model.train_translate import TranslateTrainConfig, train_translate
 from model.translation_data import batch_order, encode_pairs, english_key, read_pairs, split_pairs
-from model.word_vectors import init_embedding
 from tests.fixtures.tiny_translator import TINY_PAIRS
 
 ENGLISH = ["Tom lives in Boston.", "Mary was born in 1914.", "I have three cats.", "Where is the station?",
@@ -255,7 +256,7 @@ def test_training_writes_checkpoint_log_tokenizer_and_resumes(tmp_path: Path):
     records = [json.loads(line) for line in (out / "log.jsonl").read_text().splitlines()]
     evals = [r for r in records if "val_loss" in r]
     assert [r["step"] for r in evals] == [3, 6] and all("val_bleu_greedy" in r for r in evals)
-    model, tok, ckpt = load_model(out / "ckpt.pt")
+    model, tok, ckpt = load_checkpoint(out / "ckpt.pt")
     assert ckpt["step"] == 6 and len(tok) == model.config.tgt_vocab_size
     assert "split" in ckpt and ckpt["config"]["test_sentences"] == 5
     resumed = train_translate(_tiny_run(tmp_path, init_from="resume", max_iters=8))
@@ -264,7 +265,7 @@ def test_training_writes_checkpoint_log_tokenizer_and_resumes(tmp_path: Path):
 
 def test_epochs_set_the_number_of_steps(tmp_path: Path):
     progress = train_translate(_tiny_run(tmp_path, epochs=1.0, eval_interval=1000, eval_bleu_sentences=0))
-    _, _, ckpt = load_model(Path(tmp_path / "run" / "ckpt.pt"))
+    _, _, ckpt = load_checkpoint(Path(tmp_path / "run" / "ckpt.pt"))
     assert progress["step"] == ckpt["config"]["max_iters"] > 1
 
 
@@ -274,7 +275,7 @@ def test_training_runs_under_torchrun_ddp(tmp_path: Path, torchrun):
     torchrun("model.train_translate", cfg, ("data", "out_dir", "test_sentences", "valid_sentences", "vocab_size",
                                             "cell", "n_layer", "n_embd", "n_hidden", "batch_size", "max_iters",
                                             "eval_interval", "eval_bleu_sentences", "warmup_iters", "threads"))
-    _, _, ckpt = load_model(Path(cfg.out_dir) / "ckpt.pt")
+    _, _, ckpt = load_checkpoint(Path(cfg.out_dir) / "ckpt.pt")
     assert ckpt["step"] == cfg.max_iters
 
 
@@ -313,7 +314,7 @@ def test_manifest_records_parity_and_scores(models_dir: Path):
 
 def test_greedy_parity_catches_graphs_that_disagree(models_dir: Path):
     work = models_dir.parent / "work"
-    model, tok, _ = load_model(work / "tiny-translator.pt")
+    model, tok, _ = load_checkpoint(work / "tiny-translator.pt")
     graphs = (work / "tiny-translator" / "encoder.onnx", work / "tiny-translator" / "decoder.onnx")
     sentences = sorted({en for en, _ in TINY_PAIRS})
     same = greedy_parity(model, tok, *graphs, sentences)
@@ -501,3 +502,14 @@ def test_evaluate_and_time_the_tiny_translator(translator: Translator):
     assert metrics["sentences"] == len(references)
     timing = latency(translator, list(references), beam=4)
     assert 0 < timing["latency_p50_ms"] <= timing["latency_p95_ms"] <= timing["latency_max_ms"]
+
+
+def test_the_translator_trains_in_the_shared_loop_with_weight_averaging(tmp_path: Path):
+    cfg = _tiny_run(tmp_path, average_from=0.5, eval_bleu_sentences=0)
+    train_translate(cfg)
+    records = [json.loads(line) for line in (Path(cfg.out_dir) / "log.jsonl").read_text().splitlines()]
+    evals = [r for r in records if "val_loss" in r]
+    assert "averaged_val_loss" not in evals[0] and "averaged_val_loss" in evals[-1]
+    assert all("train_nll" in r and "epoch" in r for r in records)
+    _, _, ckpt = load_checkpoint(Path(cfg.out_dir) / "ckpt.pt")
+    assert ckpt["n_averaged"] > 0 and ckpt["target_tokens"] > 0 and "split" in ckpt
