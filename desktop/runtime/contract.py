@@ -10,12 +10,11 @@ CONTRACT_VERSION = 1
 MANIFEST_NAME = "manifest.json"
 MODEL_CARD_NAME = "README.md"
 
-# Package kinds and recurrent cells.
+# Package kinds.
 KIND_CHAR_LM = "char_lm"
 KIND_WORD_LM = "word_lm"
 KIND_TRANSLATOR = "translator"
 KINDS = (KIND_CHAR_LM, KIND_WORD_LM, KIND_TRANSLATOR)
-CELLS = ("lstm", "gru", "rnn")
 
 # File roles in manifest["files"].
 ROLE_MODEL = "model"  # the graph the runtime loads (int8 when it holds quality)
