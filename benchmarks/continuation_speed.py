@@ -2,12 +2,17 @@
 against PyTorch eager on the same checkpoint. Prints a table; not a test.
 
     python -m benchmarks.continuation_speed --checkpoint runs/shakespeare-char/best.pt \\
-        --package resources/models/shakespeare-char --fp32 runs/export/shakespeare-char/model.onnx
+        --package resources/models/shakespeare-char --fp32 runs/export/shakespeare-char/model.onnx \\
+        [--json runs/continuation-speed.json]
+
+``--json`` also writes the results for the exporter's ``--benchmark`` option (the model card's Benchmarks).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 import time
 from pathlib import Path
 
@@ -55,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--package", type=Path, default=Path("resources/models/shakespeare-char"))
     parser.add_argument("--fp32", type=Path, default=Path("runs/export/shakespeare-char/model.onnx"))
     parser.add_argument("--chars", type=int, default=3000)
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here (export --benchmark)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     package = ModelPackage.load(args.package)
@@ -66,8 +72,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.chars} characters, temperature 0.8, best of 3, one thread\n")
     print("| engine | chars/s | first char after prompt (ms) |")
     print("|---|---:|---:|")
+    rows = []
     for name, engine in engines.items():
-        print(f"| {name} | {chars_per_second(engine, args.chars):,.0f} | {prompt_latency_ms(engine):.2f} |")
+        rows.append({"engine": name, "chars_per_second": round(chars_per_second(engine, args.chars)),
+                     "first_char_ms": round(prompt_latency_ms(engine), 2)})
+        print(f"| {name} | {rows[-1]['chars_per_second']:,} | {rows[-1]['first_char_ms']:.2f} |")
+    if args.json:
+        command = " ".join(["python -m benchmarks.continuation_speed", *(sys.argv[1:] if argv is None else argv)])
+        args.json.write_text(json.dumps({"benchmark": command, "results": rows}, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -11,6 +11,7 @@ fp32. The fp32 graph stays in ``--work-dir`` (not shipped) unless int8 fails the
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from desktop.runtime import contract
@@ -18,6 +19,7 @@ from desktop.runtime.continuer import Continuer
 from desktop.runtime.package import ModelPackage
 from export.evaluate import evaluate_char_lm
 from export.lm_package import LMExport, build_lm_package, export_main
+from export.package_writer import Graphs
 from export.speed import chars_per_second
 from model.checkpoint import load_checkpoint
 from model.data import read_text
@@ -30,13 +32,13 @@ SHAKESPEARE_ATTRIBUTION = (
 NOTES = (
     "Validation loss is the mean cross-entropy in nats per character over the last 10% of tinyshakespeare, "
     "read as 16 parallel streams with the LSTM state carried across 256-character chunks "
-    "(`python -m export.evaluate`). nanoGPT's figure (1.4697 for its baby GPT) averages over random "
-    "256-character windows instead, so its predictions see on average half a window of context."
+    "(`python -m export.evaluate`). nanoGPT's validation loss averages over random 256-character windows "
+    "instead, so its predictions see on average half a window of context."
 )
 
 
 def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
-                  int8_tolerance: float = 0.01, measure_speed: bool = True, note: str = "") -> dict:
+                  int8_tolerance: float = 0.01, measure_speed: bool = True, benchmarks: Sequence[dict] = ()) -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
     model, vocab, ckpt = load_checkpoint(checkpoint, kind="char")
     spec = LMExport(
@@ -44,20 +46,20 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
         vocab=vocab, checkpoint=ckpt, split="tinyshakespeare first 90% of characters train, last 10% validation",
         default_command="python -m model.train_char model/configs/shakespeare_char.toml --threads=2",
         license="MIT (model weights); training text public domain", attribution=SHAKESPEARE_ATTRIBUTION,
-        notes=f"{NOTES}\n\n{note}" if note else NOTES,
+        notes=NOTES,
     )
     text = read_text(data) if data is not None else None
 
-    def quality(package: ModelPackage, path: Path) -> dict:
-        return {"val_loss": evaluate_char_lm(package, text, path)["val_loss"]}
+    def quality(package: ModelPackage, graphs: Graphs) -> dict:
+        return {"val_loss": evaluate_char_lm(package, text, graphs[contract.ROLE_MODEL])["val_loss"]}
 
-    def speed(package: ModelPackage, path: Path) -> dict:
-        continuer = Continuer(package, provider="cpu", threads=1, model_path=path)
+    def speed(package: ModelPackage, graphs: Graphs) -> dict:
+        continuer = Continuer(package, provider="cpu", threads=1, model_path=graphs[contract.ROLE_MODEL])
         return {"chars_per_second": round(chars_per_second(continuer))}
 
     return build_lm_package(
         spec, out, work_dir, quality if text is not None else None, speed if measure_speed else None,
-        int8_holds=lambda fp32, int8: int8["val_loss"] - fp32["val_loss"] <= int8_tolerance,
+        int8_holds=lambda fp32, int8: int8["val_loss"] - fp32["val_loss"] <= int8_tolerance, benchmarks=benchmarks,
     )
 
 

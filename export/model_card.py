@@ -1,5 +1,5 @@
 """The model card: README.md in a package folder, written from the manifest so every number in it is
-a measured one."""
+a measured one (by the exporter, from the checkpoint's training record, or by a named benchmark)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,22 @@ def _table(rows: dict) -> list[str]:
         if isinstance(value, dict):
             value = json.dumps(value)
         lines.append(f"| {key} | {value} |")
+    return lines
+
+
+def _rows(rows: list[dict]) -> list[str]:
+    keys = list(dict.fromkeys(key for row in rows for key in row))
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    return lines + ["| " + " | ".join(str(row.get(key, "")) for key in keys) + " |" for row in rows]
+
+
+def benchmark_lines(benchmarks: list[dict]) -> list[str]:
+    """The "Benchmarks" section: each named benchmark's command and its results as it wrote them."""
+    lines = ["## Benchmarks", ""]
+    for record in benchmarks:
+        results = record["results"]
+        lines += [f"`{record['benchmark']}`", "", *(_rows(results) if isinstance(results, list) else _table(results)),
+                  ""]
     return lines
 
 
@@ -44,6 +60,8 @@ def write_model_card(folder: Path, manifest: dict, notes: str = "") -> Path:
         lines += ["Full training configuration:", "", "```json", json.dumps(config, indent=1), "```", ""]
     if notes:
         lines += [notes, ""]
+    if manifest.get("benchmarks"):
+        lines += benchmark_lines(manifest["benchmarks"])
     lines += [
         "## Files",
         "",

@@ -22,15 +22,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from desktop.runtime import contract
-from desktop.runtime.package import ModelPackage, sha256_file
+from desktop.runtime.package import ModelPackage
 from desktop.runtime.placeholders import PLACEHOLDERS, NameLists
 from desktop.runtime.session import OrtGraph
 from desktop.runtime.subword import SubwordTokenizer
@@ -42,9 +42,17 @@ from desktop.runtime.translator import (
     Translator,
     max_output_len,
 )
-from export.evaluate_translation import evaluate_translator, latency, test_references
-from export.model_card import write_model_card
-from export.onnx_lm import quantize_int8, set_metadata
+from export.evaluate_translation import LATENCY_MAX_WORDS, evaluate_translator, latency, test_references
+from export.lm_package import add_benchmark_option
+from export.package_writer import (
+    Graphs,
+    PackageWriter,
+    graph_metadata,
+    quantize_graphs,
+    read_benchmark,
+    training_record,
+    write_manifest,
+)
 from model.checkpoint import load_checkpoint
 from model.seq2seq import DecoderStepForExport, EncoderForExport, Seq2Seq
 from model.translation_data import pad_batch
@@ -54,14 +62,16 @@ ATTRIBUTION = ("English-French sentence pairs from www.manythings.org/anki and t
                "CC BY 2.0 FR), fra-eng file of 2019-04-07.")
 DEFAULT_COMMAND = "python -m model.train_translate model/configs/tatoeba_translate.toml"
 NAMES_FILE = "names.json"  # placeholders.NameLists of a model trained with --placeholders=true
+BEAM = 4  # the beam the scores and the latency are measured at (the app's default)
 DUMMY = (2, 7)  # (batch, src_len) of the tracing input; parity runs at other shapes
 PARITY_SHAPES = ((1, 1), (3, 9), (5, 23))
 NOTES = (
     "Scores are multi-reference (every French translation Tatoeba has for a test sentence), computed with "
     "sacreBLEU (13a) and chrF by `python -m export.evaluate_translation` through the app's own `Translator` "
-    "(beam 4, length-normalized, 4-gram repeat blocking, maximum length 2 x source pieces + 10). Hypotheses and "
-    "references are compared after Unicode-space normalization. Folio writes a narrow no-break space (U+202F) "
-    "before ; : ! ? and inside « ». Latency: one ONNX Runtime thread, test sentences of at most 15 words."
+    f"(beam {BEAM}, length-normalized, {NO_REPEAT_NGRAM}-gram repeat blocking, maximum length 2 x source pieces + "
+    "10). Hypotheses and references are compared after Unicode-space normalization. Folio writes a narrow no-break "
+    "space (U+202F) before ; : ! ? and inside « ». Latency: one ONNX Runtime thread, test sentences of at most "
+    f"{LATENCY_MAX_WORDS} words."
 )
 
 PLACEHOLDER_NOTES = (
@@ -194,19 +204,59 @@ def greedy_parity(model: Seq2Seq, tokenizer: SubwordTokenizer, encoder_path: Pat
             "mismatches": len(ids) - identical - ties, "log_prob_max_abs_diff": max_diff}
 
 
-def _metadata(model: Seq2Seq, package_id: str, graph: str, precision: str) -> dict:
-    cfg = model.config
-    return {contract.META_CONTRACT: contract.CONTRACT_VERSION, contract.META_ID: package_id,
-            contract.META_KIND: contract.KIND_TRANSLATOR, contract.META_CELL: cfg.cell,
-            contract.META_LAYERS: cfg.n_layer, contract.META_HIDDEN: cfg.n_hidden,
-            contract.META_VOCAB_SIZE: cfg.tgt_vocab_size, contract.META_SRC_VOCAB_SIZE: cfg.src_vocab_size,
-            contract.META_GRAPH: graph, contract.META_PRECISION: precision}
+def check_graphs(model: Seq2Seq, tokenizer: SubwordTokenizer, graphs: Graphs, sentences: list[str]) -> dict:
+    """Exports the fp32 graphs and checks them against PyTorch (random inputs, then greedy decodes of
+    ``sentences``); returns the metrics of both checks. A disagreement is a RuntimeError."""
+    export_graphs(model, graphs[contract.ROLE_ENCODER], graphs[contract.ROLE_DECODER])
+    check = random_parity(model, graphs[contract.ROLE_ENCODER], graphs[contract.ROLE_DECODER])
+    if check["max_abs_diff"] > 1e-3:
+        raise RuntimeError(f"ONNX Runtime disagrees with PyTorch: {check}")
+    greedy = greedy_parity(model, tokenizer, graphs[contract.ROLE_ENCODER], graphs[contract.ROLE_DECODER], sentences)
+    if greedy["mismatches"]:
+        raise RuntimeError(f"greedy decodes differ between PyTorch and ONNX Runtime: {greedy}")
+    return {"parity_fp32_max_abs_diff": check["max_abs_diff"], "parity_shapes": " ".join(check["per_shape"]),
+            "greedy_parity_sentences": greedy["sentences"], "greedy_parity_token_identical": greedy["token_identical"],
+            "greedy_parity_near_ties": greedy["near_ties"],
+            "greedy_parity_log_prob_max_abs_diff": greedy["log_prob_max_abs_diff"]}
+
+
+def write_vocabularies(writer: PackageWriter, tokenizer: SubwordTokenizer, names: dict | None) -> bool:
+    """Writes the tokenizer (both sides: the vocabulary is joint) and, for a model trained with placeholders,
+    the name lists its training learnt; returns whether the model uses placeholders."""
+    tokenizer.save(writer.out / "tokenizer.json")
+    writer.add_file(contract.ROLE_SRC_VOCAB, "tokenizer.json")
+    writer.add_file(contract.ROLE_TGT_VOCAB, "tokenizer.json")
+    placeholders = all(p in tokenizer.tokens for p in PLACEHOLDERS)
+    if placeholders and names is not None:  # the app tells names from words with the lists training learnt
+        (writer.out / NAMES_FILE).write_text(json.dumps(NameLists.from_json(names).to_json(), ensure_ascii=False),
+                                             encoding="utf-8")
+        writer.add_file(contract.ROLE_NAMES, NAMES_FILE)
+    return placeholders
+
+
+def describe(writer: PackageWriter, model: Seq2Seq, tokenizer: SubwordTokenizer, ckpt: dict, placeholders: bool
+             ) -> None:
+    """The manifest's entries of a translator: placeholders, vocabularies, architecture, decoding, training."""
+    names = NAMES_FILE if contract.ROLE_NAMES in writer.manifest["files"] else ""
+    writer.describe(
+        placeholders={"numbers_and_names": placeholders,
+                      "tokens": f"{PLACEHOLDERS[0]}..{PLACEHOLDERS[-1]}" if placeholders else "", "name_lists": names},
+        vocab={"src": "tokenizer.json", "tgt": "tokenizer.json", "type": "subword (joint BPE, tokenizers)",
+               "size": len(tokenizer)},
+        architecture={**dataclasses.asdict(model.config), "attention": "Luong general, bidirectional encoder"},
+        decoding={"beam": BEAM, "length_alpha": LENGTH_ALPHA, "no_repeat_ngram": NO_REPEAT_NGRAM,
+                  "max_len": "2 * source pieces + 10", "max_pieces_per_segment": MAX_PIECES,
+                  "coverage_beta": COVERAGE_BETA, "length_penalty": "GNMT ((5 + length) / 6) ** length_alpha"},
+        training=training_record(ckpt, ckpt.get("split", ""), DEFAULT_COMMAND, epochs=ckpt.get("epoch", 0),
+                                 pretrained_embeddings=ckpt.get("pretrained", [])),
+        license=LICENSE, attribution=ATTRIBUTION,
+    )
 
 
 def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, data: Path | None = None,
                   references: dict[str, list[str]] | None = None, eval_sentences: int = 1000,
                   int8_tolerance: float = 0.5, measure_speed: bool = True, parity_sentences: int = 100,
-                  note: str = "", dev_dir: Path | None = None) -> dict:
+                  dev_dir: Path | None = None, benchmarks: Sequence[dict] = ()) -> dict:
     """Writes the package folder ``out`` and returns its manifest. Quality is measured on the test split of
     ``data`` (or on ``references``: English -> French references, e.g. a fixture's pairs)."""
     model, tokenizer, ckpt = load_checkpoint(checkpoint, kind="subword")
@@ -214,100 +264,36 @@ def build_package(checkpoint: Path, out: Path, work_dir: Path, package_id: str, 
     if references is None and data is not None:
         references = test_references(data, ckpt["config"])
     sentences = list(references)[:parity_sentences] if references else ["Tom lives in Boston.", "I was born in 1914."]
-
     work_dir.mkdir(parents=True, exist_ok=True)
-    graphs = {p: (work_dir / f"encoder{s}.onnx", work_dir / f"decoder{s}.onnx") for p, s in
-              (("fp32", ""), ("int8", ".int8"))}
-    export_graphs(model, *graphs["fp32"])
-    check = random_parity(model, *graphs["fp32"])
-    if check["max_abs_diff"] > 1e-3:
-        raise RuntimeError(f"ONNX Runtime disagrees with PyTorch: {check}")
-    greedy = greedy_parity(model, tokenizer, *graphs["fp32"], sentences)
-    if greedy["mismatches"]:
-        raise RuntimeError(f"greedy decodes differ between PyTorch and ONNX Runtime: {greedy}")
-    for name, path in zip(("encoder", "decoder"), graphs["fp32"]):
-        set_metadata(path, _metadata(model, package_id, name, "fp32"))
-    for src, dst in zip(graphs["fp32"], graphs["int8"]):
-        quantize_int8(src, dst)
-    for name, path in zip(("encoder", "decoder"), graphs["int8"]):
-        set_metadata(path, _metadata(model, package_id, name, "int8"))
+    fp32 = {role: work_dir / f"{role}.onnx" for role in (contract.ROLE_ENCODER, contract.ROLE_DECODER)}
+    checks = check_graphs(model, tokenizer, fp32, sentences)
+    meta = graph_metadata(package_id, contract.KIND_TRANSLATOR, cfg.cell, cfg.n_layer, cfg.n_hidden,
+                          cfg.tgt_vocab_size, **{contract.META_SRC_VOCAB_SIZE: cfg.src_vocab_size})
+    variants = quantize_graphs(fp32, {role: {**meta, contract.META_GRAPH: role} for role in fp32})
 
-    out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("*.onnx"):
-        stale.unlink()
-    tokenizer.save(out / "tokenizer.json")
-    for stale in (out / NAMES_FILE,):
-        stale.unlink(missing_ok=True)
-    placeholders = all(p in tokenizer.tokens for p in PLACEHOLDERS)
-    names = ckpt.get("names")
-    if placeholders and names is not None:  # the app tells names from words with the lists training learnt
-        (out / NAMES_FILE).write_text(json.dumps(NameLists.from_json(names).to_json(), ensure_ascii=False),
-                                      encoding="utf-8")
-    metrics: dict = {
-        "parameters": model.num_params(), "parity_fp32_max_abs_diff": check["max_abs_diff"],
-        "parity_shapes": " ".join(check["per_shape"]), "greedy_parity_sentences": greedy["sentences"],
-        "greedy_parity_token_identical": greedy["token_identical"], "greedy_parity_near_ties": greedy["near_ties"],
-        "greedy_parity_log_prob_max_abs_diff": greedy["log_prob_max_abs_diff"],
-    }
-    for precision, (enc, dec) in graphs.items():
-        metrics[f"size_bytes_encoder_{precision}"] = enc.stat().st_size
-        metrics[f"size_bytes_decoder_{precision}"] = dec.stat().st_size
-    vocab_entry = {"path": "tokenizer.json", "sha256": sha256_file(out / "tokenizer.json")}
-    training_cfg = ckpt["config"]
-    manifest = {
-        "contract": contract.CONTRACT_VERSION, "id": package_id, "kind": contract.KIND_TRANSLATOR, "cell": cfg.cell,
-        "files": {contract.ROLE_SRC_VOCAB: dict(vocab_entry), contract.ROLE_TGT_VOCAB: dict(vocab_entry),
-                  **({contract.ROLE_NAMES: {"path": NAMES_FILE, "sha256": sha256_file(out / NAMES_FILE)}}
-                     if (out / NAMES_FILE).is_file() else {})},
-        "placeholders": {"numbers_and_names": placeholders, "tokens": f"{PLACEHOLDERS[0]}..{PLACEHOLDERS[-1]}"
-                         if placeholders else "", "name_lists": NAMES_FILE if (out / NAMES_FILE).is_file() else ""},
-        "vocab": {"src": "tokenizer.json", "tgt": "tokenizer.json", "type": "subword (joint BPE, tokenizers)",
-                  "size": len(tokenizer)},
-        "architecture": {**dataclasses.asdict(cfg), "attention": "Luong general, bidirectional encoder"},
-        "decoding": {"beam": 4, "length_alpha": LENGTH_ALPHA, "no_repeat_ngram": NO_REPEAT_NGRAM,
-                     "max_len": "2 * source pieces + 10", "max_pieces_per_segment": MAX_PIECES,
-                     "coverage_beta": COVERAGE_BETA, "length_penalty": "GNMT ((5 + length) / 6) ** length_alpha"},
-        "metrics": metrics,
-        "training": {
-            "data": training_cfg.get("data", ""), "split": ckpt.get("split", ""),
-            "command": ckpt.get("command", DEFAULT_COMMAND), "hardware": ckpt.get("hardware", ""),
-            "wall_time_seconds": round(ckpt.get("train_seconds", 0.0), 1), "steps": ckpt.get("step", 0),
-            "epochs": ckpt.get("epoch", 0), "best_val_loss_pytorch": round(ckpt.get("best_val", 0.0), 4),
-            "pretrained_embeddings": ckpt.get("pretrained", []), "config": training_cfg,
-        },
-        "license": LICENSE,
-        "attribution": ATTRIBUTION,
-    }
-    staged = ModelPackage(out, manifest)  # unverified: each graph pair below is passed by path
-    scores = {}
-    for precision, (enc, dec) in graphs.items():
-        translator = Translator(staged, "cpu", 1, encoder_path=enc, decoder_path=dec)
-        if references:
-            scores[precision] = evaluate_translator(translator, references, beam=4, limit=eval_sentences)
-            metrics.update({f"{k}_{precision}": v for k, v in scores[precision].items()
-                            if k not in ("beam", "seconds")})
-        if measure_speed and references:
-            metrics.update({f"{k}_{precision}": v for k, v in latency(translator, list(references)).items()})
+    writer = PackageWriter(out, package_id, contract.KIND_TRANSLATOR, cfg.cell, extras=(NAMES_FILE,))
+    placeholders = write_vocabularies(writer, tokenizer, ckpt.get("names"))
+    writer.metrics.update(parameters=model.num_params(), **checks)
+    describe(writer, model, tokenizer, ckpt, placeholders)
 
-    int8_holds = not scores or scores["int8"]["bleu"] >= scores["fp32"]["bleu"] - int8_tolerance
-    shipped = "int8" if int8_holds else "fp32"
-    metrics["shipped_precision"] = shipped
-    for role, path in zip((contract.ROLE_ENCODER, contract.ROLE_DECODER), graphs[shipped]):
-        shutil.copyfile(path, out / path.name)
-        manifest["files"][role] = {"path": path.name, "sha256": sha256_file(out / path.name), "precision": shipped}
-    metrics["package_bytes"] = sum((out / p).stat().st_size for p in {e["path"] for e in manifest["files"].values()})
-    (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
-    extra = [NOTES]
-    if placeholders:
-        extra.append(PLACEHOLDER_NOTES)
+    def quality(package: ModelPackage, graphs: Graphs) -> dict:
+        scores = evaluate_translator(_translator(package, graphs), references, beam=BEAM, limit=eval_sentences)
+        return {k: v for k, v in scores.items() if k not in ("beam", "seconds")}
+
+    def speed(package: ModelPackage, graphs: Graphs) -> dict:
+        return latency(_translator(package, graphs), list(references))
+
+    scores = writer.measure(variants, quality if references else None, speed if measure_speed and references else None)
+    writer.ship(variants, scores, lambda fp32, int8: int8["bleu"] >= fp32["bleu"] - int8_tolerance)
+    notes = [NOTES] + ([PLACEHOLDER_NOTES] if placeholders else [])
     if dev_dir is not None:
-        extra.append(dev_evaluation(out, manifest, dev_dir, data))
-    if note:
-        extra.append(note)
-    write_model_card(out, manifest, "\n\n".join(extra))
-    ModelPackage.load(out)  # the package we wrote must pass the runtime's own checks
-    return manifest
+        notes.append(dev_evaluation(out, writer.manifest, dev_dir, data))
+    return writer.finish(notes, benchmarks)
+
+
+def _translator(package: ModelPackage, graphs: Graphs) -> Translator:
+    return Translator(package, "cpu", 1, encoder_path=graphs[contract.ROLE_ENCODER],
+                      decoder_path=graphs[contract.ROLE_DECODER])
 
 
 def dev_evaluation(out: Path, manifest: dict, dev_dir: Path, data: Path | None) -> str:
@@ -315,8 +301,7 @@ def dev_evaluation(out: Path, manifest: dict, dev_dir: Path, data: Path | None) 
     export.translation_dev, records the numbers in the manifest and returns the model card's section."""
     from export import translation_dev
 
-    (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
+    write_manifest(out, manifest)
     package = ModelPackage.load(out)
     sets = {path.stem: translation_dev.read_dev_set(path) for path in sorted(Path(dev_dir).glob("*.tsv"))}
     if data is not None and Path(data).is_file():
@@ -325,8 +310,7 @@ def dev_evaluation(out: Path, manifest: dict, dev_dir: Path, data: Path | None) 
     results["all"].pop("records")
     manifest["evaluation"] = {"command": "python -m export.translation_dev <package> --dev-dir "
                               f"{dev_dir}" + (f" --data {data}" if data else ""), "sets": results}
-    (out / contract.MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                              encoding="utf-8")
+    write_manifest(out, manifest)
     return "## Held-out evaluation sets\n\n" + translation_dev.markdown(results, manifest["id"], 4)
 
 
@@ -342,16 +326,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="test sentences scored for the fp32/int8 decision (0 = the whole test split)")
     parser.add_argument("--int8-tolerance", type=float, default=0.5, help="BLEU int8 may lose and still ship")
     parser.add_argument("--no-speed", action="store_true", help="skip the latency measurement")
-    parser.add_argument("--note", default="", help="Markdown for the model card (e.g. how training went)")
     parser.add_argument("--dev-dir", type=Path, default=None,
                         help="held-out sets (../shared/data/translation-dev) scored into the model card")
+    add_benchmark_option(parser)
     args = parser.parse_args(argv)
     package_id = args.id or args.out.name
     torch.set_num_threads(1)
     manifest = build_package(args.checkpoint, args.out, args.work_dir or Path("runs/export") / package_id,
                              package_id, data=args.data, eval_sentences=args.eval_sentences,
-                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed, note=args.note,
-                             dev_dir=args.dev_dir)
+                             int8_tolerance=args.int8_tolerance, measure_speed=not args.no_speed,
+                             dev_dir=args.dev_dir, benchmarks=[read_benchmark(path) for path in args.benchmark])
     print(json.dumps(manifest["metrics"], indent=2))
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import RecurrentLM
 from export.evaluate import evaluate_word_lm
 from export.lm_package import LMExport, build_lm_package, export_main
+from export.package_writer import Graphs
 from model.checkpoint import load_checkpoint
 from model.rnn_lm import LMForExport
 
@@ -62,7 +64,7 @@ def step_latency_ms(package: ModelPackage, path: Path, steps: int = 300) -> dict
 
 
 def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path, package_id: str,
-                  int8_tolerance: float = 0.02, measure_speed: bool = True, note: str = "") -> dict:
+                  int8_tolerance: float = 0.02, measure_speed: bool = True, benchmarks: Sequence[dict] = ()) -> dict:
     """Writes the package folder ``out`` and returns its manifest."""
     model, vocab, ckpt = load_checkpoint(checkpoint, kind="word")
     split, command, attribution = describe_training(ckpt.get("config", {}))
@@ -72,16 +74,19 @@ def build_package(checkpoint: Path, out: Path, data: Path | None, work_dir: Path
         license="CC BY-SA 4.0 (trained on CC BY-SA text)", attribution=attribution,
         extra_architecture={"cutoffs": list(model.config.cutoffs), "div_value": model.config.div_value,
                             "softmax": "adaptive (exported as full-vocabulary log-probabilities)"},
-        notes=note,
     )
 
-    def quality(package: ModelPackage, path: Path) -> dict:
-        result = evaluate_word_lm(package, data, path)
+    def quality(package: ModelPackage, graphs: Graphs) -> dict:
+        result = evaluate_word_lm(package, data, graphs[contract.ROLE_MODEL])
         return {"valid_ppl": result["valid_ppl"], "test_ppl": result["test_ppl"]}
 
+    def speed(package: ModelPackage, graphs: Graphs) -> dict:
+        return step_latency_ms(package, graphs[contract.ROLE_MODEL])
+
     return build_lm_package(
-        spec, out, work_dir, quality if data is not None else None, step_latency_ms if measure_speed else None,
+        spec, out, work_dir, quality if data is not None else None, speed if measure_speed else None,
         int8_holds=lambda fp32, int8: int8["test_ppl"] <= fp32["test_ppl"] * (1 + int8_tolerance),
+        benchmarks=benchmarks,
     )
 
 

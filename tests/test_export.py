@@ -73,3 +73,42 @@ def test_evaluate_refuses_a_broken_package(char_package_copy: Path, tmp_path: Pa
     data.write_text("abc" * 100)
     assert evaluate_main([str(char_package_copy), "--data", str(data)]) == 1
     assert "damaged" in capsys.readouterr().err
+
+
+def test_a_re_export_writes_a_named_benchmark_and_leaves_nothing_stale(char_models_dir: Path, tmp_path: Path):
+    from export import char_lm
+    from export.package_writer import read_benchmark
+    from tests.fixtures.make_fixtures import FIXTURES
+
+    results = tmp_path / "speed.json"
+    results.write_text(json.dumps({"benchmark": "python -m benchmarks.continuation_speed --json speed.json",
+                                   "results": [{"engine": "onnxruntime int8", "chars_per_second": 1234}]}))
+    out = tmp_path / "pkg"
+    out.mkdir()
+    (out / "model.fp32-old.onnx").write_bytes(b"an earlier export's graph")
+    manifest = char_lm.build_package(FIXTURES / "work" / "tiny-char.pt", out, None, tmp_path / "work", "tiny-char",
+                                     measure_speed=False, benchmarks=[read_benchmark(results)])
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "manifest.json", "model.int8.onnx", "vocab.json"]
+    assert manifest["benchmarks"][0]["results"][0]["chars_per_second"] == 1234
+    assert manifest["metrics"]["shipped_precision"] == "int8"  # nothing scored: int8
+    assert manifest["metrics"]["package_bytes"] == sum(
+        (out / name).stat().st_size for name in ("model.int8.onnx", "vocab.json"))
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "`python -m benchmarks.continuation_speed --json speed.json`" in card
+    assert "| onnxruntime int8 | 1234 |" in card
+
+
+def test_model_card_figures_come_from_a_named_benchmark_not_a_note(tmp_path: Path, capsys):
+    import importlib
+
+    from export.package_writer import read_benchmark
+
+    typed = tmp_path / "typed.json"
+    typed.write_text(json.dumps({"benchmark": "measured on my laptop", "results": {"chars_per_second": 99999}}))
+    with pytest.raises(ValueError, match="the command that wrote it"):
+        read_benchmark(typed)
+    for module in ("export.char_lm", "export.word_lm", "export.translator"):
+        with pytest.raises(SystemExit):
+            importlib.import_module(module).main(["--help"])
+        usage = capsys.readouterr().out
+        assert "--benchmark" in usage and "--note" not in usage, module
