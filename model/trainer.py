@@ -178,8 +178,6 @@ def keep_checkpoints(progress: dict, val: float, checkpoint: Callable[..., None]
     checkpoint(ckpt_path)
 
 
-
-
 class TrainTask:
     """One model's part in the shared loop.
 
