@@ -75,10 +75,19 @@ def test_evaluate_refuses_a_broken_package(char_package_copy: Path, tmp_path: Pa
     assert "damaged" in capsys.readouterr().err
 
 
-def test_a_re_export_writes_a_named_benchmark_and_leaves_nothing_stale(char_models_dir: Path, tmp_path: Path):
+def test_a_re_export_writes_a_named_benchmark_and_leaves_nothing_stale(tmp_path: Path):
+    from desktop.runtime.vocab import CharVocab
     from export import char_lm
     from export.package_writer import read_benchmark
-    from tests.fixtures.make_fixtures import FIXTURES
+    from model.checkpoint import save_checkpoint
+    from model.train_char import CharTrainConfig
+
+    cfg = CharTrainConfig(n_layer=1, n_embd=4, n_hidden=8, device="cpu")
+    vocab = CharVocab.from_text("to be or not to be")
+    model = CharRNN(cfg.model_config(len(vocab)))
+    checkpoint = tmp_path / "tiny-char.pt"
+    save_checkpoint(checkpoint, model, torch.optim.AdamW(model.parameters()), vocab, cfg, step=1, best_val=3.0,
+                    train_seconds=1.0)
 
     results = tmp_path / "speed.json"
     results.write_text(json.dumps({"benchmark": "python -m benchmarks.continuation_speed --json speed.json",
@@ -86,8 +95,8 @@ def test_a_re_export_writes_a_named_benchmark_and_leaves_nothing_stale(char_mode
     out = tmp_path / "pkg"
     out.mkdir()
     (out / "model.fp32-old.onnx").write_bytes(b"an earlier export's graph")
-    manifest = char_lm.build_package(FIXTURES / "work" / "tiny-char.pt", out, None, tmp_path / "work", "tiny-char",
-                                     measure_speed=False, benchmarks=[read_benchmark(results)])
+    manifest = char_lm.build_package(checkpoint, out, None, tmp_path / "work", "tiny-char", measure_speed=False,
+                                     benchmarks=[read_benchmark(results)])
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "manifest.json", "model.int8.onnx", "vocab.json"]
     assert manifest["benchmarks"][0]["results"][0]["chars_per_second"] == 1234
     assert manifest["metrics"]["shipped_precision"] == "int8"  # nothing scored: int8
