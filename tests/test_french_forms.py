@@ -16,6 +16,8 @@ NAMES = NameLists(translated={"Mr", "Mrs", "Dr", "March", "May", "Monday"}, lowe
 
 @pytest.mark.parametrize(("english", "french"), [
     ("on March 3rd", "le 3 mars"),
+    ("of March 3rd", "du 3 mars"),
+    ("As of March 2, 2020", "au 2 mars 2020"),
     ("March 3, 2024", "3 mars 2024"),
     ("on May 21, 2024", "le 21 mai 2024"),
     ("the 1st of April", "1er avril"),

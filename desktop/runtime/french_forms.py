@@ -7,7 +7,8 @@ and fills the placeholder with the French form:
 
 - **dates**: "March 3rd", "March 3, 2024", "the 3rd of March", "12 June 1990", "Monday, March 3" ->
   "3 mars", "3 mars 2024", "3 mars", "12 juin 1990", "lundi 3 mars"; a day 1 is "1er"; an "on" before a
-  date with a day is part of it ("on March 3rd" -> "le 3 mars"); "March 2020" -> "mars 2020".
+  date with a day is part of it ("on March 3rd" -> "le 3 mars"), and so is an "of" ("your letter of March
+  3rd" -> "du 3 mars"), and an "as of" ("as of March 2" -> "au 2 mars"); "March 2020" -> "mars 2020".
 - **clock times** with a.m./p.m.: "6 a.m." -> "6 h", "6:30 p.m." -> "18 h 30", "12 a.m." -> "0 h".
 - **titles** before a name: "Mr. Johnson" -> "M. Johnson", "Mrs./Ms." -> "Mme", "Miss" -> "Mlle",
   "Dr." -> "Dr", "Prof." -> "Pr".
@@ -32,6 +33,7 @@ WEEKDAYS = {
     "monday": "lundi", "tuesday": "mardi", "wednesday": "mercredi", "thursday": "jeudi", "friday": "vendredi",
     "saturday": "samedi", "sunday": "dimanche",
 }
+_PREPOSITIONS = {"on": "le", "of": "du", "as of": "au"}
 TITLES = {"mr": "M.", "mrs": "Mme", "ms": "Mme", "miss": "Mlle", "dr": "Dr", "prof": "Pr"}
 
 _MONTH = (r"(?P<month>(?:" + "|".join(n.capitalize() for n in MONTHS) + r")|(?:"
@@ -41,7 +43,7 @@ _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>[12]\d{3})"
 _END = r"(?![\w:])"
 _DAY_DATE = re.compile(
-    r"(?<![\w'])(?P<on>on\s)?" + _WEEKDAY + r"(?:"
+    r"(?<![\w'])(?P<on>(?:as\sof|on|of)\s)?" + _WEEKDAY + r"(?:"
     + _MONTH + r"\s" + _DAY + r"(?:,?\s" + _YEAR + r")?"  # March 3rd, 2024
     + r"|(?:the\s)?" + _DAY.replace("day>", "day2>") + r"(?:\sof)?\s" + _MONTH.replace("month>", "month2>")
     + r"(?:,?\s" + _YEAR.replace("year>", "year2>") + r")?"  # the 3rd of March 2024
@@ -102,8 +104,8 @@ def _french_date(match: re.Match) -> str:
         parts.append(year)
     if groups.get("weekday"):
         parts.insert(0, WEEKDAYS[groups["weekday"].lower()])
-    if groups.get("on"):
-        parts.insert(0, "le")
+    if groups.get("on"):  # "on March 3rd" -> "le 3 mars", "of ..." -> "du 3 mars", "as of ..." -> "au 3 mars"
+        parts.insert(0, _PREPOSITIONS[" ".join(groups["on"].lower().split())])
     return " ".join(parts)
 
 

@@ -62,6 +62,7 @@ import onnxruntime as ort
 from desktop.runtime import contract
 from desktop.runtime.graph_check import check_graph, check_vocab_size
 from desktop.runtime.guard import Cancelled, guarded
+from desktop.runtime.letter_formulas import letter_formula
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, NameLists, protect
 from desktop.runtime.session import OrtGraph, device_type
@@ -305,10 +306,16 @@ class Translator:
         n_best = max(1, int(n_best))
         beam = min(MAX_BEAM, max(1, int(beam), n_best))
         layout: list[list[list[tuple[str, bool]]]] = []  # line -> sentence -> (part, translatable)
+        formulas: dict[int, Segment] = {}  # line index -> its salutation or closing, in French by convention
         notes = []
         long_words = 0
-        for line in text.splitlines():
+        for index, line in enumerate(text.splitlines()):
             sentences = []
+            formula = letter_formula(normalize_text(line))
+            if formula is not None:
+                formulas[index] = Segment(normalize_text(line), formula, 0.0)
+                layout.append(sentences)
+                continue
             for sentence in split_sentences(normalize_text(line)):
                 pieces = split_clauses(sentence, MAX_PIECES, self.pieces)
                 if len(pieces) > 1:
@@ -323,6 +330,8 @@ class Translator:
         translated = iter(self.translate_segments(todo, beam, n_best, should_stop))
         lines = [[[next(translated) if ok else [Segment(part, part, 0.0)] for part, ok in sentence]
                   for sentence in line] for line in layout]
+        for index, segment in formulas.items():
+            lines[index] = [[[segment]]]
         if long_words:
             notes.append(LONG_WORD_NOTE.format(count=long_words, limit=MAX_WORD_CHARS))
         results = []
