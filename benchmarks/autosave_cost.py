@@ -33,7 +33,8 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.core.locations import Locations  # noqa: E402
-from desktop.ui.main_window import MainWindow, make_engines  # noqa: E402
+from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.ui.startup import make_engines  # noqa: E402
 
 WORDS = "the quick brown fox jumps over the lazy dog and writes another line of prose\n"
 

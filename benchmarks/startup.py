@@ -52,7 +52,8 @@ import desktop  # first: ORT_DISABLE_TELEMETRY before onnxruntime loads
 import onnxruntime  # before Qt, as desktop.app does
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
-from desktop.ui.main_window import MainWindow, make_engines
+from desktop.ui.main_window import MainWindow
+from desktop.ui.startup import make_engines
 T["imports"] = time.time()
 
 app = QApplication([sys.argv[0]])

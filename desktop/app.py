@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     # onnxruntime is imported before Qt: on Windows the other order can load a clashing DLL.
     import onnxruntime  # noqa: F401
 
-    from desktop.ui.main_window import run_app
+    from desktop.ui.startup import run_app
 
     return run_app(args.files, provider=args.provider, models=args.models)
 

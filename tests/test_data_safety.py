@@ -115,7 +115,8 @@ import desktop
 from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-from desktop.ui.main_window import MainWindow, make_engines
+from desktop.ui.main_window import MainWindow
+from desktop.ui.startup import make_engines
 
 app = QApplication([])
 window = MainWindow(make_engines("cpu", sys.argv[1]))

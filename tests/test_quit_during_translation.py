@@ -22,7 +22,7 @@ DRIVER = r"""
 import os, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from desktop.ui import main_window
+from desktop.ui import main_window, startup
 
 app = QApplication(sys.argv[:1])
 TEXT = sys.argv[1]
@@ -39,7 +39,7 @@ def quit_now(window):
     window.quit_app()
 
 QTimer.singleShot(300, start)
-code = main_window.run_app([], provider="cpu")
+code = startup.run_app([], provider="cpu")
 print("EXITING", code, flush=True)
 sys.exit(code)
 """

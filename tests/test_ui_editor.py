@@ -15,7 +15,7 @@ from PySide6.QtGui import QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from desktop.runtime.continuer import MAX_WORD_CHARS  # noqa: E402
-from desktop.ui import main_window  # noqa: E402
+from desktop.ui import startup  # noqa: E402
 from desktop.ui.continuation import CANCELLED, COMPLETED, SUPERSEDED  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
 from tests.fakes import STREAM, FakeContinuer, FakeEngines  # noqa: E402
@@ -442,7 +442,7 @@ def test_run_app_opens_the_named_files(monkeypatch, qapp, tmp_path, dialogs):
     shown: list[MainWindow] = []
     path = tmp_path / "a.txt"
     path.write_text("from the command line", encoding="utf-8")
-    monkeypatch.setattr(main_window, "make_engines", lambda *args, **kwargs: FakeEngines(FakeContinuer()))
+    monkeypatch.setattr(startup, "make_engines", lambda *args, **kwargs: FakeEngines(FakeContinuer()))
 
     def fake_exec():
         shown.extend(w for w in qapp.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
@@ -451,7 +451,7 @@ def test_run_app_opens_the_named_files(monkeypatch, qapp, tmp_path, dialogs):
         return 0
 
     monkeypatch.setattr(qapp, "exec", fake_exec)
-    assert main_window.run_app([str(path), str(tmp_path / "new.md")], provider="cpu", models=None) == 0
+    assert startup.run_app([str(path), str(tmp_path / "new.md")], provider="cpu", models=None) == 0
     assert len(shown) == 1  # one window, a tab per file
     documents = shown[0].documents()
     assert sorted(t.text() for t in documents) == ["", "from the command line"]

@@ -86,7 +86,7 @@ def test_preferences_dialog_shows_and_returns_every_setting(qtbot):
 
 
 def test_default_locations_are_the_platform_folders_unless_folio_home_is_set(monkeypatch, tmp_path):
-    from desktop.ui.main_window import default_locations
+    from desktop.ui.startup import default_locations
 
     monkeypatch.setenv("FOLIO_HOME", str(tmp_path))
     assert default_locations() == Locations.under(tmp_path)

@@ -17,13 +17,11 @@ Hooks for other features:
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEventLoop, QFileSystemWatcher, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, QEventLoop, QFileSystemWatcher, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -32,7 +30,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QFont,
     QGuiApplication,
-    QIcon,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -62,7 +59,6 @@ from desktop.core.preferences import LoadedPreferences, Preferences, load_prefer
 from desktop.core.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
 from desktop.core.textformat import ENCODING_CHOICES, describe_format, encoding_label
 from desktop.core.textstats import TextStats, goal_progress
-from desktop.runtime import Engines, UnavailableEngine
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
 from desktop.runtime.writer_memory import WriterMemory
@@ -70,7 +66,7 @@ from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.autosave import Autosaver
 from desktop.ui.continuation import CANCELLED, COMPLETED
-from desktop.ui.document import UNTITLED, DocumentTab, document_text, fingerprint
+from desktop.ui.document import UNTITLED, DocumentTab, fingerprint
 from desktop.ui.document_translation import DocumentTranslation
 from desktop.ui.editor import Editor, local_files
 from desktop.ui.engine_status import (
@@ -86,15 +82,14 @@ from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.spelling import Spelling
+from desktop.ui.startup import APP_NAME, app_icon, default_locations, make_engines
 from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
 from desktop.ui.translation import TranslationPanel, selected_text
-from desktop.ui.worker_thread import exit_code_after_abandoning
 
-__all__ = ["MainWindow", "run_app", "make_engines", "document_text", "default_locations", "app_icon"]
+__all__ = ["MainWindow"]
 
 logger = logging.getLogger(__name__)
 
-APP_NAME = "Folio"
 FILE_FILTER = "Text and Markdown (*.txt *.md *.markdown);;Text (*.txt);;Markdown (*.md *.markdown);;All files (*)"
 SAVE_FILTER = "Text (*.txt);;Markdown (*.md)"
 
@@ -111,46 +106,6 @@ LARGE_FILE_BYTES = 2_000_000  # a file this big opens in chunks behind a progres
 READ_SHARE = 30  # percent of the progress bar for reading the file (the rest: putting it in the editor)
 
 RESTORE, DISCARD, LATER = "restore", "discard", "later"
-
-
-def make_engines(provider: str = "auto", models: str | Path | None = None, threads: int = 1) -> EnginesLike:
-    """``Engines.from_dir(models, provider, threads)``; an engines object whose continuer explains the failure
-    if the models folder cannot be used at all."""
-    try:
-        return Engines.from_dir(models, provider=provider, threads=threads)
-    except Exception as exc:  # noqa: BLE001 - the editor must open even when the models folder is unusable
-        logger.exception("could not open the models folder %s", models)
-        reason = f"model folder unusable: {exc}"
-        return SimpleNamespace(
-            continuer=UnavailableEngine("continuation", reason),
-            completer=UnavailableEngine("completion", reason),
-            translator=UnavailableEngine("translation", reason),
-        )
-
-
-def default_locations() -> Locations:
-    """``$FOLIO_HOME`` when set, else ``<config>/Folio`` and ``<data>/Folio`` in the platform's folders."""
-    config = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-    data = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericDataLocation)
-    return Locations.from_environment(Path(config or Path.home()) / APP_NAME, Path(data or Path.home()) / APP_NAME)
-
-
-def icons_dir() -> Path:
-    from desktop.runtime.paths import resources_dir
-
-    return resources_dir() / "icons"
-
-
-def app_icon() -> QIcon:
-    """Folio's icon (every PNG size, and the SVG where Qt can draw it); an empty icon when none is shipped."""
-    icon = QIcon()
-    folder = icons_dir()
-    for png in sorted(folder.glob("folio-*.png")):
-        icon.addFile(str(png))
-    svg = folder / "folio.svg"
-    if svg.is_file() and icon.isNull():
-        icon.addFile(str(svg))
-    return icon
 
 
 def _keys(standard: QKeySequence.StandardKey | None, *fallback: str) -> list[QKeySequence]:
@@ -1764,21 +1719,3 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
-
-
-def run_app(files: list[str], provider: str = "auto", models: str | None = None) -> int:
-    """Runs Folio: one window with a tab per file in ``files`` (or the last session); returns the exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_NAME)
-    app.setDesktopFileName("io.github.folio.Folio")
-    app.setWindowIcon(app_icon())
-    locations = default_locations()
-    loaded = load_preferences(locations.preferences_file)
-    chosen = provider if provider != "auto" else loaded.preferences.provider
-    engines = make_engines(chosen, models, loaded.preferences.threads)
-    window = MainWindow(engines, locations=locations, preferences=loaded)
-    window.show()
-    window.start_session(files)
-    return exit_code_after_abandoning(app.exec())
-

@@ -22,8 +22,9 @@ os.environ.setdefault("FOLIO_HOME", tempfile.mkdtemp(prefix="folio-shots-"))
 import onnxruntime  # noqa: E402,F401 - before Qt, as desktop.app does
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop.ui import main_window  # noqa: E402
-from desktop.ui.main_window import MainWindow, make_engines  # noqa: E402
+from desktop.ui import startup  # noqa: E402
+from desktop.ui.main_window import MainWindow  # noqa: E402
+from desktop.ui.startup import make_engines  # noqa: E402
 
 PARAGRAPH = ("It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of "
              "foolishness, it was the epoch of belief, it was the epoch of incredulity. ")
@@ -118,7 +119,7 @@ def item10(win: MainWindow, folder: Path) -> None:
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationDisplayName(main_window.APP_NAME)
+    app.setApplicationDisplayName(startup.APP_NAME)
     folder = Path(tempfile.mkdtemp(prefix="folio-shot-files-"))
     win = window()
     item01(win)
