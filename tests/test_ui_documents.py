@@ -27,10 +27,10 @@ def test_tabs_keep_separate_documents_and_switching_updates_the_title(make_windo
     assert window.windowTitle().replace("[*]", "") == "b.md"
     qtbot.keyClicks(window.editor, "x")
     assert window.tabs.tabText(1) == "b.md •" and window.isWindowModified()
-    window.next_tab_action.trigger()
+    window.main_menu["next_tab"].trigger()
     assert window.text() == "alpha" and window.windowTitle().replace("[*]", "") == "a.txt"
     assert not window.isWindowModified()
-    window.previous_tab_action.trigger()
+    window.main_menu["previous_tab"].trigger()
     assert window.text() == "x# beta"
     assert window.open_file(a)  # already open: switches to its tab
     assert window.tabs.count() == 2 and window.text() == "alpha"
@@ -42,7 +42,7 @@ def test_save_all_saves_every_modified_document(make_window, qtbot, tmp_path, di
     window.new_document()
     qtbot.keyClicks(window.editor, "fresh")
     dialogs.save_name = str(tmp_path / "fresh")
-    window.save_all_action.trigger()
+    window.main_menu["save_all"].trigger()
     assert a.read_text(encoding="utf-8") == "1a"
     assert (tmp_path / "fresh.txt").read_text(encoding="utf-8") == "fresh"
     assert not any(t.modified for t in window.documents())
@@ -56,18 +56,18 @@ def test_recent_files_menu_reopens_and_forgets_missing_files(make_window, tmp_pa
     for f in files:
         window.open_file(f)
     assert window.state.recent == [str(files[1].resolve()), str(files[0].resolve())]
-    labels = [a.text() for a in window.recent_menu.actions() if not a.isSeparator()]
+    labels = [a.text() for a in window.main_menu.recent_menu.actions() if not a.isSeparator()]
     assert labels[:2] == ["&1 two.txt", "&2 one.txt"]
-    assert window.recent_actions[0].shortcut().toString() == "Ctrl+Alt+1"
+    assert window.main_menu.recent_actions[0].shortcut().toString() == "Ctrl+Alt+1"
     window.close_tab(window.tabs.currentIndex())
-    window.recent_actions[0].trigger()
+    window.main_menu.recent_actions[0].trigger()
     assert window.text() == "two"
     files[0].unlink()
-    window.recent_actions[1].trigger()
+    window.main_menu.recent_actions[1].trigger()
     assert dialogs.errors and "one.txt" in dialogs.errors[-1][1]
     assert window.state.recent == [str(files[1].resolve())]
-    window.clear_recent_action.trigger()
-    assert window.state.recent == [] and window.recent_actions == []
+    window.main_menu["clear_recent"].trigger()
+    assert window.state.recent == [] and window.main_menu.recent_actions == []
 
 
 def _drop(target, files):

@@ -30,7 +30,7 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 def test_status_bar_names_model_and_provider_and_model_loads_off_the_ui_thread(make_window):
     engines = FakeEngines(FakeContinuer())
     window = make_window(engines)
-    assert window.continue_action.isEnabled()
+    assert window.main_menu["continue"].isEnabled()
     assert "fake-char" in window.model_label.text()
     assert "CPU" in window.model_label.text()
     assert "ExecutionProvider" not in window.model_label.text()
@@ -41,10 +41,10 @@ def test_status_bar_names_model_and_provider_and_model_loads_off_the_ui_thread(m
 def test_window_shows_before_a_slow_model_finishes_loading(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer(), load_delay=0.5), wait_loaded=False)
     assert window.isVisible()
-    assert not window.continue_action.isEnabled()
+    assert not window.main_menu["continue"].isEnabled()
     assert "loading" in window.model_label.text()
     assert window.continue_text() is None
-    qtbot.waitUntil(lambda: window.continue_action.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.main_menu["continue"].isEnabled(), timeout=5000)
 
 
 def test_continuation_streams_in_at_the_cursor(make_window, qtbot):
@@ -65,7 +65,7 @@ def test_continuation_streams_in_at_the_cursor(make_window, qtbot):
     assert "".join(chunks) == fake.expected(40)
     assert window.editor.textCursor().position() == 5 + 40  # the cursor follows the inserted text
     assert window.modified and window.isWindowModified()
-    assert not window.stop_action.isEnabled()
+    assert not window.main_menu["stop"].isEnabled()
 
 
 def test_shortcut_starts_and_escape_stops_the_continuation(make_window, qtbot):
@@ -76,7 +76,7 @@ def test_shortcut_starts_and_escape_stops_the_continuation(make_window, qtbot):
     with qtbot.waitSignal(window.controller.started, timeout=2000):
         qtbot.keyClick(window.editor, Qt.Key.Key_Return, CTRL_SHIFT)
     qtbot.waitUntil(lambda: len(window.text()) > len("ROMEO:\n") + 3, timeout=5000)
-    assert window.stop_action.isEnabled()
+    assert window.main_menu["stop"].isEnabled()
 
     with qtbot.waitSignal(window.controller.finished, timeout=2000) as blocker:
         qtbot.keyClick(window.editor, Qt.Key.Key_Escape)
@@ -88,7 +88,7 @@ def test_shortcut_starts_and_escape_stops_the_continuation(make_window, qtbot):
     assert window.text() == stopped_at
     assert fake.pulled == pulled
     assert stopped_at.startswith("ROMEO:\n") and STREAM.startswith(stopped_at[len("ROMEO:\n") :])
-    assert not window.stop_action.isEnabled()
+    assert not window.main_menu["stop"].isEnabled()
 
 
 def test_stop_button_cancels(make_window, qtbot):
@@ -240,8 +240,8 @@ def _assert_unavailable(window: MainWindow, qtbot, reason: str) -> None:
     assert window.isVisible()
     assert window.model_label.text().startswith("Continuation unavailable: ")
     assert reason in window.model_label.text()
-    assert not window.continue_action.isEnabled()
-    assert reason in window.continue_action.toolTip()
+    assert not window.main_menu["continue"].isEnabled()
+    assert reason in window.main_menu["continue"].toolTip()
     assert window.continue_text() is None
     qtbot.keyClicks(window.editor, "still works")
     assert window.text() == "still works"
@@ -330,7 +330,7 @@ def test_open_menu_action_opens_a_tab_and_closing_asks_before_discarding_changes
     window = make_window()
     qtbot.keyClicks(window.editor, "unsaved")
     dialogs.open_name = str(path)
-    window.open_action.trigger()
+    window.main_menu["open"].trigger()
     assert window.tabs.count() == 2
     assert window.text() == "file text"  # the file opened in a new tab, the unsaved document kept
     assert window.documents()[0].text() == "unsaved"
@@ -462,10 +462,10 @@ def test_quit_closes_the_window_after_asking(make_window, qtbot, dialogs):
     window = make_window()
     qtbot.keyClicks(window.editor, "draft")
     dialogs.answer = QMessageBox.StandardButton.Cancel
-    window.quit_action.trigger()
+    window.main_menu["quit"].trigger()
     assert window.isVisible() and window.text() == "draft"
     dialogs.answer = QMessageBox.StandardButton.Discard
-    window.quit_action.trigger()
+    window.main_menu["quit"].trigger()
     assert not window.isVisible()
     assert not window.controller._thread.isRunning()
 

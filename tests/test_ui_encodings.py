@@ -43,9 +43,9 @@ def test_reopen_with_encoding_reads_the_file_again_and_saves_in_that_encoding(ma
     path = tmp_path / "cyrillic.txt"
     path.write_bytes("Привет, мир".encode("cp1251"))  # too short for the detector to be sure: the writer decides
     window = make_window()
-    assert not window.reopen_encoding_action.isEnabled()  # an untitled document has no file to read again
+    assert not window.main_menu["reopen_encoding"].isEnabled()  # an untitled document has no file to read again
     assert window.open_file(path)
-    assert window.reopen_encoding_action.isEnabled()
+    assert window.main_menu["reopen_encoding"].isEnabled()
     asked = []
 
     def get_item(parent, title, label, items, current, editable):
@@ -53,7 +53,7 @@ def test_reopen_with_encoding_reads_the_file_again_and_saves_in_that_encoding(ma
         return "ISO-8859-1 (Latin-1)", True
 
     monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
-    window.reopen_encoding_action.trigger()
+    window.main_menu["reopen_encoding"].trigger()
     assert "KOI8-R (Cyrillic)" in asked[0][0] and "Windows-1251 (Cyrillic)" in asked[0][0]
     assert window.text() == "Привет, мир".encode("cp1251").decode("latin-1")
     assert window.format_label.text() == "ISO-8859-1 · LF"

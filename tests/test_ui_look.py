@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QDialog,
 from desktop.core.locations import Locations
 from desktop.core.preferences import Preferences, load_preferences
 from desktop.ui import theme
+from desktop.ui.actions import ACTIONS, ActionSpec, keys_for
 from desktop.ui.main_window import MainWindow
 from desktop.ui.preferences_dialog import PreferencesDialog, provider_choices
 from tests.fakes import FakeContinuer, FakeEngines, FakeWordModel
@@ -24,12 +25,12 @@ def window_color(window) -> QPalette:
 def test_light_and_dark_themes_and_following_the_system(make_window):
     window = make_window(preferences=Preferences(theme="dark"))
     assert window.scheme == "dark" and theme.is_dark(window_color(window))
-    assert window.theme_actions["dark"].isChecked()
-    window.theme_actions["light"].trigger()
+    assert window.main_menu["theme_dark"].isChecked()
+    window.main_menu["theme_light"].trigger()
     assert window.scheme == "light" and not theme.is_dark(window_color(window))
     assert window.preferences.theme == "light"
     assert load_preferences(window.locations.preferences_file).preferences.theme == "light"  # saved
-    window.theme_actions["system"].trigger()
+    window.main_menu["theme_system"].trigger()
     assert window.preferences.theme == "system" and window.scheme == theme.system_scheme()
     colors = theme.editor_colors("dark")
     assert colors.generated_background != theme.editor_colors("light").generated_background
@@ -46,7 +47,7 @@ def test_font_choice_is_applied_and_saved(make_window, dialogs):
     chosen = QFont("DejaVu Serif")
     chosen.setPointSizeF(15.0)
     dialogs.font = (True, chosen)
-    window.font_action.trigger()
+    window.main_menu["font"].trigger()
     assert window.editor.font().family() == chosen.family()
     assert window.editor.font().pointSizeF() == 15.0
     saved = load_preferences(window.locations.preferences_file).preferences
@@ -113,7 +114,7 @@ def test_preferences_dialog_applies_and_saves(make_window, monkeypatch):
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(PreferencesDialog, "exec", accept)
-    window.preferences_action.trigger()
+    window.main_menu["preferences"].trigger()
     assert window.temperature_spin.value() == 1.4 and window.length_spin.value() == 250
     assert window.goal_label.text().endswith("/ 321")
     saved = load_preferences(window.locations.preferences_file).preferences
@@ -164,7 +165,7 @@ def test_every_document_has_completion_with_the_preferences(make_window, qtbot):
     assert all(c.enabled and c.suggestion_count == 4 for c in completions)
     # the completer takes a log-probability, set in its worker thread
     qtbot.waitUntil(lambda: getattr(completer, "phrase_threshold", None) == math.log(0.5), timeout=5000)
-    window.completion_toggle_action.trigger()  # switched off, for every document
+    window.main_menu["completion_toggle"].trigger()  # switched off, for every document
     assert not any(c.enabled for c in completions)
     assert not window.preferences.completion_enabled
     window.close_tab(1)
@@ -182,13 +183,13 @@ def test_a_completion_model_that_fails_to_load_leaves_the_editor_working(make_wi
 
 def test_continuation_can_be_switched_off(make_window):
     window = make_window()
-    assert window.continue_action.isEnabled()
-    window.continuation_toggle_action.trigger()
-    assert not window.continue_action.isEnabled() and not window.temperature_spin.isEnabled()
+    assert window.main_menu["continue"].isEnabled()
+    window.main_menu["continuation_toggle"].trigger()
+    assert not window.main_menu["continue"].isEnabled() and not window.temperature_spin.isEnabled()
     assert window.continue_text() is None
-    assert "switched off" in window.continue_action.toolTip()
-    window.continuation_toggle_action.trigger()
-    assert window.continue_action.isEnabled()
+    assert "switched off" in window.main_menu["continue"].toolTip()
+    window.main_menu["continuation_toggle"].trigger()
+    assert window.main_menu["continue"].isEnabled()
 
 
 def _menu_actions(menu: QMenu):
@@ -211,9 +212,36 @@ def test_every_action_has_a_menu_entry_and_a_shortcut(make_window, tmp_path):
     duplicates = {s for s in shortcuts if shortcuts.count(s) > 1}
     assert not duplicates
     std = QKeySequence.StandardKey
-    for action, key in ((window.open_action, std.Open), (window.save_action, std.Save), (window.find_action, std.Find),
-                        (window.zoom_in_action, std.ZoomIn), (window.close_tab_action, std.Close)):
-        assert action.shortcut() in QKeySequence.keyBindings(key)
+    for name, key in (("open", std.Open), ("save", std.Save), ("find", std.Find), ("zoom_in", std.ZoomIn),
+                      ("close_tab", std.Close)):
+        assert window.main_menu[name].shortcut() in QKeySequence.keyBindings(key)
+
+
+def _layout(menu) -> list:
+    return [("-" if a.isSeparator() else (a.text(), _layout(a.menu())) if a.menu() else a.text())
+            for a in menu.actions()]
+
+
+def test_menus_are_laid_out_from_the_action_table(make_window):
+    window = make_window()
+    menus = {a.text(): _layout(a.menu()) for a in window.menuBar().actions()}
+    assert list(menus) == ["&File", "&Edit", "&View", "&Assist", "&Help"]
+    assert menus["&File"] == ["&New", "&Open…", ("Open &Recent", ["-", "&Clear Recent Files"]), "-", "&Save",
+                              "Save &As…", "Sa&ve All", "&Reload from Disk", "Reopen with &Encoding…", "-",
+                              "&Close Tab", "&Quit"]
+    assert menus["&View"] == ["Zoom &In", "Zoom &Out", "&Reset Zoom", "-", "&Focus Mode", "F&ull Screen",
+                              "&Model View", "-", "Ne&xt Tab", "Pre&vious Tab", "-",
+                              ("&Theme", ["Follow &System", "&Light", "&Dark"]), "&Font…"]
+    edit = menus["&Edit"]
+    assert edit[:3] == ["&Undo", "&Redo", "-"] and edit[-2:] == ["-", "Pr&eferences…"]
+    assert window.spelling.next_action.text() in edit  # the spelling hook's place, between Go to Line and Preferences
+    assert edit.index("&Go to Line…") < edit.index(window.spelling.next_action.text()) < edit.index("Pr&eferences…")
+    assert menus["&Assist"][:4] == ["&Continue in Shakespeare's Style", "&Stop", "&Accept Generated Text", "-"]
+    for spec in ACTIONS:  # every row of the table is an action with its keys (the platform's standard ones first)
+        if isinstance(spec, ActionSpec):
+            assert window.main_menu[spec.name].shortcuts() == keys_for(spec), spec.name
+    assert window.main_menu["stop"].shortcut() == QKeySequence(Qt.Key.Key_Escape)
+    assert window.main_menu["undo"].shortcutContext() == Qt.ShortcutContext.WidgetShortcut
 
 
 def test_model_view_is_one_shortcut_away(make_window, qtbot):
@@ -226,7 +254,7 @@ def test_model_view_is_one_shortcut_away(make_window, qtbot):
 def test_widgets_have_accessible_names(make_window):
     window = make_window()
     window.find_bar.show_find(True)
-    window.model_view_action.trigger()
+    window.main_menu["model_view"].trigger()
     unnamed = []
     for widget in window.findChildren(QWidget):
         if not widget.isVisible() or widget.objectName().startswith("qt_"):

@@ -25,7 +25,7 @@ def test_model_view_is_off_by_default_and_shows_both_models_as_the_writer_types(
     assert not window.model_view.isVisible() and continuer.view_prompts == []  # nothing computed while off
 
     with qtbot.waitSignal(window.model_view.predictionShown, timeout=3000) as shown:
-        window.model_view_action.trigger()
+        window.main_menu["model_view"].trigger()
     assert continuer.view_prompts[-1] == "hello"
     prediction = shown.args[0]
     assert prediction.chars[0] == ("e", pytest.approx(0.5))
@@ -40,7 +40,7 @@ def test_model_view_is_off_by_default_and_shows_both_models_as_the_writer_types(
     with qtbot.waitSignal(window.model_view.predictionShown, timeout=3000):
         move_cursor(window, 2)  # the text before the cursor, not the whole document
     assert continuer.view_prompts[-1] == "he"
-    window.model_view_action.trigger()
+    window.main_menu["model_view"].trigger()
     assert not window.model_view.isVisible()
 
 
@@ -151,7 +151,7 @@ def test_continued_text_is_marked_until_the_writer_accepts_it(make_window, qtbot
     assert marks.ranges() == [(7, 37)]
     assert marks.texts() == [fake.expected(30)]
     assert window.generated_button.isVisible() and "1 generated" in window.generated_button.text()
-    assert window.accept_generated_action.isEnabled()
+    assert window.main_menu["accept_generated"].isEnabled()
     generated = [s for s in window.editor.extraSelections() if s.cursor.selectionStart() == 7]
     assert generated and generated[0].format.background().color() == window.current_tab().marks._background
 
@@ -245,7 +245,7 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
     window.update_stats()
     assert window.stats_label.text().startswith("10 words")
     assert window.goal_label.text() == "Today 2 / 100"
-    window.accept_generated_action.trigger()
+    window.main_menu["accept_generated"].trigger()
     window.update_stats()
     assert window.goal_label.text() == "Today 10 / 100"
 

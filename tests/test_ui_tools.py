@@ -26,13 +26,13 @@ def test_find_bar_finds_next_and_previous_with_wrapping(make_window, qtbot):
     qtbot.keyClicks(bar.find_edit, "cat")
     qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
     assert selected(window) == "cat" and window.editor.textCursor().selectionStart() == 4
-    window.find_next_action.trigger()
+    window.main_menu["find_next"].trigger()
     assert selected(window) == "Cat"
-    window.find_next_action.trigger()
+    window.main_menu["find_next"].trigger()
     assert window.editor.textCursor().selectionStart() == len("one cat, two Cats, con")
-    window.find_next_action.trigger()
+    window.main_menu["find_next"].trigger()
     assert window.editor.textCursor().selectionStart() == 4 and bar.message.text() == "Wrapped around"
-    window.find_previous_action.trigger()
+    window.main_menu["find_previous"].trigger()
     assert window.editor.textCursor().selectionStart() == len("one cat, two Cats, con")
     bar.case_box.setChecked(True)
     bar.words_box.setChecked(True)
@@ -47,7 +47,7 @@ def test_regex_replace_and_replace_all_are_undoable(make_window, qtbot):
     window = make_window()
     original = "Dear John,\nDear Mary,\nYours, Ann"
     set_text(window, original, cursor_at=0)
-    window.replace_action.trigger()
+    window.main_menu["replace"].trigger()
     bar = window.find_bar
     assert bar.replace_edit.isVisible()
     bar.find_edit.setText(r"^Dear (\w+)")
@@ -87,8 +87,8 @@ def test_go_to_line(make_window, dialogs):
     window = make_window()
     set_text(window, "\n".join(f"line {i}" for i in range(1, 101)), cursor_at=0)
     dialogs.line = (42, True)
-    assert window.goto_line_action.shortcut().toString() == "Ctrl+L"
-    window.goto_line_action.trigger()
+    assert window.main_menu["goto_line"].shortcut().toString() == "Ctrl+L"
+    window.main_menu["goto_line"].trigger()
     cursor = window.editor.textCursor()
     assert cursor.blockNumber() == 41 and cursor.positionInBlock() == 0
     assert cursor.block().text() == "line 42"
@@ -103,15 +103,15 @@ def test_zoom_changes_every_editor_and_resets(make_window):
     window = make_window(preferences=Preferences(font_size=12.0))
     window.new_document()
     assert window.editor.font().pointSizeF() == 12.0
-    window.zoom_in_action.trigger()
-    window.zoom_in_action.trigger()
+    window.main_menu["zoom_in"].trigger()
+    window.main_menu["zoom_in"].trigger()
     assert all(t.editor.font().pointSizeF() == 14.0 for t in window.documents())
-    window.zoom_out_action.trigger()
+    window.main_menu["zoom_out"].trigger()
     assert window.editor.font().pointSizeF() == 13.0
-    window.zoom_reset_action.trigger()
+    window.main_menu["zoom_reset"].trigger()
     assert window.editor.font().pointSizeF() == 12.0
     for _ in range(20):
-        window.zoom_out_action.trigger()
+        window.main_menu["zoom_out"].trigger()
     assert window.editor.font().pointSizeF() >= 6.0
 
 
@@ -181,21 +181,21 @@ def test_focus_mode_dims_all_but_the_current_paragraph(make_window):
     text = "First paragraph.\nSecond paragraph.\nThird paragraph."
     set_text(window, text, cursor_at=text.index("Second") + 3)
     assert window.editor.dimmed_ranges() == []
-    window.focus_mode_action.trigger()
-    assert window.focus_mode_action.isChecked()
+    window.main_menu["focus_mode"].trigger()
+    assert window.main_menu["focus_mode"].isChecked()
     second_start, second_end = text.index("Second"), text.index("\nThird")
     assert window.editor.dimmed_ranges() == [(0, second_start), (second_end, len(text))]
     move_cursor(window, 2)
     assert window.editor.dimmed_ranges() == [(text.index("\nSecond"), len(text))]
-    window.focus_mode_action.trigger()
+    window.main_menu["focus_mode"].trigger()
     assert window.editor.dimmed_ranges() == []
 
 
 def test_full_screen_toggles(make_window, qtbot):
     window = make_window()
-    window.full_screen_action.trigger()
+    window.main_menu["full_screen"].trigger()
     qtbot.waitUntil(lambda: bool(window.windowState() & Qt.WindowState.WindowFullScreen), timeout=2000)
-    window.full_screen_action.trigger()
+    window.main_menu["full_screen"].trigger()
     qtbot.waitUntil(lambda: not window.windowState() & Qt.WindowState.WindowFullScreen, timeout=2000)
 
 

@@ -57,7 +57,7 @@ def test_lines_wrap_beside_an_open_dock_in_new_opened_and_restored_documents(mak
     window.restore_recovered([RecoveryEntry(doc_id="crashed", text=LONG_LINE * 2, path=None, title="Untitled")])
     qtbot.wait(20)
     assert no_horizontal_scrolling(window), "a tab restored after a crash"
-    window.model_view_action.setChecked(True)
+    window.main_menu["model_view"].setChecked(True)
     qtbot.wait(20)
     assert no_horizontal_scrolling(window), "a second dock"
 
@@ -83,7 +83,7 @@ def test_ghost_text_stays_at_the_cursor_when_the_model_view_is_toggled(make_wind
     qtbot.waitUntil(lambda: controller.ghost_text == "ourney", timeout=5000)
     assert ghost_at_cursor(window)
     for _ in range(2):  # Ctrl+Shift+M twice
-        window.model_view_action.trigger()
+        window.main_menu["model_view"].trigger()
         qtbot.wait(60)
         assert controller.ghost_text == "ourney"
         assert ghost_at_cursor(window), "the grey text must follow the reflowed line"
@@ -177,7 +177,7 @@ def test_window_title_names_the_application_once(make_window, qtbot, tmp_path):
 
 def test_model_view_next_word_completes_the_partial_word(make_window, qtbot):
     window = make_window(engines())
-    window.model_view_action.setChecked(True)
+    window.main_menu["model_view"].setChecked(True)
     qtbot.waitUntil(lambda: window.current_tab().completion.available, timeout=5000)
     qtbot.keyClicks(window.editor, "We discuss the new j")
     view = window.model_view

@@ -150,6 +150,13 @@ class FindBar(QWidget):
 
     # -- finding -------------------------------------------------------------------------------------------------
 
+    def find_again(self, backward: bool = False) -> None:
+        """Find Next (Previous): the next match of the bar's search, or the bar itself while it has none."""
+        if not self.find_edit.text():
+            self.show_find(False)
+            return
+        self.find_next(backward=backward)
+
     def find_next(self, backward: bool = False) -> bool:
         """Selects the next (previous) match, wrapping around; returns whether there was one."""
         target = self._target()

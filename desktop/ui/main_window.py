@@ -23,14 +23,11 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QEventLoop, QFileSystemWatcher, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
     QFont,
     QGuiApplication,
-    QKeySequence,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -64,6 +61,7 @@ from desktop.runtime.translation_text import has_letters
 from desktop.runtime.writer_memory import WriterMemory
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
+from desktop.ui.actions import MainMenu
 from desktop.ui.autosave import Autosaver
 from desktop.ui.continuation import CANCELLED, COMPLETED
 from desktop.ui.document import UNTITLED, DocumentTab, fingerprint
@@ -106,12 +104,6 @@ LARGE_FILE_BYTES = 2_000_000  # a file this big opens in chunks behind a progres
 READ_SHARE = 30  # percent of the progress bar for reading the file (the rest: putting it in the editor)
 
 RESTORE, DISCARD, LATER = "restore", "discard", "later"
-
-
-def _keys(standard: QKeySequence.StandardKey | None, *fallback: str) -> list[QKeySequence]:
-    """The platform's keys for ``standard``, or ``fallback`` where the platform has none."""
-    keys = QKeySequence.keyBindings(standard) if standard is not None else []
-    return keys if keys else [QKeySequence(k) for k in fallback]
 
 
 def ask_recovery(parent: QWidget, titles: Sequence[str]) -> str:
@@ -245,8 +237,8 @@ class MainWindow(QMainWindow):
 
         self.spelling = Spelling(self.engines, self.locations.personal_words_file, self)
         self.spelling.statusMessage.connect(lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
-        self._build_actions()
-        self._build_menus()
+        self.main_menu = MainMenu(self)
+        self.main_menu.set_recent_files(self.state.recent)
         self._build_toolbar()
         self._build_status_bar()
         self.model_view.visibilityChanged.connect(self._on_model_view_visibility)
@@ -265,155 +257,6 @@ class MainWindow(QMainWindow):
 
     # -- building ---------------------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Callable, keys: Sequence[QKeySequence] = (), tip: str = "",
-                checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if keys:
-            action.setShortcuts(list(keys))
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.setCheckable(checkable)
-        if checkable:
-            action.toggled.connect(slot)
-        else:
-            action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
-    def _build_actions(self) -> None:
-        std = QKeySequence.StandardKey
-        a = self._action
-        # File
-        self.new_action = a("&New", self.new_document, _keys(std.New, "Ctrl+N"), "Start a new document in a new tab")
-        self.open_action = a("&Open…", self.open_dialog, _keys(std.Open, "Ctrl+O"), "Open UTF-8 text or Markdown files")
-        self.clear_recent_action = a("&Clear Recent Files", self.clear_recent, [QKeySequence("Ctrl+Alt+0")])
-        self.save_action = a("&Save", self.save, _keys(std.Save, "Ctrl+S"), "Save the document")
-        self.save_as_action = a("Save &As…", self.save_as, _keys(std.SaveAs, "Ctrl+Shift+S"),
-                                "Save the document under a new name")
-        self.save_all_action = a("Sa&ve All", self.save_all, [QKeySequence("Ctrl+Alt+S")], "Save every document")
-        self.reload_action = a("&Reload from Disk", self.reload_current, _keys(std.Refresh, "F5"),
-                               "Read the file again, discarding unsaved changes")
-        self.reopen_encoding_action = a("Reopen with &Encoding…", self.reopen_with_encoding_dialog,
-                                        [QKeySequence("Ctrl+Alt+E")], "Read the file again as another encoding")
-        self.close_tab_action = a("&Close Tab", self.close_current_tab, _keys(std.Close, "Ctrl+W"),
-                                  "Close the document")
-        self.quit_action = a("&Quit", self.quit_app, _keys(std.Quit, "Ctrl+Q"), "Quit Folio")
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        # Edit: the editor handles these keys itself while it has focus; the menu entries are for the mouse.
-        self.undo_action = a("&Undo", lambda: self.editor.undo(), _keys(std.Undo, "Ctrl+Z"))
-        self.redo_action = a("&Redo", lambda: self.editor.redo(), _keys(std.Redo, "Ctrl+Shift+Z"))
-        self.cut_action = a("Cu&t", lambda: self.editor.cut(), _keys(std.Cut, "Ctrl+X"))
-        self.copy_action = a("&Copy", lambda: self.editor.copy(), _keys(std.Copy, "Ctrl+C"))
-        self.paste_action = a("&Paste", lambda: self.editor.paste(), _keys(std.Paste, "Ctrl+V"))
-        self.select_all_action = a("Select &All", lambda: self.editor.selectAll(), _keys(std.SelectAll, "Ctrl+A"))
-        for action in (self.undo_action, self.redo_action, self.cut_action, self.copy_action, self.paste_action,
-                       self.select_all_action):
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.find_action = a("&Find…", lambda: self.find_bar.show_find(False), _keys(std.Find, "Ctrl+F"))
-        self.replace_action = a("R&eplace…", lambda: self.find_bar.show_find(True), _keys(std.Replace, "Ctrl+H"))
-        self.find_next_action = a("Find &Next", lambda: self._find_again(False), _keys(std.FindNext, "F3"))
-        self.find_previous_action = a("Find Pre&vious", lambda: self._find_again(True),
-                                      _keys(std.FindPrevious, "Shift+F3"))
-        self.goto_line_action = a("&Go to Line…", self.go_to_line_dialog, [QKeySequence("Ctrl+L")])
-        self.preferences_action = a("Pr&eferences…", self.preferences_dialog, _keys(std.Preferences, "Ctrl+,"))
-        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        # View
-        self.zoom_in_action = a("Zoom &In", self.zoom_in, [*_keys(std.ZoomIn, "Ctrl++"), QKeySequence("Ctrl+=")])
-        self.zoom_out_action = a("Zoom &Out", self.zoom_out, _keys(std.ZoomOut, "Ctrl+-"))
-        self.zoom_reset_action = a("&Reset Zoom", self.zoom_reset, [QKeySequence("Ctrl+0")])
-        self.focus_mode_action = a("&Focus Mode", self.set_focus_mode, [QKeySequence("F8")],
-                                   "Dim everything but the paragraph you are writing", checkable=True)
-        self.full_screen_action = a("F&ull Screen", self.set_full_screen, _keys(std.FullScreen, "F11"),
-                                    checkable=True)
-        self.model_view_action = a("&Model View", self.set_model_view_visible, [QKeySequence("Ctrl+Shift+M")],
-                                   "Show what the models expect next as you type", checkable=True)
-        self.next_tab_action = a("Ne&xt Tab", lambda: self._cycle_tab(1), _keys(std.NextChild, "Ctrl+Tab"))
-        self.previous_tab_action = a("Pre&vious Tab", lambda: self._cycle_tab(-1),
-                                     _keys(std.PreviousChild, "Ctrl+Shift+Tab"))
-        self.font_action = a("&Font…", self.font_dialog, [QKeySequence("Ctrl+Alt+F")], "Choose the editor's font")
-        self.theme_group = QActionGroup(self)
-        self.theme_actions: dict[str, QAction] = {}
-        for name, label, key in (("system", "Follow &System", "Ctrl+F9"), ("light", "&Light", "Ctrl+F10"),
-                                 ("dark", "&Dark", "Ctrl+F11")):
-            action = a(label, lambda _c=False, n=name: self.set_theme(n), [QKeySequence(key)])
-            action.setCheckable(True)
-            self.theme_group.addAction(action)
-            self.theme_actions[name] = action
-        # Assist
-        self.continue_action = a("&Continue in Shakespeare's Style", self.continue_text,
-                                 [QKeySequence("Ctrl+Shift+Return"), QKeySequence("Ctrl+Shift+Enter")])
-        self.stop_action = a("&Stop", self.stop_continuation, [QKeySequence(Qt.Key.Key_Escape)],
-                             "Stop the running continuation (Esc)")
-        self.stop_action.setEnabled(False)
-        self.continue_action.setIconText("Continue")
-        self.stop_action.setIconText("Stop")
-        self.accept_generated_action = a("&Accept Generated Text", self.accept_generated,
-                                         [QKeySequence("Ctrl+Shift+A")],
-                                         "Make the marked, model-written text your own (removes the marks)")
-        self.translate_action = a("&Translate to French", self.translate_selection, [QKeySequence("Ctrl+Shift+T")],
-                                  "Translate the selection, or the sentence at the cursor, into French")
-        self.translate_document_action = a(
-            "Translate &Document to French", self.translate_document, [QKeySequence("Ctrl+Alt+T")],
-            "Translate the selection, or the whole document, into French in a new tab (keeps paragraphs and Markdown)")
-        self.forget_learned_action = a("&Forget What Folio Has Learned…", self.forget_learned,
-                                       [QKeySequence("Ctrl+Alt+Shift+L")],
-                                       "Forget the words, names and numbers Folio learned from your documents")
-        self.completion_toggle_action = a("Word &Completion", self.set_completion_enabled,
-                                          [QKeySequence("Ctrl+Alt+C")], "Suggest the next word while typing",
-                                          checkable=True)
-        self.continuation_toggle_action = a("Shakespeare Co&ntinuation", self.set_continuation_enabled,
-                                            [QKeySequence("Ctrl+Alt+K")], "Offer to continue the text",
-                                            checkable=True)
-        # Help
-        self.about_action = a("&About Folio and Its Models", self.about_dialog, _keys(std.HelpContents, "F1"))
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.open_action])
-        self.recent_menu = file_menu.addMenu("Open &Recent")
-        self.recent_actions: list[QAction] = []
-        file_menu.addSeparator()
-        file_menu.addActions([self.save_action, self.save_as_action, self.save_all_action, self.reload_action])
-        file_menu.addAction(self.reopen_encoding_action)
-        file_menu.addSeparator()
-        file_menu.addActions([self.close_tab_action, self.quit_action])
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([self.undo_action, self.redo_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.cut_action, self.copy_action, self.paste_action, self.select_all_action])
-        edit_menu.addSeparator()
-        edit_menu.addActions([self.find_action, self.replace_action, self.find_next_action,
-                              self.find_previous_action, self.goto_line_action])
-        edit_menu.addSeparator()
-        self.spelling.add_to_menu(edit_menu)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.preferences_action)
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
-        view_menu.addSeparator()
-        view_menu.addActions([self.focus_mode_action, self.full_screen_action, self.model_view_action])
-        view_menu.addSeparator()
-        view_menu.addActions([self.next_tab_action, self.previous_tab_action])
-        view_menu.addSeparator()
-        theme_menu = view_menu.addMenu("&Theme")
-        theme_menu.addActions(list(self.theme_actions.values()))
-        view_menu.addAction(self.font_action)
-        self.view_menu = view_menu
-        assist_menu = bar.addMenu("&Assist")
-        assist_menu.addActions([self.continue_action, self.stop_action, self.accept_generated_action])
-        assist_menu.addSeparator()
-        assist_menu.addActions([self.translate_action, self.translate_document_action])
-        assist_menu.addSeparator()
-        assist_menu.addActions([self.completion_toggle_action, self.continuation_toggle_action])
-        assist_menu.addAction(self.forget_learned_action)
-        self.assist_menu = assist_menu
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
-        self._rebuild_recent_menu()
-
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Continuation", self)
         toolbar.setObjectName("continuationToolbar")
@@ -423,11 +266,11 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self.toolbar = toolbar
 
-        toolbar.addAction(self.continue_action)
-        self.continue_button = toolbar.widgetForAction(self.continue_action)
+        toolbar.addAction(self.main_menu["continue"])
+        self.continue_button = toolbar.widgetForAction(self.main_menu["continue"])
         self.continue_button.setAccessibleName("Continue in Shakespeare's style")
-        toolbar.addAction(self.stop_action)
-        self.stop_button = toolbar.widgetForAction(self.stop_action)
+        toolbar.addAction(self.main_menu["stop"])
+        self.stop_button = toolbar.widgetForAction(self.main_menu["stop"])
         self.stop_button.setAccessibleName("Stop continuation")
         toolbar.addSeparator()
 
@@ -558,9 +401,10 @@ class MainWindow(QMainWindow):
     def new_tab(self, doc_id: str | None = None) -> DocumentTab:
         """Adds an empty, untitled document and makes it current."""
         tab = DocumentTab(self.engines, self.tabs, doc_id)
-        tab.set_colors(theme.editor_colors(self._scheme))
+        colors = theme.editor_colors(self._scheme)
+        tab.set_colors(colors)
         tab.set_editor_font(self.editor_font())
-        tab.editor.set_focus_mode(self.focus_mode_action.isChecked(), theme.editor_colors(self._scheme).dimmed_text)
+        tab.editor.set_focus_mode(self.main_menu["focus_mode"].isChecked(), colors.dimmed_text)
         tab.editor.setPlaceholderText("Write here. Ctrl+Shift+Return continues the text in Shakespeare's style.")
         tab.titleChanged.connect(lambda t=tab: self._on_title_changed(t))
         tab.formatChanged.connect(lambda t=tab: self._update_format(t))
@@ -627,7 +471,8 @@ class MainWindow(QMainWindow):
     def close_current_tab(self) -> bool:
         return self.close_tab(self.tabs.currentIndex())
 
-    def _cycle_tab(self, step: int) -> None:
+    def cycle_tab(self, step: int) -> None:
+        """Makes the next (``step`` 1) or previous (-1) tab current, round the end."""
         if self.tabs.count() > 1:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
@@ -850,35 +695,13 @@ class MainWindow(QMainWindow):
     def _add_recent(self, path: Path | None) -> None:
         if path is not None:
             self.state.recent = add_recent(self.state.recent, path)
-            self._rebuild_recent_menu()
-
-    def _rebuild_recent_menu(self) -> None:
-        for action in self.recent_actions:
-            self.removeAction(action)
-            action.deleteLater()
-        self.recent_menu.clear()
-        self.recent_actions = []
-        for i, name in enumerate(self.state.recent):
-            label = f"&{i + 1} {Path(name).name}" if i < 9 else Path(name).name
-            action = QAction(label, self)
-            action.setToolTip(name)
-            action.setStatusTip(name)
-            if i < 9:
-                action.setShortcut(QKeySequence(f"Ctrl+Alt+{i + 1}"))
-            action.triggered.connect(lambda _c=False, n=name: self.open_recent(n))
-            self.addAction(action)
-            self.recent_menu.addAction(action)
-            self.recent_actions.append(action)
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction(self.clear_recent_action)
-        self.clear_recent_action.setEnabled(bool(self.state.recent))
-        self.recent_menu.setEnabled(True)
+            self.main_menu.set_recent_files(self.state.recent)
 
     def open_recent(self, name: str) -> bool:
         """Opens a recent file; one that is gone is removed from the list."""
         if not Path(name).exists():
             self.state.recent = [p for p in self.state.recent if p != name]
-            self._rebuild_recent_menu()
+            self.main_menu.set_recent_files(self.state.recent)
             self.show_error("Cannot open file", f"{Path(name).name} is no longer in {Path(name).parent}.")
             return False
         return self.open_file(name)
@@ -886,7 +709,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def clear_recent(self) -> None:
         self.state.recent = []
-        self._rebuild_recent_menu()
+        self.main_menu.set_recent_files(self.state.recent)
 
     # -- drag and drop --------------------------------------------------------------------------------------------
 
@@ -1045,8 +868,8 @@ class MainWindow(QMainWindow):
         state.active = with_files.index(current) if current in with_files else 0
         state.geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
         state.window_state = bytes(self.saveState().toBase64()).decode("ascii")
-        state.model_view_visible = self.model_view_action.isChecked()
-        state.focus_mode = self.focus_mode_action.isChecked()
+        state.model_view_visible = self.main_menu["model_view"].isChecked()
+        state.focus_mode = self.main_menu["focus_mode"].isChecked()
         return state
 
     def write_state(self) -> bool:
@@ -1067,9 +890,9 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray.fromBase64(self.state.window_state.encode("ascii")))
         self.model_view.hide()
         if self.state.model_view_visible and self.preferences.model_view_enabled:
-            self.model_view_action.setChecked(True)
+            self.main_menu["model_view"].setChecked(True)
         if self.state.focus_mode:
-            self.focus_mode_action.setChecked(True)
+            self.main_menu["focus_mode"].setChecked(True)
 
     @Slot()
     def _after_autosave(self) -> None:
@@ -1129,12 +952,6 @@ class MainWindow(QMainWindow):
         self.autosaver.shutdown(clean)
 
     # -- writing tools ------------------------------------------------------------------------------------------------
-
-    def _find_again(self, backward: bool) -> None:
-        if not self.find_bar.find_edit.text():
-            self.find_bar.show_find(False)
-            return
-        self.find_bar.find_next(backward=backward)
 
     @Slot()
     def go_to_line_dialog(self) -> bool:
@@ -1196,8 +1013,8 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def set_focus_mode(self, on: bool) -> None:
         """Dims every paragraph but the current one in every document."""
-        if self.focus_mode_action.isChecked() != on:
-            self.focus_mode_action.setChecked(on)
+        if self.main_menu["focus_mode"].isChecked() != on:
+            self.main_menu["focus_mode"].setChecked(on)
             return
         colors = theme.editor_colors(self._scheme)
         for tab in self.documents():
@@ -1207,8 +1024,8 @@ class MainWindow(QMainWindow):
     @Slot(bool)
     def set_full_screen(self, on: bool) -> None:
         """Full screen, or back to the window as it was."""
-        if self.full_screen_action.isChecked() != on:
-            self.full_screen_action.setChecked(on)
+        if self.main_menu["full_screen"].isChecked() != on:
+            self.main_menu["full_screen"].setChecked(on)
             return
         if on and not self.isFullScreen():
             self._was_maximized = self.isMaximized()
@@ -1268,7 +1085,7 @@ class MainWindow(QMainWindow):
         self.format_label.setText(text.replace(" line endings", ""))
         self.format_label.setToolTip(f"{text}. Saving keeps them; File ▸ Reopen with Encoding reads the file as "
                                      "another encoding.")
-        self.reopen_encoding_action.setEnabled(tab.path is not None)
+        self.main_menu["reopen_encoding"].setEnabled(tab.path is not None)
 
     def _update_position(self, tab: DocumentTab) -> None:
         cursor = tab.editor.textCursor()
@@ -1284,7 +1101,7 @@ class MainWindow(QMainWindow):
         self._update_format(tab)
         self._update_position(tab)
         self._sync_edit_actions(tab)
-        self.stop_action.setEnabled(tab.controller.running)
+        self.main_menu["stop"].setEnabled(tab.controller.running)
         self._on_marks_changed(tab)
         self.update_stats()
         self._request_model_view(tab)
@@ -1327,16 +1144,16 @@ class MainWindow(QMainWindow):
             return
         document = tab.editor.document()
         selection = tab.editor.textCursor().hasSelection()
-        self.undo_action.setEnabled(document.isUndoAvailable())
-        self.redo_action.setEnabled(document.isRedoAvailable())
-        self.cut_action.setEnabled(selection)
-        self.copy_action.setEnabled(selection)
+        self.main_menu["undo"].setEnabled(document.isUndoAvailable())
+        self.main_menu["redo"].setEnabled(document.isRedoAvailable())
+        self.main_menu["cut"].setEnabled(selection)
+        self.main_menu["copy"].setEnabled(selection)
 
     def _on_marks_changed(self, tab: DocumentTab) -> None:
         if tab is not self.current_tab():
             return
         count = len(tab.marks.ranges())
-        self.accept_generated_action.setEnabled(count > 0)
+        self.main_menu["accept_generated"].setEnabled(count > 0)
         self.generated_button.setVisible(count > 0)
         self.generated_button.setText(f"✦ {count} generated · Accept")
         self.generated_button.setToolTip("Model-written text is marked until you edit it or accept it "
@@ -1471,17 +1288,17 @@ class MainWindow(QMainWindow):
         if visible and not self.preferences.model_view_enabled:
             visible = False
             self.statusBar().showMessage("The model view is switched off in Preferences", STATUS_TIMEOUT_MS)
-        if self.model_view_action.isChecked() != visible:
-            self.model_view_action.setChecked(visible)
+        if self.main_menu["model_view"].isChecked() != visible:
+            self.main_menu["model_view"].setChecked(visible)
             return
         self.model_view.setVisible(visible)
         if visible:
             self._request_model_view(self.current_tab(), immediately=True)
 
     def _on_model_view_visibility(self, visible: bool) -> None:
-        if not visible and self.model_view_action.isChecked() and not self.model_view.isVisible():
+        if not visible and self.main_menu["model_view"].isChecked() and not self.model_view.isVisible():
             if not self.isMinimized() and self.isVisible():
-                self.model_view_action.setChecked(False)
+                self.main_menu["model_view"].setChecked(False)
 
     def _request_model_view(self, tab: DocumentTab, immediately: bool = False) -> None:
         if self.model_view.isVisible() and tab is self.current_tab():
@@ -1520,20 +1337,20 @@ class MainWindow(QMainWindow):
         self._update_models_label()
         available = info is not None and info.available
         enabled = self.preferences.continuation_enabled
-        self.continue_action.setEnabled(available and enabled)
+        self.main_menu["continue"].setEnabled(available and enabled)
         if not enabled:
             tip = "Continuation is switched off (Assist ▸ Shakespeare Continuation)"
         elif available:
             tip = "Continue the text at the cursor in Shakespeare's style (Ctrl+Shift+Return)"
         else:
             tip = text
-        self.continue_action.setToolTip(tip)
-        self.continue_action.setStatusTip(tip)
+        self.main_menu["continue"].setToolTip(tip)
+        self.main_menu["continue"].setStatusTip(tip)
         self.continue_button.setToolTip(tip)
 
     def _on_running_changed(self, tab: DocumentTab, running: bool) -> None:
         if tab is self.current_tab():
-            self.stop_action.setEnabled(running)
+            self.main_menu["stop"].setEnabled(running)
         if running:
             self.statusBar().showMessage("Continuing… (Esc stops)")
 
@@ -1559,8 +1376,8 @@ class MainWindow(QMainWindow):
         self._apply_theme()
         self._apply_font()
         self.autosaver.set_idle_ms(int(preferences.autosave_idle_seconds * 1000))
-        for action, on in ((self.completion_toggle_action, preferences.completion_enabled),
-                           (self.continuation_toggle_action, preferences.continuation_enabled)):
+        for action, on in ((self.main_menu["completion_toggle"], preferences.completion_enabled),
+                           (self.main_menu["continuation_toggle"], preferences.continuation_enabled)):
             action.blockSignals(True)
             action.setChecked(on)
             action.blockSignals(False)
@@ -1572,9 +1389,9 @@ class MainWindow(QMainWindow):
         self.length_spin.blockSignals(False)
         for widget in (self.temperature_spin, self.length_spin):
             widget.setEnabled(preferences.continuation_enabled)
-        self.model_view_action.setEnabled(preferences.model_view_enabled)
-        if not preferences.model_view_enabled and self.model_view_action.isChecked():
-            self.model_view_action.setChecked(False)
+        self.main_menu["model_view"].setEnabled(preferences.model_view_enabled)
+        if not preferences.model_view_enabled and self.main_menu["model_view"].isChecked():
+            self.main_menu["model_view"].setChecked(False)
         memory = self.writer_memory if preferences.learn_words else None
         for tab in self.documents():
             tab.completion.apply_preferences(preferences)
@@ -1678,7 +1495,7 @@ class MainWindow(QMainWindow):
         self.model_view.set_colors(colors)
         self.translation_panel.set_colors(colors)
         self.spelling.set_color(colors.spelling)
-        action = self.theme_actions.get(self.preferences.theme)
+        action = self.main_menu.get(f"theme_{self.preferences.theme}")
         if action is not None:
             action.setChecked(True)
 

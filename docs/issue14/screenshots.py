@@ -79,14 +79,14 @@ def item02(win: MainWindow) -> None:
     wait(lambda: controller.available)
     type_text(win, PARAGRAPH + "Tomorrow we will meet to discuss the new j")
     wait(lambda: bool(controller.ghost_text))
-    win.model_view_action.trigger()
+    win.main_menu["model_view"].trigger()
     pump(0.5)
-    win.model_view_action.trigger()
+    win.main_menu["model_view"].trigger()
     pump(0.5)
-    win.model_view_action.trigger()  # open again: the dock shows the words that complete "j"
+    win.main_menu["model_view"].trigger()  # open again: the dock shows the words that complete "j"
     pump(1.0)
     shoot(win, "item02-ghost-after-model-view.png")
-    win.model_view_action.trigger()
+    win.main_menu["model_view"].trigger()
     win.resize(1100, 720)
 
 
