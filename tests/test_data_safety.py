@@ -333,7 +333,7 @@ def test_ctrl_s_while_a_continuation_streams_saves_and_says_why_the_title_keeps_
     story.write_text("To be", encoding="utf-8")
     assert window.open_file(story)
     window.current_tab().set_cursor(5)
-    window.length_spin.setValue(400)
+    window.continuation_toolbar.length_spin.setValue(400)
     _ctrl(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.waitUntil(lambda: len(window.text()) > len("To be") + 5, timeout=5000)
     _ctrl(qtbot, window, Qt.Key.Key_S)

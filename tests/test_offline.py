@@ -108,7 +108,7 @@ def test_editing_session_with_the_network_blocked(network: NetworkRecorder, qtbo
 
         window.editor.setFocus()
         qtbot.keyClicks(window.editor, "to be, or not")
-        window.length_spin.setValue(40)
+        window.continuation_toolbar.length_spin.setValue(40)
         with qtbot.waitSignal(window.controller.finished, timeout=20000) as finished:
             qtbot.keyClick(window.editor, Qt.Key.Key_Return,
                            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)

@@ -51,8 +51,8 @@ def test_continuation_streams_in_at_the_cursor(make_window, qtbot):
     fake = FakeContinuer(delay=0.002)
     window = make_window(FakeEngines(fake))
     set_text(window, "Hello world", cursor_at=5)
-    window.length_spin.setValue(40)
-    window.temperature_spin.setValue(0.5)
+    window.continuation_toolbar.length_spin.setValue(40)
+    window.continuation_toolbar.temperature_spin.setValue(0.5)
     chunks: list[str] = []
     window.controller.textInserted.connect(lambda request_id, text: chunks.append(text))
 
@@ -72,7 +72,7 @@ def test_shortcut_starts_and_escape_stops_the_continuation(make_window, qtbot):
     fake = FakeContinuer(delay=0.01)
     window = make_window(FakeEngines(fake))
     set_text(window, "ROMEO:\n")
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     with qtbot.waitSignal(window.controller.started, timeout=2000):
         qtbot.keyClick(window.editor, Qt.Key.Key_Return, CTRL_SHIFT)
     qtbot.waitUntil(lambda: len(window.text()) > len("ROMEO:\n") + 3, timeout=5000)
@@ -93,11 +93,11 @@ def test_shortcut_starts_and_escape_stops_the_continuation(make_window, qtbot):
 
 def test_stop_button_cancels(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer(delay=0.01)))
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     window.continue_text()
     qtbot.waitUntil(lambda: len(window.text()) > 2, timeout=5000)
     with qtbot.waitSignal(window.controller.finished, timeout=2000) as blocker:
-        qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(window.continuation_toolbar.buttons["stop"], Qt.MouseButton.LeftButton)
     assert blocker.args[1] == CANCELLED
     assert not window.controller.running
 
@@ -107,7 +107,7 @@ def test_one_undo_removes_the_whole_insertion(make_window, qtbot):
     window = make_window(FakeEngines(fake))
     original = "To be, or not to be:\nthat is the question."
     set_text(window, original, cursor_at=original.index("\nthat"))
-    window.length_spin.setValue(60)
+    window.continuation_toolbar.length_spin.setValue(60)
     chunks: list[str] = []
     window.controller.textInserted.connect(lambda request_id, text: chunks.append(text))
     run_to_end(qtbot, window)
@@ -127,7 +127,7 @@ def test_typing_works_while_generating_and_stays_its_own_undo_step(make_window, 
     window = make_window(FakeEngines(fake))
     original = "Once more unto the breach"
     set_text(window, original)
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     window.continue_text()
     qtbot.waitUntil(lambda: len(window.text()) > len(original) + 3, timeout=5000)
 
@@ -159,7 +159,7 @@ def test_typing_works_while_generating_and_stays_its_own_undo_step(make_window, 
 def test_undo_while_generating_stops_the_continuation(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer(delay=0.01)))
     set_text(window, "Friends, Romans")
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     window.continue_text()
     qtbot.waitUntil(lambda: len(window.text()) > len("Friends, Romans") + 2, timeout=5000)
     with qtbot.waitSignal(window.controller.finished, timeout=2000) as blocker:
@@ -172,7 +172,7 @@ def test_edits_elsewhere_do_not_move_the_insertion_point(make_window, qtbot):
     fake = FakeContinuer(delay=0.01)
     window = make_window(FakeEngines(fake))
     set_text(window, "Alpha\nBeta", cursor_at=len("Alpha"))
-    window.length_spin.setValue(30)
+    window.continuation_toolbar.length_spin.setValue(30)
     with qtbot.waitSignal(window.controller.finished, timeout=10000):
         window.continue_text()
         qtbot.waitUntil(lambda: len(window.text()) > len("Alpha\nBeta") + 2, timeout=5000)
@@ -187,7 +187,7 @@ def test_a_new_continuation_supersedes_the_running_one(make_window, qtbot):
     fake = FakeContinuer(delay=0.01)
     window = make_window(FakeEngines(fake))
     set_text(window, "first|second", cursor_at=len("first"))
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     outcomes: dict[int, str] = {}
     window.controller.finished.connect(lambda request_id, outcome: outcomes.__setitem__(request_id, outcome))
     first = window.continue_text()
@@ -196,7 +196,7 @@ def test_a_new_continuation_supersedes_the_running_one(make_window, qtbot):
     cursor = window.editor.textCursor()
     cursor.movePosition(QTextCursor.MoveOperation.End)
     window.editor.setTextCursor(cursor)
-    window.length_spin.setValue(25)
+    window.continuation_toolbar.length_spin.setValue(25)
     second = window.continue_text()
     assert outcomes[first] == SUPERSEDED
     middle = window.text()
@@ -210,7 +210,7 @@ def test_a_new_continuation_supersedes_the_running_one(make_window, qtbot):
 def test_closing_the_window_stops_the_worker(make_window, qtbot, dialogs):
     fake = FakeContinuer(delay=0.01)
     window = make_window(FakeEngines(fake))
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     window.continue_text()
     qtbot.waitUntil(lambda: len(window.text()) > 2, timeout=5000)
     assert window.close()
@@ -272,7 +272,7 @@ def test_real_tiny_model_end_to_end(make_window, qtbot, models_dir):
     assert window.controller.available, window.model_label.text()
     assert "CPU" in window.model_label.text()
     set_text(window, "to be, or not ")
-    window.length_spin.setValue(40)
+    window.continuation_toolbar.length_spin.setValue(40)
     _, outcome = run_to_end(qtbot, window)
     assert outcome == COMPLETED
     assert window.text().startswith("to be, or not ")
@@ -425,17 +425,13 @@ def test_save_into_an_unwritable_location_fails_and_keeps_the_text(make_window, 
 
 def test_accessible_names(make_window):
     window = make_window()
-    for widget in (
-        window.editor,
-        window.temperature_spin,
-        window.length_spin,
-        window.continue_button,
-        window.stop_button,
-    ):
+    toolbar = window.continuation_toolbar
+    for widget in (window.editor, toolbar.temperature_spin, toolbar.length_spin, toolbar.buttons["continue"],
+                   toolbar.buttons["stop"]):
         assert widget.accessibleName()
-    assert window.temperature_spin.value() == pytest.approx(0.8)
-    assert (window.temperature_spin.minimum(), window.temperature_spin.maximum()) == (0.0, 2.0)
-    assert window.length_spin.value() == 400
+    assert toolbar.temperature_spin.value() == pytest.approx(0.8)
+    assert (toolbar.temperature_spin.minimum(), toolbar.temperature_spin.maximum()) == (0.0, 2.0)
+    assert toolbar.length_spin.value() == 400
 
 
 def test_run_app_opens_the_named_files(monkeypatch, qapp, tmp_path, dialogs):

@@ -115,7 +115,8 @@ def test_preferences_dialog_applies_and_saves(make_window, monkeypatch):
 
     monkeypatch.setattr(PreferencesDialog, "exec", accept)
     window.main_menu["preferences"].trigger()
-    assert window.temperature_spin.value() == 1.4 and window.length_spin.value() == 250
+    toolbar = window.continuation_toolbar
+    assert toolbar.temperature_spin.value() == 1.4 and toolbar.length_spin.value() == 250
     assert window.goal_label.text().endswith("/ 321")
     saved = load_preferences(window.locations.preferences_file).preferences
     assert (saved.suggestion_count, saved.temperature, saved.length, saved.daily_goal) == (5, 1.4, 250, 321)
@@ -139,8 +140,8 @@ def test_corrupt_preferences_file_falls_back_to_defaults_with_a_warning(qtbot, t
 
 def test_toolbar_values_are_remembered(make_window, qtbot):
     window = make_window()
-    window.temperature_spin.setValue(0.3)
-    window.length_spin.setValue(1000)
+    window.continuation_toolbar.temperature_spin.setValue(0.3)
+    window.continuation_toolbar.length_spin.setValue(1000)
     assert window.close()
     saved = load_preferences(window.locations.preferences_file).preferences
     assert (saved.temperature, saved.length) == (0.3, 1000)
@@ -185,7 +186,7 @@ def test_continuation_can_be_switched_off(make_window):
     window = make_window()
     assert window.main_menu["continue"].isEnabled()
     window.main_menu["continuation_toggle"].trigger()
-    assert not window.main_menu["continue"].isEnabled() and not window.temperature_spin.isEnabled()
+    assert not window.main_menu["continue"].isEnabled() and not window.continuation_toolbar.temperature_spin.isEnabled()
     assert window.continue_text() is None
     assert "switched off" in window.main_menu["continue"].toolTip()
     window.main_menu["continuation_toggle"].trigger()

@@ -144,7 +144,7 @@ def test_continued_text_is_marked_until_the_writer_accepts_it(make_window, qtbot
     fake = FakeContinuer(delay=0.002)
     window = make_window(FakeEngines(fake))
     set_text(window, "Intro. ")
-    window.length_spin.setValue(30)
+    window.continuation_toolbar.length_spin.setValue(30)
     _, outcome = run_to_end(qtbot, window)
     assert outcome == COMPLETED
     marks = window.current_tab().marks
@@ -169,7 +169,7 @@ def test_continued_text_is_marked_until_the_writer_accepts_it(make_window, qtbot
 def test_editing_inside_generated_text_makes_it_the_writers(make_window, qtbot):
     window = make_window()
     set_text(window, "Start ")
-    window.length_spin.setValue(20)
+    window.continuation_toolbar.length_spin.setValue(20)
     run_to_end(qtbot, window)
     marks = window.current_tab().marks
     assert len(marks.ranges()) == 1
@@ -184,7 +184,7 @@ def test_marks_survive_highlighting_and_undo_removes_them(make_window, qtbot, tm
     dialogs.save_name = str(tmp_path / "scene.md")
     window.save()  # a Markdown document: the highlighter re-formats blocks as text streams in
     set_text(window, "# Scene\n")
-    window.length_spin.setValue(25)
+    window.continuation_toolbar.length_spin.setValue(25)
     run_to_end(qtbot, window)
     marks = window.current_tab().marks
     assert marks.ranges() == [(8, 33)]
@@ -240,7 +240,7 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
 
     window = make_window(preferences=Preferences(daily_goal=100))
     qtbot.keyClicks(window.editor, "one two ")
-    window.length_spin.setValue(40)  # "Now is the winter of our discontent\nMade": 8 words
+    window.continuation_toolbar.length_spin.setValue(40)  # "Now is the winter of our discontent\nMade": 8 words
     run_to_end(qtbot, window)
     window.update_stats()
     assert window.stats_label.text().startswith("10 words")

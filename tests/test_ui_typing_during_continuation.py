@@ -17,7 +17,7 @@ def test_fast_typing_during_streaming_keeps_typed_words_and_generated_text_conti
     window = make_window(FakeEngines(fake))
     original = "Once upon a time, "
     set_text(window, original)
-    window.length_spin.setValue(5000)
+    window.continuation_toolbar.length_spin.setValue(5000)
     chunks: list[str] = []
     window.controller.textInserted.connect(lambda request_id, text: chunks.append(text))
     window.continue_text()

@@ -187,9 +187,9 @@ class MainMenu(QObject):
         """Every action of the table, in table order."""
         return list(self._actions.values())
 
-    def toolbar_actions(self) -> list[tuple[QAction, str]]:
-        """The actions of the continuation toolbar with their buttons' accessible names."""
-        return [(self._actions[s.name], s.button) for s in self.specs if s.button]
+    def toolbar_actions(self) -> list[tuple[str, QAction, str]]:
+        """The actions of the continuation toolbar: ``(name, action, accessible name of its button)``."""
+        return [(s.name, self._actions[s.name], s.button) for s in self.specs if s.button]
 
     def submenu(self, path: str) -> QMenu:
         """The menu at ``path`` (a :data:`MENU_TITLES` key)."""

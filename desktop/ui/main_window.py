@@ -32,7 +32,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QDoubleSpinBox,
     QFileDialog,
     QFontDialog,
     QInputDialog,
@@ -41,10 +40,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QTabBar,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -64,6 +61,7 @@ from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.actions import MainMenu
 from desktop.ui.autosave import Autosaver
 from desktop.ui.continuation import CANCELLED, COMPLETED
+from desktop.ui.continuation_toolbar import ContinuationToolbar
 from desktop.ui.document import UNTITLED, DocumentTab, fingerprint
 from desktop.ui.document_translation import DocumentTranslation
 from desktop.ui.editor import Editor, local_files
@@ -91,10 +89,6 @@ logger = logging.getLogger(__name__)
 FILE_FILTER = "Text and Markdown (*.txt *.md *.markdown);;Text (*.txt);;Markdown (*.md *.markdown);;All files (*)"
 SAVE_FILTER = "Text (*.txt);;Markdown (*.md)"
 
-DEFAULT_TEMPERATURE = 0.8
-TEMPERATURE_RANGE = (0.0, 2.0)
-DEFAULT_LENGTH = 400
-LENGTH_RANGE = (20, 5000)
 STATUS_TIMEOUT_MS = 5000
 STATS_DELAY_MS = 200
 WATCH_DELAY_MS = 200
@@ -258,50 +252,10 @@ class MainWindow(QMainWindow):
     # -- building ---------------------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Continuation", self)
-        toolbar.setObjectName("continuationToolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.setAccessibleName("Continuation tools")
-        self.addToolBar(toolbar)
-        self.toolbar = toolbar
-
-        toolbar.addAction(self.main_menu["continue"])
-        self.continue_button = toolbar.widgetForAction(self.main_menu["continue"])
-        self.continue_button.setAccessibleName("Continue in Shakespeare's style")
-        toolbar.addAction(self.main_menu["stop"])
-        self.stop_button = toolbar.widgetForAction(self.main_menu["stop"])
-        self.stop_button.setAccessibleName("Stop continuation")
-        toolbar.addSeparator()
-
-        self.temperature_spin = QDoubleSpinBox(toolbar)
-        self.temperature_spin.setRange(*TEMPERATURE_RANGE)
-        self.temperature_spin.setSingleStep(0.1)
-        self.temperature_spin.setDecimals(2)
-        self.temperature_spin.setValue(DEFAULT_TEMPERATURE)
-        self.temperature_spin.setAccessibleName("Temperature")
-        self.temperature_spin.setToolTip(
-            "Temperature: 0 always picks the likeliest character; higher values are more surprising (and less coherent)"
-        )
-        temperature_label = QLabel("&Temperature ", toolbar)
-        temperature_label.setBuddy(self.temperature_spin)
-        toolbar.addWidget(temperature_label)
-        toolbar.addWidget(self.temperature_spin)
-        toolbar.addSeparator()
-
-        self.length_spin = QSpinBox(toolbar)
-        self.length_spin.setRange(*LENGTH_RANGE)
-        self.length_spin.setSingleStep(50)
-        self.length_spin.setValue(DEFAULT_LENGTH)
-        self.length_spin.setSuffix(" chars")
-        self.length_spin.setAccessibleName("Length in characters")
-        self.length_spin.setToolTip("How many characters one continuation writes")
-        length_label = QLabel("&Length ", toolbar)
-        length_label.setBuddy(self.length_spin)
-        toolbar.addWidget(length_label)
-        toolbar.addWidget(self.length_spin)
-        self.temperature_spin.valueChanged.connect(self._on_temperature_changed)
-        self.length_spin.valueChanged.connect(self._on_length_changed)
+        self.continuation_toolbar = ContinuationToolbar(self.main_menu.toolbar_actions(), self)
+        self.addToolBar(self.continuation_toolbar)
+        self.continuation_toolbar.temperatureChanged.connect(self._on_temperature_changed)
+        self.continuation_toolbar.lengthChanged.connect(self._on_length_changed)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -1318,7 +1272,8 @@ class MainWindow(QMainWindow):
             cursor.setPosition(position)
             self.editor.setTextCursor(cursor)
         self.editor.setFocus()
-        return self.controller.start(position, self.length_spin.value(), self.temperature_spin.value())
+        return self.controller.start(position, self.continuation_toolbar.length_spin.value(),
+                                     self.continuation_toolbar.temperature_spin.value())
 
     @Slot()
     def stop_continuation(self) -> bool:
@@ -1344,9 +1299,7 @@ class MainWindow(QMainWindow):
             tip = "Continue the text at the cursor in Shakespeare's style (Ctrl+Shift+Return)"
         else:
             tip = text
-        self.main_menu["continue"].setToolTip(tip)
-        self.main_menu["continue"].setStatusTip(tip)
-        self.continue_button.setToolTip(tip)
+        self.continuation_toolbar.set_tip("continue", tip)
 
     def _on_running_changed(self, tab: DocumentTab, running: bool) -> None:
         if tab is self.current_tab():
@@ -1381,14 +1334,8 @@ class MainWindow(QMainWindow):
             action.blockSignals(True)
             action.setChecked(on)
             action.blockSignals(False)
-        self.temperature_spin.blockSignals(True)
-        self.temperature_spin.setValue(preferences.temperature)
-        self.temperature_spin.blockSignals(False)
-        self.length_spin.blockSignals(True)
-        self.length_spin.setValue(preferences.length)
-        self.length_spin.blockSignals(False)
-        for widget in (self.temperature_spin, self.length_spin):
-            widget.setEnabled(preferences.continuation_enabled)
+        self.continuation_toolbar.show_settings(preferences.temperature, preferences.length,
+                                                preferences.continuation_enabled)
         self.main_menu["model_view"].setEnabled(preferences.model_view_enabled)
         if not preferences.model_view_enabled and self.main_menu["model_view"].isChecked():
             self.main_menu["model_view"].setChecked(False)
