@@ -31,9 +31,9 @@ def test_status_bar_names_model_and_provider_and_model_loads_off_the_ui_thread(m
     engines = FakeEngines(FakeContinuer())
     window = make_window(engines)
     assert window.main_menu["continue"].isEnabled()
-    assert "fake-char" in window.model_label.text()
-    assert "CPU" in window.model_label.text()
-    assert "ExecutionProvider" not in window.model_label.text()
+    assert "fake-char" in window.status_bar.model_label.text()
+    assert "CPU" in window.status_bar.model_label.text()
+    assert "ExecutionProvider" not in window.status_bar.model_label.text()
     assert engines.loaded_in is not None and engines.loaded_in is not threading.main_thread()
     assert window.windowTitle() == "Untitled[*]"
 
@@ -42,7 +42,7 @@ def test_window_shows_before_a_slow_model_finishes_loading(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer(), load_delay=0.5), wait_loaded=False)
     assert window.isVisible()
     assert not window.main_menu["continue"].isEnabled()
-    assert "loading" in window.model_label.text()
+    assert "loading" in window.status_bar.model_label.text()
     assert window.continue_text() is None
     qtbot.waitUntil(lambda: window.main_menu["continue"].isEnabled(), timeout=5000)
 
@@ -238,8 +238,8 @@ def test_engine_error_during_generation_is_reported(make_window, qtbot):
 
 def _assert_unavailable(window: MainWindow, qtbot, reason: str) -> None:
     assert window.isVisible()
-    assert window.model_label.text().startswith("Continuation unavailable: ")
-    assert reason in window.model_label.text()
+    assert window.status_bar.model_label.text().startswith("Continuation unavailable: ")
+    assert reason in window.status_bar.model_label.text()
     assert not window.main_menu["continue"].isEnabled()
     assert reason in window.main_menu["continue"].toolTip()
     assert window.continue_text() is None
@@ -269,8 +269,8 @@ def test_unavailable_engine_reason_is_shown(make_window, qtbot):
 
 def test_real_tiny_model_end_to_end(make_window, qtbot, models_dir):
     window = make_window(models=models_dir, provider="cpu")
-    assert window.controller.available, window.model_label.text()
-    assert "CPU" in window.model_label.text()
+    assert window.controller.available, window.status_bar.model_label.text()
+    assert "CPU" in window.status_bar.model_label.text()
     set_text(window, "to be, or not ")
     window.continuation_toolbar.length_spin.setValue(40)
     _, outcome = run_to_end(qtbot, window)

@@ -29,8 +29,8 @@ def test_latin1_windows1252_and_utf16_files_open_show_their_encoding_and_save_ba
         path.write_bytes(data)
         assert window.open_file(path), name
         assert "\x00" not in window.text() and "\ufffd" not in window.text()
-        assert window.format_label.text() == described
-        assert window.format_label.isVisible()
+        assert window.status_bar.format_label.text() == described
+        assert window.status_bar.format_label.isVisible()
         window.editor.moveCursor(QTextCursor.MoveOperation.End)
         window.editor.insertPlainText("à")
         assert window.save()
@@ -56,10 +56,10 @@ def test_reopen_with_encoding_reads_the_file_again_and_saves_in_that_encoding(ma
     window.main_menu["reopen_encoding"].trigger()
     assert "KOI8-R (Cyrillic)" in asked[0][0] and "Windows-1251 (Cyrillic)" in asked[0][0]
     assert window.text() == "Привет, мир".encode("cp1251").decode("latin-1")
-    assert window.format_label.text() == "ISO-8859-1 · LF"
+    assert window.status_bar.format_label.text() == "ISO-8859-1 · LF"
     assert window.reopen_with_encoding("cp1251")
     assert window.text() == "Привет, мир"
-    assert window.format_label.text().startswith("Windows-1251")
+    assert window.status_bar.format_label.text().startswith("Windows-1251")
     window.editor.insertPlainText("Ж")
     assert window.save()
     assert path.read_bytes() == "ЖПривет, мир".encode("cp1251")
@@ -75,7 +75,7 @@ def test_text_the_encoding_cannot_store_asks_to_save_as_utf8(make_window, qtbot,
     dialogs.question_answer = QMessageBox.StandardButton.Yes
     assert window.save()
     assert path.read_bytes() == "日本 Café".encode()
-    assert window.format_label.text() == "UTF-8 · LF"
+    assert window.status_bar.format_label.text() == "UTF-8 · LF"
 
 
 def test_mixed_line_endings_are_kept_and_noted_in_the_status_bar(make_window, qtbot, tmp_path):
@@ -85,7 +85,7 @@ def test_mixed_line_endings_are_kept_and_noted_in_the_status_bar(make_window, qt
     window = make_window()
     assert window.open_file(path)
     assert "mixed line endings, kept as found" in window.statusBar().currentMessage()
-    assert window.format_label.text() == "UTF-8 · mixed (CRLF, LF, CR)"
+    assert window.status_bar.format_label.text() == "UTF-8 · mixed (CRLF, LF, CR)"
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, "five")
     assert window.save()
@@ -132,7 +132,7 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
     grabbed = []
 
     def on_progress(name, percent):
-        seen.append((percent, window.load_bar.isVisible(), window.statusBar().currentMessage()))
+        seen.append((percent, window.status_bar.load_bar.isVisible(), window.statusBar().currentMessage()))
         if 40 <= percent <= 70 and not grabbed:
             grabbed.append(window.grab())  # the window can paint while the file goes in
             window.update_stats()  # the counts' timer may fire meanwhile: half a file is not today's writing
@@ -145,12 +145,12 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
     assert all(visible for _, visible, _ in seen)
     assert "Opening big.txt…" in seen[len(seen) // 2][2]
     assert grabbed and not grabbed[0].isNull()
-    assert not window.load_bar.isVisible()
+    assert not window.status_bar.load_bar.isVisible()
     assert window.text() == line.replace("\r\n", "\n") * 8000
     assert not window.modified and not window.editor.isReadOnly()
     assert window.state.tally.words_today() == 0  # opening a file is not writing
     words = f"{count_words(window.text()):,} words"
-    qtbot.waitUntil(lambda: window.stats_label.text().startswith(words), timeout=5000)
+    qtbot.waitUntil(lambda: window.status_bar.stats_label.text().startswith(words), timeout=5000)
     assert window.state.tally.words_today() == 0
     assert not window.editor.document().isUndoAvailable()
     tab = window.current_tab()
@@ -166,6 +166,6 @@ def test_a_recovered_copy_saves_in_its_files_encoding(make_window, tmp_path):
     window = make_window()
     window.restore_recovered([RecoveryEntry(doc_id="lost", text="Après\n", path=str(path), title="old.txt",
                                             newline="\r\n")])
-    assert window.format_label.text() == "UTF-16 LE with BOM · CRLF"
+    assert window.status_bar.format_label.text() == "UTF-16 LE with BOM · CRLF"
     assert window.save()
     assert path.read_bytes() == codecs.BOM_UTF16_LE + "Après\r\n".encode("utf-16-le")

@@ -21,7 +21,7 @@ def _window_with_completion(make_window, qtbot, engines_or_models):
 def test_missing_models_show_a_lasting_indicator_with_the_reason(models_copy, make_window, qtbot):
     folder = models_copy("tiny-char")
     window = _window_with_completion(make_window, qtbot, {"models": folder})
-    status = window.feature_status
+    status = window.status_bar.feature_status
     assert sorted(status.reasons()) == ["Completion", "Translation"]  # both load at start, in either order
     completion = status.button("Completion")
     assert completion.isVisible() and completion.text() == "Completion off"
@@ -45,7 +45,7 @@ def test_missing_models_show_a_lasting_indicator_with_the_reason(models_copy, ma
 
 def test_about_dialog_lists_nothing_when_every_feature_works(make_window, qtbot, models_dir):
     window = _window_with_completion(make_window, qtbot, {"models": models_dir})
-    assert window.feature_status.reasons() == {} and not window.feature_status.isVisible()
+    assert window.status_bar.feature_status.reasons() == {} and not window.status_bar.feature_status.isVisible()
     dialog = window.about_dialog()
     assert not dialog.unavailable_label.isVisibleTo(dialog)
     dialog.close()
@@ -56,8 +56,8 @@ def test_a_model_that_fails_while_running_gets_an_indicator(make_window, qtbot, 
     window = _window_with_completion(make_window, qtbot, {"engines": engines})
     engines.completer.lm.run = lambda ids, state: (_ for _ in ()).throw(RuntimeError("graph exploded"))
     qtbot.keyClicks(window.editor, "the quick")
-    qtbot.waitUntil(lambda: window.feature_status.button("Completion") is not None, timeout=5000)
-    assert "graph exploded" in window.feature_status.button("Completion").toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.feature_status.button("Completion") is not None, timeout=5000)
+    assert "graph exploded" in window.status_bar.feature_status.button("Completion").toolTip()
 
 
 def test_a_damaged_translator_gets_an_indicator_once_it_fails_to_load(models_copy, make_window, qtbot):
@@ -70,6 +70,6 @@ def test_a_damaged_translator_gets_an_indicator_once_it_fails_to_load(models_cop
     set_text(window, "Tom lives in Boston.")
     window.editor.selectAll()
     window.translate_selection()
-    qtbot.waitUntil(lambda: window.feature_status.button("Translation") is not None, timeout=10000)
-    tip = window.feature_status.button("Translation").toolTip()
+    qtbot.waitUntil(lambda: window.status_bar.feature_status.button("Translation") is not None, timeout=10000)
+    tip = window.status_bar.feature_status.button("Translation").toolTip()
     assert "tokenizer.json is not valid JSON at line 1, column 6" in tip

@@ -117,7 +117,7 @@ def test_preferences_dialog_applies_and_saves(make_window, monkeypatch):
     window.main_menu["preferences"].trigger()
     toolbar = window.continuation_toolbar
     assert toolbar.temperature_spin.value() == 1.4 and toolbar.length_spin.value() == 250
-    assert window.goal_label.text().endswith("/ 321")
+    assert window.status_bar.goal_label.text().endswith("/ 321")
     saved = load_preferences(window.locations.preferences_file).preferences
     assert (saved.suggestion_count, saved.temperature, saved.length, saved.daily_goal) == (5, 1.4, 250, 321)
 
@@ -175,9 +175,10 @@ def test_every_document_has_completion_with_the_preferences(make_window, qtbot):
 
 def test_a_completion_model_that_fails_to_load_leaves_the_editor_working(make_window, qtbot):
     window = make_window(BrokenCompleterEngines(FakeContinuer()))
-    qtbot.waitUntil(lambda: window.feature_status.button("Completion") is not None, timeout=5000)
-    assert "no word model here" in window.feature_status.button("Completion").toolTip()
-    assert "Completion unavailable: the model failed to load: no word model here" in window.model_label.text()
+    bar = window.status_bar
+    qtbot.waitUntil(lambda: bar.feature_status.button("Completion") is not None, timeout=5000)
+    assert "no word model here" in bar.feature_status.button("Completion").toolTip()
+    assert "Completion unavailable: the model failed to load: no word model here" in bar.model_label.text()
     qtbot.keyClicks(window.editor, "still fine")
     assert window.text() == "still fine"
 
@@ -265,7 +266,8 @@ def test_widgets_have_accessible_names(make_window):
         if interactive and not widget.accessibleName():
             unnamed.append(type(widget).__name__)
     assert unnamed == []
-    for widget in (window.editor, window.tabs, window.stats_label, window.goal_bar, window.position_label,
+    bar = window.status_bar
+    for widget in (window.editor, window.tabs, bar.stats_label, bar.goal_bar, bar.position_label,
                    window.model_view, window.model_view.char_bars, window.model_view.word_bars,
                    window.model_view.heat_map, window.find_bar.find_edit, window.find_bar.replace_edit):
         assert widget.accessibleName(), widget

@@ -150,7 +150,7 @@ def test_continued_text_is_marked_until_the_writer_accepts_it(make_window, qtbot
     marks = window.current_tab().marks
     assert marks.ranges() == [(7, 37)]
     assert marks.texts() == [fake.expected(30)]
-    assert window.generated_button.isVisible() and "1 generated" in window.generated_button.text()
+    assert window.status_bar.generated_button.isVisible() and "1 generated" in window.status_bar.generated_button.text()
     assert window.main_menu["accept_generated"].isEnabled()
     generated = [s for s in window.editor.extraSelections() if s.cursor.selectionStart() == 7]
     assert generated and generated[0].format.background().color() == window.current_tab().marks._background
@@ -163,7 +163,7 @@ def test_continued_text_is_marked_until_the_writer_accepts_it(make_window, qtbot
 
     qtbot.keyClick(window.editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert marks.ranges() == [] and window.text().startswith(">> Intro. " + fake.expected(30))
-    assert not window.generated_button.isVisible()
+    assert not window.status_bar.generated_button.isVisible()
 
 
 def test_editing_inside_generated_text_makes_it_the_writers(make_window, qtbot):
@@ -176,7 +176,7 @@ def test_editing_inside_generated_text_makes_it_the_writers(make_window, qtbot):
     move_cursor(window, 10)
     qtbot.keyClicks(window.editor, "X")
     assert marks.ranges() == []
-    assert not window.generated_button.isVisible()
+    assert not window.status_bar.generated_button.isVisible()
 
 
 def test_marks_survive_highlighting_and_undo_removes_them(make_window, qtbot, tmp_path, dialogs):
@@ -243,11 +243,11 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
     window.continuation_toolbar.length_spin.setValue(40)  # "Now is the winter of our discontent\nMade": 8 words
     run_to_end(qtbot, window)
     window.update_stats()
-    assert window.stats_label.text().startswith("10 words")
-    assert window.goal_label.text() == "Today 2 / 100"
+    assert window.status_bar.stats_label.text().startswith("10 words")
+    assert window.status_bar.goal_label.text() == "Today 2 / 100"
     window.main_menu["accept_generated"].trigger()
     window.update_stats()
-    assert window.goal_label.text() == "Today 10 / 100"
+    assert window.status_bar.goal_label.text() == "Today 10 / 100"
 
 
 def test_real_completion_acceptances_are_not_marked(make_window, qtbot, models_dir):
@@ -260,4 +260,4 @@ def test_real_completion_acceptances_are_not_marked(make_window, qtbot, models_d
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert window.text() == "The quick brown " + ghost
     assert window.current_tab().marks.texts() == []  # accepted with Tab: the writer's own words (issue 14)
-    assert not window.generated_button.isVisible()
+    assert not window.status_bar.generated_button.isVisible()

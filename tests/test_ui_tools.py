@@ -92,7 +92,7 @@ def test_go_to_line(make_window, dialogs):
     cursor = window.editor.textCursor()
     assert cursor.blockNumber() == 41 and cursor.positionInBlock() == 0
     assert cursor.block().text() == "line 42"
-    assert window.position_label.text() == "Ln 42, Col 1"
+    assert window.status_bar.position_label.text() == "Ln 42, Col 1"
     assert window.go_to_line(1000) == 100
     dialogs.line = (5, False)  # cancelled
     assert not window.go_to_line_dialog()
@@ -118,11 +118,11 @@ def test_zoom_changes_every_editor_and_resets(make_window):
 def test_status_bar_counts_words_characters_and_reading_time(make_window, qtbot):
     window = make_window()
     qtbot.keyClicks(window.editor, "Four score and seven")
-    qtbot.waitUntil(lambda: window.stats_label.text().startswith("4 words"), timeout=2000)
-    assert window.stats_label.text() == "4 words · 20 characters · < 1 min read"
+    qtbot.waitUntil(lambda: window.status_bar.stats_label.text().startswith("4 words"), timeout=2000)
+    assert window.status_bar.stats_label.text() == "4 words · 20 characters · < 1 min read"
     set_text(window, "word " * 1190)
-    qtbot.waitUntil(lambda: "5 min read" in window.stats_label.text(), timeout=2000)
-    assert window.stats_label.text().startswith("1,190 words")
+    qtbot.waitUntil(lambda: "5 min read" in window.status_bar.stats_label.text(), timeout=2000)
+    assert window.status_bar.stats_label.text().startswith("1,190 words")
 
 
 def test_daily_goal_progress_counts_words_written_today(make_window, qtbot, tmp_path):
@@ -131,19 +131,19 @@ def test_daily_goal_progress_counts_words_written_today(make_window, qtbot, tmp_
     window = make_window(preferences=Preferences(daily_goal=10))
     window.open_file(path)
     window.update_stats()
-    assert window.goal_label.text() == "Today 0 / 10"
+    assert window.status_bar.goal_label.text() == "Today 0 / 10"
     move_cursor(window, 0)
     qtbot.keyClicks(window.editor, "one two three four ")
     window.update_stats()
-    assert window.goal_label.text() == "Today 4 / 10"
-    assert window.goal_bar.value() == 4 and window.goal_bar.maximum() == 10
+    assert window.status_bar.goal_label.text() == "Today 4 / 10"
+    assert window.status_bar.goal_bar.value() == 4 and window.status_bar.goal_bar.maximum() == 10
     window.new_document()
     qtbot.keyClicks(window.editor, "five six seven eight nine ten eleven")
     window.update_stats()
-    assert window.goal_label.text() == "Today 11 / 10 ✓"
-    assert window.goal_bar.value() == 10
+    assert window.status_bar.goal_label.text() == "Today 11 / 10 ✓"
+    assert window.status_bar.goal_bar.value() == 10
     window.apply_preferences(window.preferences.copy(daily_goal=0), save=False)
-    assert not window.goal_bar.isVisible() and not window.goal_label.isVisible()
+    assert not window.status_bar.goal_bar.isVisible() and not window.status_bar.goal_label.isVisible()
 
 
 def _format_at(window, position: int):
@@ -205,4 +205,4 @@ def test_cursor_position_label_follows_the_cursor(make_window):
     cursor = window.editor.textCursor()
     cursor.movePosition(QTextCursor.MoveOperation.End)
     window.editor.setTextCursor(cursor)
-    assert window.position_label.text() == "Ln 2, Col 5"
+    assert window.status_bar.position_label.text() == "Ln 2, Col 5"

@@ -290,7 +290,8 @@ def test_translate_document_keeps_paragraphs_and_markdown_in_a_new_tab(qtbot, ma
     window.document_translation.progress.connect(lambda done, total: progress.append((done, total)))
     with qtbot.waitSignal(window.document_translation.finished, timeout=20000):
         assert window.translate_document() is not None
-        assert window.translation_progress.isVisible() and window.translation_cancel_button.isVisible()
+        bar = window.status_bar
+        assert bar.translation_progress.isVisible() and bar.translation_cancel_button.isVisible()
     assert window.current_tab() is not source_tab and source_tab.editor.toPlainText() == MARKDOWN
     french = window.text().split("\n")
     english = MARKDOWN.split("\n")
@@ -302,7 +303,7 @@ def test_translate_document_keeps_paragraphs_and_markdown_in_a_new_tab(qtbot, ma
     assert french[5].startswith("- ") and "](https://example.org/cat)" in french[5] and "[" in french[5]
     assert french[6] == "" and french[7:10] == ["```", "I love you.", "```"]  # code is not translated
     assert progress[0] == (0, 4) and progress[-1] == (4, 4)  # heading, paragraph, two list items
-    assert not window.translation_progress.isVisible()
+    assert not window.status_bar.translation_progress.isVisible()
     assert window.current_tab().marks.texts()  # marked as generated text
 
 
@@ -315,7 +316,7 @@ def test_document_translation_can_be_cancelled_and_the_editor_stays_responsive(q
     qtbot.keyClicks(window.editor, " Good")  # typing while the worker is busy
     assert window.text().endswith("Help! Good")
     with qtbot.waitSignal(window.document_translation.cancelled, timeout=10000):
-        window.translation_cancel_button.click()
+        window.status_bar.translation_cancel_button.click()
         slow.gate.set()
     assert slow.calls == ["Tom lives in Boston."]  # stopped after the line that was running
-    assert window.tabs.count() == tabs and not window.translation_cancel_button.isVisible()
+    assert window.tabs.count() == tabs and not window.status_bar.translation_cancel_button.isVisible()

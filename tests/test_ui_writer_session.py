@@ -98,8 +98,8 @@ def message_room(window) -> int:
     permanent = [getattr(window, name, None) for name in ("load_bar", "generated_button", "stats_label",
                                                           "position_label", "goal_label", "goal_bar", "format_label")]
     lefts = [w.geometry().left() for w in permanent if w is not None and w.isVisible()]
-    if window.model_label.isVisible() and window.statusBar().currentMessage():
-        lefts.append(window.model_label.geometry().left())  # a widget beside the message takes its room
+    if window.status_bar.model_label.isVisible() and window.statusBar().currentMessage():
+        lefts.append(window.status_bar.model_label.geometry().left())  # a widget beside the message takes its room
     return min(lefts, default=bar.width()) - 8
 
 
@@ -123,10 +123,10 @@ def test_status_messages_are_not_cut_off_at_the_default_size(make_window, qtbot,
         QApplication.processEvents()
         assert metrics.horizontalAdvance(message) <= message_room(window), message
     assert window.statusBar().toolTip() == message  # the whole of any message, however long
-    assert window.model_label.isHidden()  # a message takes the models' place for its few seconds
+    assert window.status_bar.model_label.isHidden()  # a message takes the models' place for its few seconds
     window.statusBar().clearMessage()
     QApplication.processEvents()
-    assert window.model_label.isVisible()
+    assert window.status_bar.model_label.isVisible()
 
 
 # -- 5: undo after Replace --------------------------------------------------------------------------------------
@@ -205,7 +205,7 @@ def test_an_accepted_completion_is_not_marked_generated(make_window, qtbot):
     qtbot.keyClick(window.editor, Qt.Key.Key_Tab)
     assert window.text() == "the new journey"
     assert window.current_tab().marks.ranges() == []
-    assert not window.generated_button.isVisible()
+    assert not window.status_bar.generated_button.isVisible()
     assert window.current_tab().own_words() == 3
 
 
@@ -214,18 +214,18 @@ def test_an_accepted_completion_is_not_marked_generated(make_window, qtbot):
 
 def test_status_bar_names_each_model_and_provider_the_translator_included(make_window, qtbot):
     window = make_window(engines())
-    qtbot.waitUntil(lambda: "Translation" in window.model_label.text() and "Completion" in window.model_label.text(),
-                    timeout=5000)
-    text = window.model_label.text()
+    label = window.status_bar.model_label
+    qtbot.waitUntil(lambda: "Translation" in label.text() and "Completion" in label.text(), timeout=5000)
+    text = label.text()
     assert "Shakespeare: fake-char · CPU" in text
     assert "Completion: fake-word · CPU" in text
     assert "Translation: fake-translator · CPU" in text
-    assert "Translation: fake-translator · CPU" in window.model_label.toolTip()
-    assert window.model_label.visible_text()  # drawn, elided if the window is narrow
-    assert window.model_label.mapTo(window, QPoint(0, 0)).y() > window.height() // 2  # in the status bar
+    assert "Translation: fake-translator · CPU" in window.status_bar.model_label.toolTip()
+    assert window.status_bar.model_label.visible_text()  # drawn, elided if the window is narrow
+    assert window.status_bar.model_label.mapTo(window, QPoint(0, 0)).y() > window.height() // 2  # in the status bar
 
 
 def test_a_missing_translator_is_named_as_unavailable(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer()))
-    qtbot.waitUntil(lambda: "Translation" in window.model_label.text(), timeout=5000)
-    assert "Translation unavailable: no translation model is installed" in window.model_label.text()
+    qtbot.waitUntil(lambda: "Translation" in window.status_bar.model_label.text(), timeout=5000)
+    assert "Translation unavailable: no translation model is installed" in window.status_bar.model_label.text()

@@ -35,11 +35,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFontDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QPushButton,
     QTabBar,
     QTabWidget,
     QVBoxLayout,
@@ -51,8 +48,8 @@ from desktop.core.files import FileError, UnencodableError, clean_stale_temp_fil
 from desktop.core.locations import Locations
 from desktop.core.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.core.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
-from desktop.core.textformat import ENCODING_CHOICES, describe_format, encoding_label
-from desktop.core.textstats import TextStats, goal_progress
+from desktop.core.textformat import ENCODING_CHOICES, encoding_label
+from desktop.core.textstats import TextStats
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
 from desktop.runtime.writer_memory import WriterMemory
@@ -73,13 +70,12 @@ from desktop.ui.engine_status import (
     describe_translation,
     text_before,
 )
-from desktop.ui.feature_status import FeatureStatus
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.spelling import Spelling
 from desktop.ui.startup import APP_NAME, app_icon, default_locations, make_engines
-from desktop.ui.statusbar import ElidedLabel, make_load_bar, models_summary, short_models_summary
+from desktop.ui.statusbar import STATUS_TIMEOUT_MS, StatusBar
 from desktop.ui.translation import TranslationPanel, selected_text
 
 __all__ = ["MainWindow"]
@@ -89,7 +85,6 @@ logger = logging.getLogger(__name__)
 FILE_FILTER = "Text and Markdown (*.txt *.md *.markdown);;Text (*.txt);;Markdown (*.md *.markdown);;All files (*)"
 SAVE_FILTER = "Text (*.txt);;Markdown (*.md)"
 
-STATUS_TIMEOUT_MS = 5000
 STATS_DELAY_MS = 200
 WATCH_DELAY_MS = 200
 MIN_FONT_SIZE = 6.0
@@ -258,51 +253,12 @@ class MainWindow(QMainWindow):
         self.continuation_toolbar.lengthChanged.connect(self._on_length_changed)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        bar.setAccessibleName("Status")
-        self.stats_label = QLabel(self)
-        self.stats_label.setAccessibleName("Word and character count")
-        self.position_label = QLabel(self)
-        self.position_label.setAccessibleName("Cursor position")
-        self.goal_bar = QProgressBar(self)
-        self.goal_bar.setAccessibleName("Daily word goal progress")
-        self.goal_bar.setMaximumWidth(80)
-        self.goal_bar.setMaximumHeight(14)
-        self.goal_bar.setTextVisible(False)
-        self.goal_label = QLabel(self)
-        self.goal_label.setAccessibleName("Daily word goal")
-        self.format_label = QLabel(self)
-        self.format_label.setAccessibleName("Encoding and line endings")
-        self.load_bar = make_load_bar(self)
-        # The models take the room temporary messages use: a message hides them for its few seconds, so it is
-        # never cut off by them, and they never push the bar wider than the window.
-        self.model_label = ElidedLabel(self)
-        self.model_label.setAccessibleName("Models and execution providers")
-        bar.addWidget(self.model_label, 1)
-        bar.messageChanged.connect(lambda message: bar.setToolTip(message))
-        self.generated_button = QPushButton(self)
-        self.generated_button.setFlat(True)
-        self.generated_button.setAccessibleName("Accept generated text")
-        self.generated_button.clicked.connect(self.accept_generated)
-        self.generated_button.hide()
-        self.translation_progress = QProgressBar(self)
-        self.translation_progress.setObjectName("documentTranslationProgress")
-        self.translation_progress.setAccessibleName("Document translation progress")
-        self.translation_progress.setMaximumWidth(140)
-        self.translation_progress.setMaximumHeight(16)
-        self.translation_progress.setFormat("French %v/%m")
-        self.translation_cancel_button = QPushButton("Cancel Translation", self)
-        self.translation_cancel_button.setObjectName("cancelDocumentTranslation")
-        self.translation_cancel_button.setFlat(True)
-        self.translation_cancel_button.clicked.connect(self.cancel_document_translation)
-        for widget in (self.translation_progress, self.translation_cancel_button):
-            bar.addPermanentWidget(widget)
-            widget.hide()
-        self.feature_status = FeatureStatus(self)  # one indicator per unavailable feature, its reason as tooltip
+        self.status_bar = StatusBar(self)
+        self.setStatusBar(self.status_bar)
+        self.status_bar.acceptGenerated.connect(self.accept_generated)
+        self.status_bar.cancelTranslation.connect(self.cancel_document_translation)
+        self.feature_status = self.status_bar.feature_status  # the completion and translation hooks report here
         self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
-        for widget in (self.load_bar, self.generated_button, self.stats_label, self.position_label, self.goal_label,
-                       self.goal_bar, self.format_label, self.feature_status):
-            bar.addPermanentWidget(widget)
         problem = getattr(self.engines, "package_problem", None)
         if callable(problem):  # a missing translator is known before its first use
             self.feature_status.set_reason("Translation", problem(KIND_TRANSLATOR) or None)
@@ -467,7 +423,7 @@ class MainWindow(QMainWindow):
             tab.set_content(loaded.text, path, file_format=loaded.format, progress=progress and (
                 lambda done, total: progress(READ_SHARE + (100 - READ_SHARE) * done // max(total, 1))))
         finally:
-            self.load_bar.hide()
+            self.status_bar.hide_load_progress()
         self._opened(tab)
         note = " (mixed line endings, kept as found)" if loaded.format.mixed else ""
         self.statusBar().showMessage(f"Opened {path.name}{note}", 2 * STATUS_TIMEOUT_MS if note else STATUS_TIMEOUT_MS)
@@ -483,9 +439,7 @@ class MainWindow(QMainWindow):
     def _load_progress(self, path: Path) -> Callable[[int], None]:
         """A callback that shows ``percent`` of ``path`` opened and lets the window paint (but takes no input)."""
         def report(percent: int) -> None:
-            self.load_bar.setValue(percent)
-            self.load_bar.show()
-            self.statusBar().showMessage(f"Opening {path.name}… {percent}%")
+            self.status_bar.show_load_progress(path.name, percent)
             self.loadProgress.emit(path.name, percent)
             QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
 
@@ -998,11 +952,11 @@ class MainWindow(QMainWindow):
         ``tab.counts``, so this is cheap); None while a large text is still being counted."""
         tab = self.current_tab()
         if tab.loading:  # half a file is no count, and its words were not written today
-            self.stats_label.setText("Counting words…")
+            self.status_bar.show_stats(None)
             self._update_stats_soon()
             return None
         stats = tab.counts.stats()
-        self.stats_label.setText(stats.summary() if stats is not None else "Counting words…")
+        self.status_bar.show_stats(stats.summary() if stats is not None else None)
         self._tally(tab)
         self._update_goal()
         return stats
@@ -1017,33 +971,16 @@ class MainWindow(QMainWindow):
             self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
 
     def _update_goal(self) -> None:
-        goal = self.preferences.daily_goal
-        today = self.state.tally.words_today()
-        visible = goal > 0
-        self.goal_bar.setVisible(visible)
-        self.goal_label.setVisible(visible)
-        if not visible:
-            return
-        self.goal_bar.setRange(0, goal)
-        self.goal_bar.setValue(min(today, goal))
-        done = " ✓" if today >= goal else ""
-        self.goal_label.setText(f"Today {today:,} / {goal:,}{done}")
-        tip = f"{today:,} of today's {goal:,} words ({goal_progress(today, goal):.0%})"
-        self.goal_bar.setToolTip(tip)
-        self.goal_label.setToolTip(tip)
+        self.status_bar.show_goal(self.state.tally.words_today(), self.preferences.daily_goal)
 
     def _update_format(self, tab: DocumentTab) -> None:
         if tab is not self.current_tab():
             return
-        text = describe_format(tab.file_format)
-        self.format_label.setText(text.replace(" line endings", ""))
-        self.format_label.setToolTip(f"{text}. Saving keeps them; File ▸ Reopen with Encoding reads the file as "
-                                     "another encoding.")
+        self.status_bar.show_format(tab.file_format)
         self.main_menu["reopen_encoding"].setEnabled(tab.path is not None)
 
     def _update_position(self, tab: DocumentTab) -> None:
-        cursor = tab.editor.textCursor()
-        self.position_label.setText(f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}")
+        self.status_bar.show_position(tab.editor.textCursor())
 
     # -- events from documents -----------------------------------------------------------------------------------------
 
@@ -1108,10 +1045,7 @@ class MainWindow(QMainWindow):
             return
         count = len(tab.marks.ranges())
         self.main_menu["accept_generated"].setEnabled(count > 0)
-        self.generated_button.setVisible(count > 0)
-        self.generated_button.setText(f"✦ {count} generated · Accept")
-        self.generated_button.setToolTip("Model-written text is marked until you edit it or accept it "
-                                         "(Assist ▸ Accept Generated Text, Ctrl+Shift+A)")
+        self.status_bar.show_generated(count)
 
     # -- honest AI -----------------------------------------------------------------------------------------------------
 
@@ -1156,11 +1090,10 @@ class MainWindow(QMainWindow):
         """Names each model and its execution provider in the status bar (continuation, completion, translation)."""
         parts = [describe_continuation(self._engine_info), self._model_texts.get("completion", ""),
                  self._model_texts.get("translation", "")]
-        self.model_label.setText(models_summary(parts))
         infos = [("Shakespeare", self._engine_info)]
         infos += [(name, self._model_infos[name]) for name in ("Completion", "Translation")
                   if name in self._model_infos]
-        self.model_label.set_short_text(short_models_summary(infos))
+        self.status_bar.show_models(parts, infos)
 
     def _model_ready(self, name: str) -> None:
         """Notes that ``name``'s model finished loading; emits ``modelsReady`` when none is left."""
@@ -1204,9 +1137,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing to translate: the document has no words", STATUS_TIMEOUT_MS)
             return None
         job = self.document_translation.start(text, tab.title)
-        self.translation_progress.setRange(0, 0)
-        self.translation_progress.show()
-        self.translation_cancel_button.show()
+        self.status_bar.start_translation_progress()
         self.statusBar().showMessage("Translating into French… (the editor stays yours meanwhile)")
         return job
 
@@ -1217,8 +1148,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int, int)
     def _on_document_translation_progress(self, done: int, total: int) -> None:
-        self.translation_progress.setRange(0, max(1, total))
-        self.translation_progress.setValue(done)
+        self.status_bar.show_translation_progress(done, total)
 
     @Slot(str, object)
     def _on_document_translated(self, title: str, result: Any) -> None:
@@ -1230,9 +1160,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _end_document_translation(self, message: str) -> None:
-        self.translation_progress.hide()
-        self.translation_cancel_button.hide()
-        self.statusBar().showMessage(message, 2 * STATUS_TIMEOUT_MS)
+        self.status_bar.end_translation_progress(message)
 
     # -- model view ----------------------------------------------------------------------------------------------------
 

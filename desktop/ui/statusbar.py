@@ -1,18 +1,26 @@
-"""Pieces of the window's status bar: a label that elides instead of pushing the bar wider, and the progress
-of a large file being opened."""
+"""The window's status bar: counts, cursor position, daily goal, encoding, the models, generated text, the
+progress of a large file being opened or of a document being translated, and unavailable features.
+
+:class:`StatusBar` owns these widgets and says what the window tells it (``show_*``); it decides nothing. Its
+temporary messages are ``QStatusBar.showMessage`` (for :data:`STATUS_TIMEOUT_MS`, or a multiple of it).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics, QPainter, QPaintEvent, QTextCursor
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QWidget
 
+from desktop.core.textformat import FileFormat, describe_format
+from desktop.core.textstats import goal_progress
 from desktop.ui.engine_status import short_provider
+from desktop.ui.feature_status import FeatureStatus
 
 MODELS_SEPARATOR = "  |  "
 LOAD_BAR_WIDTH = 120
+STATUS_TIMEOUT_MS = 5000  # how long a temporary message stays
 
 
 class ElidedLabel(QLabel):
@@ -86,3 +94,128 @@ def make_load_bar(parent: QWidget) -> QProgressBar:
     bar.setMaximumHeight(14)
     bar.hide()
     return bar
+
+
+class StatusBar(QStatusBar):
+    """The window's status bar. ``acceptGenerated`` and ``cancelTranslation`` are its buttons' clicks;
+    ``feature_status.clicked`` asks for the About dialog."""
+
+    acceptGenerated = Signal()
+    cancelTranslation = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Status")
+        self.stats_label = self._label("Word and character count")
+        self.position_label = self._label("Cursor position")
+        self.goal_bar = QProgressBar(self)
+        self.goal_bar.setAccessibleName("Daily word goal progress")
+        self.goal_bar.setMaximumWidth(80)
+        self.goal_bar.setMaximumHeight(14)
+        self.goal_bar.setTextVisible(False)
+        self.goal_label = self._label("Daily word goal")
+        self.format_label = self._label("Encoding and line endings")
+        self.load_bar = make_load_bar(self)
+        # The models take the room temporary messages use: a message hides them for its few seconds, so it is
+        # never cut off by them, and they never push the bar wider than the window.
+        self.model_label = ElidedLabel(self)
+        self.model_label.setAccessibleName("Models and execution providers")
+        self.addWidget(self.model_label, 1)
+        self.messageChanged.connect(lambda message: self.setToolTip(message))
+        self.generated_button = QPushButton(self)
+        self.generated_button.setFlat(True)
+        self.generated_button.setAccessibleName("Accept generated text")
+        self.generated_button.clicked.connect(self.acceptGenerated)
+        self.generated_button.hide()
+        self._build_translation_progress()
+        self.feature_status = FeatureStatus(self)  # one indicator per unavailable feature, its reason as tooltip
+        for widget in (self.load_bar, self.generated_button, self.stats_label, self.position_label, self.goal_label,
+                       self.goal_bar, self.format_label, self.feature_status):
+            self.addPermanentWidget(widget)
+
+    def _label(self, name: str) -> QLabel:
+        label = QLabel(self)
+        label.setAccessibleName(name)
+        return label
+
+    def _build_translation_progress(self) -> None:
+        self.translation_progress = QProgressBar(self)
+        self.translation_progress.setObjectName("documentTranslationProgress")
+        self.translation_progress.setAccessibleName("Document translation progress")
+        self.translation_progress.setMaximumWidth(140)
+        self.translation_progress.setMaximumHeight(16)
+        self.translation_progress.setFormat("French %v/%m")
+        self.translation_cancel_button = QPushButton("Cancel Translation", self)
+        self.translation_cancel_button.setObjectName("cancelDocumentTranslation")
+        self.translation_cancel_button.setFlat(True)
+        self.translation_cancel_button.clicked.connect(self.cancelTranslation)
+        for widget in (self.translation_progress, self.translation_cancel_button):
+            self.addPermanentWidget(widget)
+            widget.hide()
+
+    def show_stats(self, summary: str | None) -> None:
+        """The document's counts (None: still counting)."""
+        self.stats_label.setText(summary if summary is not None else "Counting words…")
+
+    def show_position(self, cursor: QTextCursor) -> None:
+        self.position_label.setText(f"Ln {cursor.blockNumber() + 1}, Col {cursor.positionInBlock() + 1}")
+
+    def show_goal(self, today: int, goal: int) -> None:
+        """Today's words against the daily goal; hidden when there is no goal (0)."""
+        visible = goal > 0
+        self.goal_bar.setVisible(visible)
+        self.goal_label.setVisible(visible)
+        if not visible:
+            return
+        self.goal_bar.setRange(0, goal)
+        self.goal_bar.setValue(min(today, goal))
+        done = " ✓" if today >= goal else ""
+        self.goal_label.setText(f"Today {today:,} / {goal:,}{done}")
+        tip = f"{today:,} of today's {goal:,} words ({goal_progress(today, goal):.0%})"
+        self.goal_bar.setToolTip(tip)
+        self.goal_label.setToolTip(tip)
+
+    def show_format(self, file_format: FileFormat) -> None:
+        """The document's encoding and line endings."""
+        text = describe_format(file_format)
+        self.format_label.setText(text.replace(" line endings", ""))
+        self.format_label.setToolTip(f"{text}. Saving keeps them; File ▸ Reopen with Encoding reads the file as "
+                                     "another encoding.")
+
+    def show_models(self, parts: list[str], models: list[tuple[str, Any]]) -> None:
+        """Each model and its provider (:func:`models_summary`), shortened when the bar is narrow."""
+        self.model_label.setText(models_summary(parts))
+        self.model_label.set_short_text(short_models_summary(models))
+
+    def show_generated(self, count: int) -> None:
+        """How many generated passages the document holds, as a button that accepts them (hidden at 0)."""
+        self.generated_button.setVisible(count > 0)
+        self.generated_button.setText(f"✦ {count} generated · Accept")
+        self.generated_button.setToolTip("Model-written text is marked until you edit it or accept it "
+                                         "(Assist ▸ Accept Generated Text, Ctrl+Shift+A)")
+
+    def show_load_progress(self, name: str, percent: int) -> None:
+        """A large file ``name`` is ``percent`` opened; :meth:`hide_load_progress` when it is in."""
+        self.load_bar.setValue(percent)
+        self.load_bar.show()
+        self.showMessage(f"Opening {name}… {percent}%")
+
+    def hide_load_progress(self) -> None:
+        self.load_bar.hide()
+
+    def start_translation_progress(self) -> None:
+        """A document translation started: a busy bar (until :meth:`show_translation_progress`) and Cancel."""
+        self.translation_progress.setRange(0, 0)
+        self.translation_progress.show()
+        self.translation_cancel_button.show()
+
+    def show_translation_progress(self, done: int, total: int) -> None:
+        """``done`` of the document's ``total`` sentences are translated."""
+        self.translation_progress.setRange(0, max(1, total))
+        self.translation_progress.setValue(done)
+
+    def end_translation_progress(self, message: str) -> None:
+        """The document translation ended; ``message`` says how."""
+        self.translation_progress.hide()
+        self.translation_cancel_button.hide()
+        self.showMessage(message, 2 * STATUS_TIMEOUT_MS)

@@ -47,7 +47,8 @@ def window() -> MainWindow:
     win = MainWindow(make_engines("cpu"))
     win.resize(1100, 720)
     win.show()
-    wait(lambda: "Translation:" in win.model_label.text() and "Completion:" in win.model_label.text())
+    label = win.status_bar.model_label
+    wait(lambda: "Translation:" in label.text() and "Completion:" in label.text())
     return win
 
 
