@@ -151,7 +151,7 @@ def measure_typing(megabytes: float, keys: int, models: str | None, folder: Path
     path = folder / f"doc-{megabytes:g}mb.txt"
     write_document(path, megabytes, seed)
     window = new_window(models, folder / f"home-{megabytes:g}")
-    window.open_file(path)
+    window.files.open_file(path)
     wait(3000)  # the first counts, autosave timers and layout settle
     before = window.editor.document().characterCount()
     window.editor.setFocus()
@@ -180,7 +180,7 @@ def measure_open(megabytes: float, models: str | None, folder: Path) -> float:
     wait(300)
     viewport.installEventFilter(clock)
     start = time.perf_counter()
-    window.open_file(path)
+    window.files.open_file(path)
     while clock.first_paint is None and time.perf_counter() - start < 60:
         wait(5)
     viewport.removeEventFilter(clock)

@@ -61,7 +61,7 @@ def write_scene(app, window, path: Path, continuation_chars: int) -> None:
     from PySide6.QtTest import QTest
 
     path.write_text(DRAFT, encoding="utf-8")
-    window.open_file(path)
+    window.files.open_file(path)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.continuation_toolbar.length_spin.setValue(continuation_chars)
     window.continuation_toolbar.temperature_spin.setValue(0.7)
@@ -91,7 +91,7 @@ def translation_scene(app, window, path: Path, sentence: str) -> None:
     from PySide6.QtGui import QTextCursor
 
     path.write_text(ENGLISH, encoding="utf-8")
-    window.open_file(path)
+    window.files.open_file(path)
     start = ENGLISH.index(sentence)
     cursor = window.editor.textCursor()
     cursor.setPosition(start)

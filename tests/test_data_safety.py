@@ -231,7 +231,7 @@ def test_a_save_killed_midway_leaves_a_temp_file_that_the_next_start_removes(tmp
 
     monkeypatch.setattr(files, "PROCESS_START", time.time())  # as if this process were a Folio started now
     window = make_window()  # a Folio started after the kill opens the file
-    assert window.open_file(story)
+    assert window.files.open_file(story)
     assert _temp_files(tmp_path) == [unrelated.name]
     assert window.text() == "old text"
 
@@ -331,7 +331,7 @@ def test_ctrl_s_while_a_continuation_streams_saves_and_says_why_the_title_keeps_
     window = make_window(FakeEngines(FakeContinuer(delay=0.03)))
     story = tmp_path / "story.txt"
     story.write_text("To be", encoding="utf-8")
-    assert window.open_file(story)
+    assert window.files.open_file(story)
     window.current_tab().set_cursor(5)
     window.continuation_toolbar.length_spin.setValue(400)
     _ctrl(qtbot, window, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)

@@ -61,7 +61,7 @@ def test_a_keystroke_in_a_large_document_does_not_recount_it(make_window, qtbot,
     path = tmp_path / "big.txt"
     path.write_text("A line of several words for counting.\n" * 20000, encoding="utf-8")  # 780 kB, 20,000 blocks
     window = make_window()
-    window.open_file(path)
+    window.files.open_file(path)
     qtbot.waitUntil(lambda: window.status_bar.stats_label.text().startswith("140,000 words"), timeout=20000)
     counted: list[int] = []
     real = textstats.count_words

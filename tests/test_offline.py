@@ -119,7 +119,7 @@ def test_editing_session_with_the_network_blocked(network: NetworkRecorder, qtbo
         assert text.startswith("to be, or not") and 40 <= len(text) - len("to be, or not") <= 40 + MAX_WORD_CHARS
 
         path = tmp_path / "scene.txt"
-        assert window.save_to(path)
+        assert window.files.save_to(path)
         window.controller.shutdown()
     assert path.read_text(encoding="utf-8") == text
     assert network.attempts == []

@@ -6,8 +6,8 @@ import os
 import time
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.core.appstate import load_state
 from desktop.core.locations import Locations
@@ -20,9 +20,9 @@ def test_tabs_keep_separate_documents_and_switching_updates_the_title(make_windo
     a.write_text("alpha", encoding="utf-8")
     b.write_text("# beta", encoding="utf-8")
     window = make_window()
-    assert window.open_file(a)
+    assert window.files.open_file(a)
     assert window.tabs.count() == 1  # the empty untitled tab was reused
-    assert window.open_file(b)
+    assert window.files.open_file(b)
     assert window.tabs.count() == 2
     assert window.windowTitle().replace("[*]", "") == "b.md"
     qtbot.keyClicks(window.editor, "x")
@@ -32,7 +32,7 @@ def test_tabs_keep_separate_documents_and_switching_updates_the_title(make_windo
     assert not window.isWindowModified()
     window.main_menu["previous_tab"].trigger()
     assert window.text() == "x# beta"
-    assert window.open_file(a)  # already open: switches to its tab
+    assert window.files.open_file(a)  # already open: switches to its tab
     assert window.tabs.count() == 2 and window.text() == "alpha"
 
 
@@ -54,7 +54,7 @@ def test_recent_files_menu_reopens_and_forgets_missing_files(make_window, tmp_pa
         f.write_text(f.stem, encoding="utf-8")
     window = make_window()
     for f in files:
-        window.open_file(f)
+        window.files.open_file(f)
     assert window.state.recent == [str(files[1].resolve()), str(files[0].resolve())]
     labels = [a.text() for a in window.main_menu.recent_menu.actions() if not a.isSeparator()]
     assert labels[:2] == ["&1 two.txt", "&2 one.txt"]
@@ -73,9 +73,13 @@ def test_recent_files_menu_reopens_and_forgets_missing_files(make_window, tmp_pa
 def _drop(target, files):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    enter = QDragEnterEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted() == bool(files)
     event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    target.dropEvent(event)
+    QApplication.sendEvent(target, event)
     return event
 
 
@@ -84,6 +88,8 @@ def test_dropping_files_opens_them(make_window, tmp_path):
     a.write_text("dropped text", encoding="utf-8")
     b.write_text("second", encoding="utf-8")
     window = make_window()
+    assert not _drop(window, []).isAccepted()  # no files: nothing opens
+    assert window.tabs.count() == 1
     event = _drop(window, [a])
     assert event.isAccepted()
     assert window.text() == "dropped text"
@@ -100,10 +106,10 @@ def test_a_file_that_is_not_text_is_refused_and_never_overwritten(make_window, t
     data = b"\x89PNG\r\n\x1a\n\x00\xff\xfe"
     binary.write_bytes(data)
     window = make_window()
-    assert not window.open_file(binary)
+    assert not window.files.open_file(binary)
     assert "cannot be opened" in dialogs.errors[-1][1]
     assert window.path is None and window.tabs.count() == 1
-    window.save_all()
+    window.files.save_all()
     window.close()
     assert binary.read_bytes() == data
 
@@ -118,7 +124,7 @@ def _touch_later(path, text):
 
 def test_a_file_changed_by_another_program_is_noticed_and_reloaded(make_window, qtbot, tmp_path, dialogs):
     window, path = window_with_file(make_window, tmp_path / "shared.txt", "first version")
-    assert str(path.resolve()) in window.watcher.files()
+    assert str(path.resolve()) in window.files.watcher.files()
     dialogs.question_answer = QMessageBox.StandardButton.Yes
     _touch_later(path, "changed elsewhere")
     qtbot.waitUntil(lambda: window.text() == "changed elsewhere", timeout=5000)
@@ -132,7 +138,7 @@ def test_keeping_folios_text_after_an_outside_change_marks_it_modified(make_wind
     _touch_later(path, "theirs")
     qtbot.waitUntil(lambda: len(dialogs.asked) == 1, timeout=5000)
     assert window.text() == "mine" and window.modified
-    assert window.check_disk_changes(window.current_tab()) == "same"  # not asked twice about one version
+    assert window.files.check_disk_changes(window.current_tab()) == "same"  # not asked twice about one version
     assert len(dialogs.asked) == 1
 
 
@@ -140,10 +146,10 @@ def test_own_saves_do_not_count_as_outside_changes(make_window, qtbot, tmp_path,
     window, path = window_with_file(make_window, tmp_path / "mine.txt", "v1")
     for i in range(3):
         qtbot.keyClicks(window.editor, str(i))
-        assert window.save()
+        assert window.files.save()
     qtbot.wait(600)
     assert dialogs.asked == []
-    assert str(path.resolve()) in window.watcher.files()  # still watched after atomic replaces
+    assert str(path.resolve()) in window.files.watcher.files()  # still watched after atomic replaces
 
 
 def test_a_deleted_file_is_reported_and_the_text_kept(make_window, qtbot, tmp_path, dialogs):
@@ -152,7 +158,7 @@ def test_a_deleted_file_is_reported_and_the_text_kept(make_window, qtbot, tmp_pa
     qtbot.waitUntil(lambda: window.modified, timeout=5000)
     assert window.text() == "precious"
     assert "deleted" in window.statusBar().currentMessage()
-    assert window.save() and path.read_text(encoding="utf-8") == "precious"
+    assert window.files.save() and path.read_text(encoding="utf-8") == "precious"
 
 
 def test_session_restore_reopens_documents_at_their_cursor_positions(qtbot, tmp_path, dialogs):
@@ -165,9 +171,9 @@ def test_session_restore_reopens_documents_at_their_cursor_positions(qtbot, tmp_
     first = MainWindow(FakeEngines(FakeContinuer()), locations=home)
     qtbot.addWidget(first)
     first.show()
-    first.open_file(a)
+    first.files.open_file(a)
     first.current_tab().set_cursor(6)
-    first.open_file(b)
+    first.files.open_file(b)
     first.current_tab().set_cursor(12)
     first.tabs.setCurrentIndex(0)
     assert first.close()
@@ -197,7 +203,7 @@ def test_typing_in_a_new_tab_and_saving_as_markdown(make_window, qtbot, tmp_path
     set_text(window, "# Heading")
     move_to_end(window)
     dialogs.save_name = str(tmp_path / "notes.md")
-    assert window.save()
+    assert window.files.save()
     assert window.current_tab().highlighter is not None  # .md files get Markdown highlighting
     assert window.tabs.tabToolTip(0) == str((tmp_path / "notes.md").resolve())
 
@@ -205,7 +211,7 @@ def test_typing_in_a_new_tab_and_saving_as_markdown(make_window, qtbot, tmp_path
 def test_a_closed_window_stops_watching_files(make_window, qtbot, tmp_path, dialogs):
     window, path = window_with_file(make_window, tmp_path / "watched.txt", "v1")
     assert window.close()
-    assert window.watcher.files() == []
+    assert window.files.watcher.files() == []
     _touch_later(path, "v2")
     qtbot.wait(500)
     assert dialogs.asked == []

@@ -291,7 +291,7 @@ def test_open_edit_save_round_trip_keeps_non_ascii_text(make_window, qtbot, tmp_
     path = tmp_path / "notes.md"
     path.write_text(SAMPLE, encoding="utf-8")
     window = make_window()
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     assert window.text() == SAMPLE
     assert window.windowTitle().replace("[*]", "") == "notes.md"
     assert not window.isWindowModified()
@@ -302,13 +302,13 @@ def test_open_edit_save_round_trip_keeps_non_ascii_text(make_window, qtbot, tmp_
     qtbot.keyClicks(window.editor, "mas")  # QTest types ASCII only
     window.editor.insertPlainText("¡ñ!")
     assert window.isWindowModified()
-    assert window.save()
+    assert window.files.save()
     assert not window.isWindowModified()
     assert path.read_text(encoding="utf-8") == SAMPLE + "mas¡ñ!"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]  # no temporary file left behind
 
     other = make_window()
-    assert other.open_file(path)
+    assert other.files.open_file(path)
     assert other.text() == SAMPLE + "mas¡ñ!"
 
 
@@ -363,10 +363,10 @@ def test_utf8_bom_and_crlf_are_kept(make_window, qtbot, tmp_path):
     path = tmp_path / "windows.txt"
     path.write_bytes(b"\xef\xbb\xbfline one\r\nline two\r\n")
     window = make_window()
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     assert window.text() == "line one\nline two\n"
     qtbot.keyClicks(window.editor, "x")
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == b"\xef\xbb\xbfxline one\r\nline two\r\n"
 
 
@@ -376,9 +376,9 @@ def test_a_file_that_is_not_text_is_refused_and_the_document_kept(make_window, q
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\xef\xbb\xbfCaf\xe9")  # a UTF-8 byte order mark, then Latin-1
     window = make_window()
-    window.open_file(good)
+    window.files.open_file(good)
     qtbot.keyClicks(window.editor, "edited ")
-    assert not window.open_file(bad)
+    assert not window.files.open_file(bad)
     assert dialogs.errors and "cannot be opened" in dialogs.errors[-1][1]
     assert window.text() == "edited good"
     assert window.path == good.resolve()
@@ -402,7 +402,7 @@ def test_failed_save_keeps_the_old_file_and_the_text(make_window, qtbot, tmp_pat
 
         monkeypatch.setattr("desktop.core.files.os.fsync", full)
 
-    assert not window.save()
+    assert not window.files.save()
     assert dialogs.errors and "story.txt" in dialogs.errors[-1][1]
     assert path.read_text(encoding="utf-8") == "old content ✓"
     assert window.text() == "precious new words old content ✓"
@@ -416,7 +416,7 @@ def test_save_into_an_unwritable_location_fails_and_keeps_the_text(make_window, 
     window = make_window()
     qtbot.keyClicks(window.editor, "precious words")
     # A real OS error (not a mock): the parent "folder" is a file, so the temporary file cannot be made.
-    assert not window.save_to(blocker / "story.txt")
+    assert not window.files.save_to(blocker / "story.txt")
     assert dialogs.errors
     assert blocker.read_text(encoding="utf-8") == "a file where a folder should be"
     assert window.text() == "precious words"

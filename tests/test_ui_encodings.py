@@ -9,8 +9,9 @@ import random
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
+from desktop.core.files import FileError
 from desktop.core.textstats import count_words
-from desktop.ui import main_window
+from desktop.ui import document_files
 from tests.ui_support import window_with_file
 
 FRENCH = "Où est le garçon ? À la plage, l'élève brûle au soleil d'été ; la forêt est très belle.\r\n"
@@ -27,13 +28,13 @@ def test_latin1_windows1252_and_utf16_files_open_show_their_encoding_and_save_ba
     for name, (data, described) in files.items():
         path = tmp_path / name
         path.write_bytes(data)
-        assert window.open_file(path), name
+        assert window.files.open_file(path), name
         assert "\x00" not in window.text() and "\ufffd" not in window.text()
         assert window.status_bar.format_label.text() == described
         assert window.status_bar.format_label.isVisible()
         window.editor.moveCursor(QTextCursor.MoveOperation.End)
         window.editor.insertPlainText("à")
-        assert window.save()
+        assert window.files.save()
         fmt = window.current_tab().file_format
         assert path.read_bytes() == data + "à".encode(fmt.encoding)
 
@@ -44,7 +45,7 @@ def test_reopen_with_encoding_reads_the_file_again_and_saves_in_that_encoding(ma
     path.write_bytes("Привет, мир".encode("cp1251"))  # too short for the detector to be sure: the writer decides
     window = make_window()
     assert not window.main_menu["reopen_encoding"].isEnabled()  # an untitled document has no file to read again
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     assert window.main_menu["reopen_encoding"].isEnabled()
     asked = []
 
@@ -57,11 +58,11 @@ def test_reopen_with_encoding_reads_the_file_again_and_saves_in_that_encoding(ma
     assert "KOI8-R (Cyrillic)" in asked[0][0] and "Windows-1251 (Cyrillic)" in asked[0][0]
     assert window.text() == "Привет, мир".encode("cp1251").decode("latin-1")
     assert window.status_bar.format_label.text() == "ISO-8859-1 · LF"
-    assert window.reopen_with_encoding("cp1251")
+    assert window.files.reopen_with_encoding("cp1251")
     assert window.text() == "Привет, мир"
     assert window.status_bar.format_label.text().startswith("Windows-1251")
     window.editor.insertPlainText("Ж")
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == "ЖПривет, мир".encode("cp1251")
 
 
@@ -69,11 +70,11 @@ def test_text_the_encoding_cannot_store_asks_to_save_as_utf8(make_window, qtbot,
     window, path = window_with_file(make_window, tmp_path / "old.txt", "Café".encode("cp1252"))
     window.editor.insertPlainText("日本 ")
     dialogs.question_answer = QMessageBox.StandardButton.No
-    assert not window.save()
+    assert not window.files.save()
     assert dialogs.asked and "cannot store “日”" in dialogs.asked[-1]
     assert path.read_bytes() == "Café".encode("cp1252") and window.isWindowModified()
     dialogs.question_answer = QMessageBox.StandardButton.Yes
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == "日本 Café".encode()
     assert window.status_bar.format_label.text() == "UTF-8 · LF"
 
@@ -83,12 +84,12 @@ def test_mixed_line_endings_are_kept_and_noted_in_the_status_bar(make_window, qt
     data = b"one\r\ntwo\nthree\rfour\r\n"
     path.write_bytes(data)
     window = make_window()
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     assert "mixed line endings, kept as found" in window.statusBar().currentMessage()
     assert window.status_bar.format_label.text() == "UTF-8 · mixed (CRLF, LF, CR)"
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClicks(window.editor, "five")
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == data + b"five"
 
 
@@ -110,7 +111,7 @@ def test_unedited_files_save_byte_identical_through_the_editor(make_window, tmp_
         path.write_bytes(data)
         try:
             tab.load(path)
-        except main_window.FileError:
+        except FileError:
             continue
         opened += 1
         path.write_bytes(b"")
@@ -120,7 +121,7 @@ def test_unedited_files_save_byte_identical_through_the_editor(make_window, tmp_
 
 
 def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_window, qtbot, tmp_path, monkeypatch):
-    monkeypatch.setattr(main_window, "LARGE_FILE_BYTES", 100_000)
+    monkeypatch.setattr(document_files, "LARGE_FILE_BYTES", 100_000)
     monkeypatch.setattr("desktop.core.files.READ_CHUNK_BYTES", 64_000)
     monkeypatch.setattr("desktop.ui.document.LOAD_CHUNK_CHARS", 50_000)
     line = "It was the best of times, it was the worst of times, it was the age of wisdom.\r\n"
@@ -138,8 +139,8 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
             window.update_stats()  # the counts' timer may fire meanwhile: half a file is not today's writing
             window.autosaver.save_now()
 
-    window.loadProgress.connect(on_progress)
-    assert window.open_file(path)
+    window.files.loadProgress.connect(on_progress)
+    assert window.files.open_file(path)
     percents = [p for p, _, _ in seen]
     assert len(percents) >= 10 and percents == sorted(percents) and percents[-1] == 100
     assert all(visible for _, visible, _ in seen)
@@ -167,5 +168,5 @@ def test_a_recovered_copy_saves_in_its_files_encoding(make_window, tmp_path):
     window.restore_recovered([RecoveryEntry(doc_id="lost", text="Après\n", path=str(path), title="old.txt",
                                             newline="\r\n")])
     assert window.status_bar.format_label.text() == "UTF-16 LE with BOM · CRLF"
-    assert window.save()
+    assert window.files.save()
     assert path.read_bytes() == codecs.BOM_UTF16_LE + "Après\r\n".encode("utf-16-le")

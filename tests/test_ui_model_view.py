@@ -182,7 +182,7 @@ def test_editing_inside_generated_text_makes_it_the_writers(make_window, qtbot):
 def test_marks_survive_highlighting_and_undo_removes_them(make_window, qtbot, tmp_path, dialogs):
     window = make_window()
     dialogs.save_name = str(tmp_path / "scene.md")
-    window.save()  # a Markdown document: the highlighter re-formats blocks as text streams in
+    window.files.save()  # a Markdown document: the highlighter re-formats blocks as text streams in
     set_text(window, "# Scene\n")
     window.continuation_toolbar.length_spin.setValue(25)
     run_to_end(qtbot, window)

@@ -36,7 +36,7 @@ from desktop.ui.startup import make_engines
 app = QApplication([])
 window = MainWindow(make_engines("cpu", sys.argv[2]))
 window.show()
-window.open_file(sys.argv[1])
+window.files.open_file(sys.argv[1])
 QTest.keyClicks(window.editor, "Edited at the top. ")
 window.new_document()
 QTest.keyClicks(window.editor, "An untitled draft that was never saved.")
@@ -133,7 +133,7 @@ def test_autosave_copies_untitled_documents_after_idle_and_forgets_saved_ones(ma
         pass
     [entry] = window.recovery.entries()
     assert entry.text == "draft words" and entry.path is None and entry.cursor == len("draft words")
-    assert window.save_to(tmp_path / "draft.txt")
+    assert window.files.save_to(tmp_path / "draft.txt")
     qtbot.waitUntil(lambda: window.recovery.entries() == [], timeout=3000)  # saved: the copy goes
 
 

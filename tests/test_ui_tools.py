@@ -129,7 +129,7 @@ def test_daily_goal_progress_counts_words_written_today(make_window, qtbot, tmp_
     path = tmp_path / "old.txt"
     path.write_text("ten words " * 5, encoding="utf-8")  # 10 words written on another day
     window = make_window(preferences=Preferences(daily_goal=10))
-    window.open_file(path)
+    window.files.open_file(path)
     window.update_stats()
     assert window.status_bar.goal_label.text() == "Today 0 / 10"
     move_cursor(window, 0)
@@ -161,7 +161,7 @@ def test_markdown_is_highlighted_in_md_files_only(make_window, tmp_path):
     md.write_text(text, encoding="utf-8")
     txt.write_text(text, encoding="utf-8")
     window = make_window()
-    window.open_file(md)
+    window.files.open_file(md)
     heading = _format_at(window, 2)
     assert heading is not None and heading.fontWeight() == QFont.Weight.Bold
     bold = _format_at(window, text.index("bold"))
@@ -171,7 +171,7 @@ def test_markdown_is_highlighted_in_md_files_only(make_window, tmp_path):
     assert _format_at(window, text.index("- item")) is not None
     code = _format_at(window, text.index("# code"))
     assert code.fontWeight() != QFont.Weight.Bold and "Mono" in " ".join(code.fontFamilies())
-    window.open_file(txt)
+    window.files.open_file(txt)
     assert window.current_tab().highlighter is None
     assert _format_at(window, 2) is None
 

@@ -51,7 +51,7 @@ def test_lines_wrap_beside_an_open_dock_in_new_opened_and_restored_documents(mak
     assert no_horizontal_scrolling(window), "a new document"
     path = tmp_path / "long.txt"
     path.write_text(LONG_LINE * 3, encoding="utf-8")
-    window.open_file(path)
+    window.files.open_file(path)
     qtbot.wait(20)
     assert no_horizontal_scrolling(window), "an opened file"
     window.restore_recovered([RecoveryEntry(doc_id="crashed", text=LONG_LINE * 2, path=None, title="Untitled")])
@@ -111,7 +111,7 @@ def test_status_messages_are_not_cut_off_at_the_default_size(make_window, qtbot,
     window.resize(1100, 720)
     path = tmp_path / "chapter one.txt"
     path.write_text("One two three four, five six seven. " * 2000, encoding="utf-8")
-    window.open_file(path)
+    window.files.open_file(path)
     window.apply_preferences(window.preferences.copy(daily_goal=1000), save=False)
     window.update_stats()
     qtbot.wait(300)  # the models load and are named
@@ -163,7 +163,7 @@ def test_window_title_names_the_application_once(make_window, qtbot, tmp_path):
         window = make_window(engines())
         path = tmp_path / "doc1.txt"
         path.write_text("x", encoding="utf-8")
-        window.open_file(path)
+        window.files.open_file(path)
         # Qt's platform windows add " — <display name>" to the title (QPlatformWindow::formatWindowTitle).
         shown = f"{window.windowTitle().replace('[*]', '')} — {app.applicationDisplayName()}"
         assert shown == "doc1.txt — Folio"

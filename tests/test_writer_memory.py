@@ -74,7 +74,7 @@ def test_the_window_learns_saved_documents_and_forgets_on_request(make_window, d
     window = make_window()
     path = Locations.under(folio_home).learned_words_file
     set_text(window, "Dear Mrs Okonkwo-Beaumont, the invoice 44718 is attached.")
-    assert window.save_to(tmp_path / "letter.txt")
+    assert window.files.save_to(tmp_path / "letter.txt")
     assert window.writer_memory.counts["Okonkwo"] == 1 and path.is_file()
     assert "44718" in WriterMemory.load(path).counts
     dialogs.question_answer = QMessageBox.StandardButton.Cancel
@@ -90,11 +90,11 @@ def test_the_window_learns_saved_documents_and_forgets_on_request(make_window, d
 def test_the_preference_switch_stops_learning(make_window, tmp_path):
     window = make_window(preferences=Preferences(learn_words=False))
     set_text(window, "Okonkwo-Beaumont")
-    assert window.save_to(tmp_path / "note.txt")
+    assert window.files.save_to(tmp_path / "note.txt")
     assert len(window.writer_memory) == 0
     window.apply_preferences(window.preferences.copy(learn_words=True), save=False)
     set_text(window, "Okonkwo-Beaumont wrote back")
-    assert window.save_to(tmp_path / "note.txt")
+    assert window.files.save_to(tmp_path / "note.txt")
     assert window.writer_memory.counts["Okonkwo"] == 1
 
 

@@ -144,5 +144,5 @@ def window_with_file(make_window, path: Path, content: str | bytes) -> tuple[Mai
     else:
         path.write_text(content, encoding="utf-8")
     window = make_window()
-    window.open_file(path)
+    window.files.open_file(path)
     return window, path

@@ -30,7 +30,7 @@ MENU_TITLES = {
     "help": "&Help",
 }
 RECENT_MENU = "file/recent"
-RECENT_SLOT = "open_recent"  # what a recent file's action runs, with the file's name
+RECENT_SLOT = "files.open_recent"  # what a recent file's action runs, with the file's name
 RECENT_WITH_KEYS = 9  # the first nine recent files have Ctrl+Alt+1..9
 
 
@@ -70,16 +70,16 @@ A, H = ActionSpec, MenuHook
 ACTIONS: tuple[ActionSpec | MenuHook, ...] = (
     # File
     A("new", "&New", "new_document", "file", 0, "New", ("Ctrl+N",), tip="Start a new document in a new tab"),
-    A("open", "&Open…", "open_dialog", "file", 0, "Open", ("Ctrl+O",),
+    A("open", "&Open…", "files.open_dialog", "file", 0, "Open", ("Ctrl+O",),
       tip="Open UTF-8 text or Markdown files"),
-    A("clear_recent", "&Clear Recent Files", "clear_recent", RECENT_MENU, 0, keys=("Ctrl+Alt+0",)),
-    A("save", "&Save", "save", "file", 1, "Save", ("Ctrl+S",), tip="Save the document"),
-    A("save_as", "Save &As…", "save_as", "file", 1, "SaveAs", ("Ctrl+Shift+S",),
+    A("clear_recent", "&Clear Recent Files", "files.clear_recent", RECENT_MENU, 0, keys=("Ctrl+Alt+0",)),
+    A("save", "&Save", "files.save", "file", 1, "Save", ("Ctrl+S",), tip="Save the document"),
+    A("save_as", "Save &As…", "files.save_as", "file", 1, "SaveAs", ("Ctrl+Shift+S",),
       tip="Save the document under a new name"),
-    A("save_all", "Sa&ve All", "save_all", "file", 1, keys=("Ctrl+Alt+S",), tip="Save every document"),
-    A("reload", "&Reload from Disk", "reload_current", "file", 1, "Refresh", ("F5",),
+    A("save_all", "Sa&ve All", "files.save_all", "file", 1, keys=("Ctrl+Alt+S",), tip="Save every document"),
+    A("reload", "&Reload from Disk", "files.reload_current", "file", 1, "Refresh", ("F5",),
       tip="Read the file again, discarding unsaved changes"),
-    A("reopen_encoding", "Reopen with &Encoding…", "reopen_with_encoding_dialog", "file", 1,
+    A("reopen_encoding", "Reopen with &Encoding…", "files.reopen_with_encoding_dialog", "file", 1,
       keys=("Ctrl+Alt+E",), tip="Read the file again as another encoding"),
     A("close_tab", "&Close Tab", "close_current_tab", "file", 2, "Close", ("Ctrl+W",), tip="Close the document"),
     A("quit", "&Quit", "quit_app", "file", 2, "Quit", ("Ctrl+Q",), tip="Quit Folio", role="QuitRole"),

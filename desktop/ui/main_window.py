@@ -17,22 +17,19 @@ Hooks for other features:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEventLoop, QFileSystemWatcher, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
     QFont,
     QGuiApplication,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QFontDialog,
     QInputDialog,
     QMainWindow,
@@ -43,12 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.appstate import AppState, OpenDocument, add_recent, load_state, save_state
-from desktop.core.files import FileError, UnencodableError, clean_stale_temp_files, read_text_file, with_default_suffix
+from desktop.core.appstate import AppState, OpenDocument, load_state, save_state
+from desktop.core.files import FileError, clean_stale_temp_files, read_text_file
 from desktop.core.locations import Locations
 from desktop.core.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.core.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
-from desktop.core.textformat import ENCODING_CHOICES, encoding_label
 from desktop.core.textstats import TextStats
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
@@ -59,9 +55,10 @@ from desktop.ui.actions import MainMenu
 from desktop.ui.autosave import Autosaver
 from desktop.ui.continuation import CANCELLED, COMPLETED
 from desktop.ui.continuation_toolbar import ContinuationToolbar
-from desktop.ui.document import UNTITLED, DocumentTab, fingerprint
+from desktop.ui.document import DocumentTab
+from desktop.ui.document_files import DocumentFiles
 from desktop.ui.document_translation import DocumentTranslation
-from desktop.ui.editor import Editor, local_files
+from desktop.ui.editor import Editor
 from desktop.ui.engine_status import (
     EngineInfo,
     EnginesLike,
@@ -82,15 +79,10 @@ __all__ = ["MainWindow"]
 
 logger = logging.getLogger(__name__)
 
-FILE_FILTER = "Text and Markdown (*.txt *.md *.markdown);;Text (*.txt);;Markdown (*.md *.markdown);;All files (*)"
-SAVE_FILTER = "Text (*.txt);;Markdown (*.md)"
 
 STATS_DELAY_MS = 200
-WATCH_DELAY_MS = 200
 MIN_FONT_SIZE = 6.0
 MODIFIED_MARK = " •"
-LARGE_FILE_BYTES = 2_000_000  # a file this big opens in chunks behind a progress bar
-READ_SHARE = 30  # percent of the progress bar for reading the file (the rest: putting it in the editor)
 
 RESTORE, DISCARD, LATER = "restore", "discard", "later"
 
@@ -124,7 +116,6 @@ class MainWindow(QMainWindow):
     autosaved = Signal(str)  # document id whose recovery copy is now on disk
     documentOpened = Signal(object)  # DocumentTab
     modelsReady = Signal()  # every model the window uses has loaded (or failed with a reason)
-    loadProgress = Signal(str, int)  # file name, percent: a large file is being opened
 
     def __init__(
         self,
@@ -211,13 +202,7 @@ class MainWindow(QMainWindow):
         self.autosaver.failed.connect(self._on_autosave_failed)
         self.autosaver.passDone.connect(self._after_autosave)
 
-        self.watcher = QFileSystemWatcher(self)
-        self.watcher.fileChanged.connect(self._on_file_changed)
-        self._changed_paths: set[str] = set()
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setSingleShot(True)
-        self._watch_timer.setInterval(WATCH_DELAY_MS)
-        self._watch_timer.timeout.connect(self._check_changed_files)
+        self.files = DocumentFiles(self)
 
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
@@ -316,13 +301,13 @@ class MainWindow(QMainWindow):
         tab.set_editor_font(self.editor_font())
         tab.editor.set_focus_mode(self.main_menu["focus_mode"].isChecked(), colors.dimmed_text)
         tab.editor.setPlaceholderText("Write here. Ctrl+Shift+Return continues the text in Shakespeare's style.")
-        tab.titleChanged.connect(lambda t=tab: self._on_title_changed(t))
+        tab.titleChanged.connect(lambda t=tab: self.update_tab_title(t))
         tab.formatChanged.connect(lambda t=tab: self._update_format(t))
-        tab.editor.filesDropped.connect(self.open_files)
+        tab.editor.filesDropped.connect(self.files.open_files)
         document = tab.editor.document()
         document.contentsChanged.connect(self.autosaver.document_changed)
         document.contentsChanged.connect(lambda t=tab: self._on_contents_changed(t))
-        tab.counts.completed.connect(lambda t=tab: self._update_stats_soon() if t is self.current_tab() else None)
+        tab.counts.completed.connect(lambda t=tab: self.update_stats_soon() if t is self.current_tab() else None)
         tab.editor.cursorPositionChanged.connect(lambda t=tab: self._on_cursor_moved(t))
         for signal in (tab.editor.undoAvailable, tab.editor.redoAvailable, tab.editor.copyAvailable):
             signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
@@ -335,7 +320,7 @@ class MainWindow(QMainWindow):
         controller.failed.connect(lambda rid, message: self._on_continuation_failed(message))
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setCurrentIndex(index)
-        self._on_title_changed(tab)
+        self.update_tab_title(tab)
         self.spelling.attach(tab)
         controller.load_engine()
         self._attach_completion(tab)
@@ -343,7 +328,7 @@ class MainWindow(QMainWindow):
         self.documentOpened.emit(tab)
         return tab
 
-    def _target_tab(self, doc_id: str | None = None) -> DocumentTab:
+    def target_tab(self, doc_id: str | None = None) -> DocumentTab:
         """The current tab when it is pristine (an empty untitled document), else a new one."""
         tab = self.current_tab()
         if tab is not None and tab.is_pristine and doc_id is None:
@@ -364,13 +349,13 @@ class MainWindow(QMainWindow):
             return False
         if tab.modified:
             self.tabs.setCurrentWidget(tab)
-            if not self.maybe_discard(tab):
+            if not self.files.maybe_discard(tab):
                 return False
         self.learn_from([tab])
         tab.shutdown()
         self.translation_panel.forget(tab)
         self.autosaver.forget(tab.doc_id)
-        self._unwatch(tab.path, tab)
+        self.files.unwatch(tab.path, tab)
         self.tabs.removeTab(self.tabs.indexOf(tab))
         tab.deleteLater()
         if self.tabs.count() == 0:
@@ -386,303 +371,10 @@ class MainWindow(QMainWindow):
         if self.tabs.count() > 1:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
 
-    # -- documents: files ---------------------------------------------------------------------------------------------
-
-    @Slot()
-    def open_dialog(self) -> bool:
-        """Asks for files and opens each in its own tab."""
-        start = str(self.path.parent) if self.path is not None else ""
-        names, _ = QFileDialog.getOpenFileNames(self, "Open", start, FILE_FILTER)
-        return bool(names) and all([self.open_file(name) for name in names])
-
-    @Slot(list)
-    def open_files(self, names: Iterable[str]) -> int:
-        """Opens several files (a drop, the command line); returns how many opened."""
-        return sum(1 for name in list(names) if self.open_file(name))
-
-    def open_file(self, path: str | Path, quiet: bool = False) -> bool:
-        """Opens ``path`` in a tab (the open tab when it is already open). A file Folio cannot read is refused
-        with a message (in the status bar when ``quiet``) and nothing changes."""
-        path = Path(path)
-        existing = self.tab_for_path(path)
-        if existing is not None:
-            self.tabs.setCurrentWidget(existing)
-            return True
-        progress = self._load_progress(path) if self._is_large(path) else None
-        try:
-            try:
-                loaded = read_text_file(path, progress=progress and (lambda done, total: progress(
-                    READ_SHARE * done // max(total, 1))))
-            except FileError as exc:
-                if quiet:
-                    self.statusBar().showMessage(str(exc), 2 * STATUS_TIMEOUT_MS)
-                else:
-                    self.show_error("Cannot open file", str(exc))
-                return False
-            tab = self._target_tab()
-            tab.set_content(loaded.text, path, file_format=loaded.format, progress=progress and (
-                lambda done, total: progress(READ_SHARE + (100 - READ_SHARE) * done // max(total, 1))))
-        finally:
-            self.status_bar.hide_load_progress()
-        self._opened(tab)
-        note = " (mixed line endings, kept as found)" if loaded.format.mixed else ""
-        self.statusBar().showMessage(f"Opened {path.name}{note}", 2 * STATUS_TIMEOUT_MS if note else STATUS_TIMEOUT_MS)
-        return True
-
-    @staticmethod
-    def _is_large(path: Path) -> bool:
-        try:
-            return path.stat().st_size >= LARGE_FILE_BYTES
-        except OSError:
-            return False
-
-    def _load_progress(self, path: Path) -> Callable[[int], None]:
-        """A callback that shows ``percent`` of ``path`` opened and lets the window paint (but takes no input)."""
-        def report(percent: int) -> None:
-            self.status_bar.show_load_progress(path.name, percent)
-            self.loadProgress.emit(path.name, percent)
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-
-        return report
-
-    @Slot()
-    def reopen_with_encoding_dialog(self) -> bool:
-        """Asks which encoding to read the current document's file as, and reopens it so."""
-        labels = [label for label, _ in ENCODING_CHOICES]
-        current = encoding_label(self.current_tab().file_format.encoding)
-        index = next((i for i, label in enumerate(labels) if label.split(" (")[0] == current), 0)
-        label, ok = QInputDialog.getItem(self, "Reopen with Encoding", f"Read {self.current_tab().title} as:",
-                                         labels, index, False)
-        return bool(ok) and self.reopen_with_encoding(dict(ENCODING_CHOICES)[label])
-
-    def reopen_with_encoding(self, encoding: str, tab: DocumentTab | None = None) -> bool:
-        """Reads a document's file (the current one) again as ``encoding`` text (asking first when it has unsaved
-        changes); saving then writes that encoding. Returns whether it was reopened."""
-        tab = tab or self.current_tab()
-        if tab.path is None:
-            self.statusBar().showMessage("Save the document first: only a file can be reopened", STATUS_TIMEOUT_MS)
-            return False
-        if tab.modified:
-            answer = QMessageBox.question(self, APP_NAME, f"Discard your changes to {tab.title} and reopen it as "
-                                          f"{encoding_label(encoding)}?")
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
-        try:
-            tab.reload(encoding)
-        except FileError as exc:
-            self.show_error("Cannot reopen file", str(exc))
-            return False
-        self.autosaver.forget(tab.doc_id)
-        self._watch(tab.path)
-        self.statusBar().showMessage(f"Reopened {tab.title} as {encoding_label(encoding)}", STATUS_TIMEOUT_MS)
-        return True
-
-    def _opened(self, tab: DocumentTab) -> None:
-        self._tally(tab)
-        if tab.path is not None:
-            clean_stale_temp_files(tab.path)  # what a save interrupted by a kill left beside the file
-            self._add_recent(tab.path)
-            self._watch(tab.path)
-        self._on_title_changed(tab)
-        self._update_stats_soon()
-
-    def start_new_file(self, path: str | Path) -> None:
-        """Starts an empty document that Save writes to ``path`` (a name on the command line that does not exist
-        yet)."""
-        tab = self._target_tab()
-        tab.set_content("", Path(path))
-        self._on_title_changed(tab)
-        self.statusBar().showMessage(f"{Path(path).name} is a new file", STATUS_TIMEOUT_MS)
-
-    @Slot()
-    def save(self, tab: DocumentTab | None = None) -> bool:
-        """Saves a document (the current one) to its file, asking for a name when it has none."""
-        tab = tab or self.current_tab()
-        if tab.path is None:
-            return self.save_as(tab)
-        return self.save_to(tab.path, tab)
-
-    @Slot()
-    def save_as(self, tab: DocumentTab | None = None) -> bool:
-        """Asks for a file name and saves there; returns whether it was saved."""
-        tab = tab or self.current_tab()
-        start = str(tab.path) if tab.path is not None else UNTITLED + ".txt"
-        name, _ = QFileDialog.getSaveFileName(self, "Save As", start, SAVE_FILTER)
-        if not name:
-            self.statusBar().showMessage(f"{tab.title} was not saved: no file name was chosen", STATUS_TIMEOUT_MS)
-            return False
-        return self.save_to(with_default_suffix(name), tab)
-
-    @Slot()
-    def save_all(self) -> bool:
-        """Saves every document with unsaved changes; returns whether all were saved."""
-        modified = [tab for tab in self.documents() if tab.modified]
-        if not modified:
-            self.statusBar().showMessage("Nothing to save: every document is saved", STATUS_TIMEOUT_MS)
-            return True
-        return all([self.save(tab) for tab in modified])
-
-    def save_to(self, path: str | Path, tab: DocumentTab | None = None) -> bool:
-        """Saves a document (the current one) to ``path`` atomically. On failure it says why, and the old file
-        and the document stay as they were."""
-        tab = tab or self.current_tab()
-        path = Path(path)
-        old_path, old_key = tab.path, tab.tally_key
-        try:
-            tab.save_to(path)
-        except UnencodableError as exc:
-            answer = QMessageBox.question(self, "Cannot save file", f"{exc}\n\nSave it as UTF-8 instead?")
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
-            tab.set_file_format(tab.file_format.with_encoding("utf-8", b""))
-            return self.save_to(path, tab)
-        except FileError as exc:
-            self.show_error("Cannot save file", str(exc))
-            return False
-        self.state.tally.rename(old_key, tab.tally_key)  # the words written today move with the document
-        if old_path != tab.path:
-            self._unwatch(old_path, tab)
-        self._watch(tab.path)
-        self._add_recent(tab.path)
-        self.autosaver.forget(tab.doc_id)
-        self.learn_from([tab])
-        if tab.controller.running:  # it goes on writing into the document, which is then modified again
-            self.statusBar().showMessage(
-                f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not saved yet "
-                "(the title shows * again)", 2 * STATUS_TIMEOUT_MS)
-        else:
-            self.statusBar().showMessage(f"Saved {path.name}", STATUS_TIMEOUT_MS)
-        return True
-
-    @Slot()
-    def reload_current(self) -> bool:
-        """Reads the current document's file again (asking first when it has unsaved changes)."""
-        tab = self.current_tab()
-        if tab.path is None:
-            return False
-        if tab.modified:
-            answer = QMessageBox.question(self, APP_NAME, f"Discard your changes to {tab.title} and reload it?")
-            if answer != QMessageBox.StandardButton.Yes:
-                return False
-        return self._reload(tab)
-
-    def _reload(self, tab: DocumentTab) -> bool:
-        try:
-            tab.reload()
-        except FileError as exc:
-            self.show_error("Cannot reload file", str(exc))
-            return False
-        self.autosaver.forget(tab.doc_id)
-        self._watch(tab.path)
-        self.statusBar().showMessage(f"Reloaded {tab.title}", STATUS_TIMEOUT_MS)
-        return True
-
-    def maybe_discard(self, tab: DocumentTab | None = None) -> bool:
-        """True when a document (the current one) may be closed: unmodified, saved now, or changes discarded."""
-        tab = tab or self.current_tab()
-        if not tab.modified:
-            return True
-        answer = QMessageBox.warning(
-            self,
-            APP_NAME,
-            f"{tab.title} has unsaved changes. Save them?",
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save(tab)
-        return answer == QMessageBox.StandardButton.Discard
-
     def show_error(self, title: str, message: str) -> None:
         """Shows an error in a message box (and the status bar)."""
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
         QMessageBox.critical(self, title, message)
-
-    # -- recent files -----------------------------------------------------------------------------------------------
-
-    def _add_recent(self, path: Path | None) -> None:
-        if path is not None:
-            self.state.recent = add_recent(self.state.recent, path)
-            self.main_menu.set_recent_files(self.state.recent)
-
-    def open_recent(self, name: str) -> bool:
-        """Opens a recent file; one that is gone is removed from the list."""
-        if not Path(name).exists():
-            self.state.recent = [p for p in self.state.recent if p != name]
-            self.main_menu.set_recent_files(self.state.recent)
-            self.show_error("Cannot open file", f"{Path(name).name} is no longer in {Path(name).parent}.")
-            return False
-        return self.open_file(name)
-
-    @Slot()
-    def clear_recent(self) -> None:
-        self.state.recent = []
-        self.main_menu.set_recent_files(self.state.recent)
-
-    # -- drag and drop --------------------------------------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
-        if local_files(event.mimeData()):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
-        files = local_files(event.mimeData())
-        if files:
-            event.acceptProposedAction()
-            self.open_files(files)
-        else:
-            super().dropEvent(event)
-
-    # -- files changed on disk ------------------------------------------------------------------------------------
-
-    def _watch(self, path: Path | None) -> None:
-        if path is not None and path.exists() and str(path) not in self.watcher.files():
-            self.watcher.addPath(str(path))
-
-    def _unwatch(self, path: Path | None, leaving: DocumentTab) -> None:
-        if path is None or any(t.path == path for t in self.documents() if t is not leaving):
-            return
-        if str(path) in self.watcher.files():
-            self.watcher.removePath(str(path))
-
-    @Slot(str)
-    def _on_file_changed(self, path: str) -> None:
-        self._changed_paths.add(path)
-        self._watch_timer.start()
-
-    def _check_changed_files(self) -> None:
-        if self._closed:
-            return
-        paths, self._changed_paths = self._changed_paths, set()
-        for name in sorted(paths):
-            for tab in [t for t in self.documents() if t.path is not None and str(t.path) == name]:
-                self.check_disk_changes(tab)
-
-    def check_disk_changes(self, tab: DocumentTab) -> str:
-        """Compares a document's file with what Folio last read or wrote and reacts; returns what happened:
-        ``"same"``, ``"deleted"``, ``"reloaded"`` or ``"kept"`` (the writer kept Folio's text)."""
-        current = fingerprint(tab.path)
-        if current == tab.disk_fingerprint:
-            self._watch(tab.path)  # an atomic save replaces the file: watch the new one
-            return "same"
-        if current is None:
-            tab.disk_fingerprint = None
-            tab.set_modified(True)
-            self.statusBar().showMessage(
-                f"{tab.title} was deleted or moved by another program. Save to write it again.", 4 * STATUS_TIMEOUT_MS)
-            return "deleted"
-        self._watch(tab.path)
-        note = " Your unsaved changes in Folio would be lost." if tab.modified else ""
-        answer = QMessageBox.question(
-            self, "File changed on disk", f"{tab.title} was changed by another program. Reload it?{note}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
-        if answer == QMessageBox.StandardButton.Yes and self._reload(tab):
-            return "reloaded"
-        tab.disk_fingerprint = current  # do not ask again about this version
-        tab.set_modified(True)  # Folio's text differs from the file now
-        return "kept"
 
     # -- session and recovery ---------------------------------------------------------------------------------------
 
@@ -696,9 +388,9 @@ class MainWindow(QMainWindow):
         if files:
             for name in files:
                 if Path(name).exists():
-                    self.open_file(name)
+                    self.files.open_file(name)
                 else:
-                    self.start_new_file(name)
+                    self.files.start_new_file(name)
         elif self.preferences.restore_session:
             self.restore_session()
         if orphans:
@@ -712,7 +404,7 @@ class MainWindow(QMainWindow):
         active = self.state.active
         opened: list[DocumentTab] = []
         for doc in saved:
-            if not self.open_file(doc.path, quiet=True):
+            if not self.files.open_file(doc.path, quiet=True):
                 continue
             tab = self.current_tab()
             tab.set_cursor(doc.cursor)
@@ -740,11 +432,11 @@ class MainWindow(QMainWindow):
         for entry in entries:
             tab = self.tab_for_path(entry.path) if entry.path else None
             if tab is None:
-                tab = self._target_tab(entry.doc_id)
+                tab = self.target_tab(entry.doc_id)
             tab.set_content(entry.text, Path(entry.path) if entry.path else None, entry.newline, modified=True,
                             file_format=self._disk_format(entry.path))
             tab.set_cursor(entry.cursor)
-            self._opened(tab)
+            self.files.opened(tab)
             restored.append(tab)
         if restored:
             self.tabs.setCurrentWidget(restored[-1])
@@ -805,7 +497,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
-            self._tally(tab)
+            self.tally(tab)
         self.learn_from(self.documents())
         self.write_state()
         if self._preferences_dirty:
@@ -831,7 +523,7 @@ class MainWindow(QMainWindow):
         for tab in self.documents():
             if tab.modified:
                 self.tabs.setCurrentWidget(tab)
-                if not self.maybe_discard(tab):
+                if not self.files.maybe_discard(tab):
                     event.ignore()
                     return
         if self.isFullScreen():
@@ -847,10 +539,7 @@ class MainWindow(QMainWindow):
         """Stops every worker thread; ``clean`` also removes this session's recovery copies."""
         self._closed = True
         self._stats_timer.stop()
-        self._watch_timer.stop()
-        self._changed_paths.clear()
-        if self.watcher.files():
-            self.watcher.removePaths(self.watcher.files())
+        self.files.shutdown()
         for tab in self.documents():
             tab.shutdown()
         self.model_view.shutdown()
@@ -943,7 +632,8 @@ class MainWindow(QMainWindow):
 
     # -- status bar ----------------------------------------------------------------------------------------------------
 
-    def _update_stats_soon(self) -> None:
+    def update_stats_soon(self) -> None:
+        """Counts the current document again in a moment (after a burst of changes, once)."""
         self._stats_timer.start()
 
     @Slot()
@@ -953,15 +643,15 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         if tab.loading:  # half a file is no count, and its words were not written today
             self.status_bar.show_stats(None)
-            self._update_stats_soon()
+            self.update_stats_soon()
             return None
         stats = tab.counts.stats()
         self.status_bar.show_stats(stats.summary() if stats is not None else None)
-        self._tally(tab)
+        self.tally(tab)
         self._update_goal()
         return stats
 
-    def _tally(self, tab: DocumentTab) -> None:
+    def tally(self, tab: DocumentTab) -> None:
         """Records ``tab``'s own words in today's tally (once its counts are complete and its file is in: half a
         file's words were not written today)."""
         if tab.loading:
@@ -998,7 +688,8 @@ class MainWindow(QMainWindow):
         self._request_model_view(tab)
         self.spelling.set_current(tab)
 
-    def _on_title_changed(self, tab: DocumentTab) -> None:
+    def update_tab_title(self, tab: DocumentTab) -> None:
+        """Shows ``tab``'s title, modified mark and file in its tab (and the window title when it is current)."""
         index = self.tabs.indexOf(tab)
         if index < 0:
             return
@@ -1022,7 +713,7 @@ class MainWindow(QMainWindow):
 
     def _on_contents_changed(self, tab: DocumentTab) -> None:
         if tab is self.current_tab() and not tab.loading:
-            self._update_stats_soon()
+            self.update_stats_soon()
             self._request_model_view(tab)
 
     def _on_cursor_moved(self, tab: DocumentTab) -> None:

@@ -101,11 +101,11 @@ def item07(win: MainWindow, folder: Path) -> None:
             shots.append(percent)
             shoot(win, "item07-large-file-progress.png")
 
-    win.loadProgress.connect(on_progress)
+    win.files.loadProgress.connect(on_progress)
     started = time.perf_counter()
-    win.open_file(big)
+    win.files.open_file(big)
     print(f"opened {big.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.2f} s")
-    win.loadProgress.disconnect(on_progress)
+    win.files.loadProgress.disconnect(on_progress)
 
 
 def item10(win: MainWindow, folder: Path) -> None:
@@ -113,7 +113,7 @@ def item10(win: MainWindow, folder: Path) -> None:
     text = ("Chère Amélie,\r\nJe t'écris de la forêt : l'été brûle, les élèves sont partis.\r\n"
             "Ça coûte 5 € — « déjà vu », dirait Gaëlle.\n\r\nÀ bientôt, François\r\n")
     path.write_bytes(text.encode("cp1252"))
-    win.open_file(path)
+    win.files.open_file(path)
     win.editor.moveCursor(win.editor.textCursor().MoveOperation.End)
     shoot(win, "item10-encoding.png")
 
