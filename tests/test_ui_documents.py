@@ -184,7 +184,7 @@ def test_session_restore_reopens_documents_at_their_cursor_positions(qtbot, tmp_
     second = MainWindow(FakeEngines(FakeContinuer()), locations=home)
     qtbot.addWidget(second)
     second.show()
-    second.start_session([])
+    second.session.start([])
     assert [t.path for t in second.documents()] == [a.resolve(), b.resolve()]
     assert second.current_tab().path == a.resolve() and second.current_tab().cursor_position() == 6
     assert second.documents()[1].cursor_position() == 12
@@ -193,7 +193,7 @@ def test_session_restore_reopens_documents_at_their_cursor_positions(qtbot, tmp_
 
     third = MainWindow(FakeEngines(FakeContinuer()), locations=home)  # files on the command line win
     qtbot.addWidget(third)
-    third.start_session([str(b)])
+    third.session.start([str(b)])
     assert [t.path for t in third.documents()] == [b.resolve()]
     third.close()
 

@@ -165,7 +165,7 @@ def test_a_recovered_copy_saves_in_its_files_encoding(make_window, tmp_path):
     path = tmp_path / "old.txt"
     path.write_bytes(codecs.BOM_UTF16_LE + "Avant\r\n".encode("utf-16-le"))
     window = make_window()
-    window.restore_recovered([RecoveryEntry(doc_id="lost", text="Après\n", path=str(path), title="old.txt",
+    window.session.restore_recovered([RecoveryEntry(doc_id="lost", text="Après\n", path=str(path), title="old.txt",
                                             newline="\r\n")])
     assert window.status_bar.format_label.text() == "UTF-16 LE with BOM · CRLF"
     assert window.files.save()

@@ -17,7 +17,7 @@ import pytest
 from desktop.core.locations import Locations
 from desktop.core.preferences import Preferences
 from desktop.core.recovery import find_orphans
-from desktop.ui import autosave, main_window
+from desktop.ui import autosave, session_controller
 from desktop.ui.main_window import MainWindow
 from tests.fakes import FakeContinuer, FakeEngines
 
@@ -79,11 +79,11 @@ def test_killed_folio_offers_to_restore_every_unsaved_document(qtbot, tmp_path, 
 
     locations = Locations.under(home)
     assert len(find_orphans(locations.recovery_dir)) == 1
-    dialogs.recovery_choice = main_window.RESTORE
+    dialogs.recovery_choice = session_controller.RESTORE
     window = MainWindow(FakeEngines(FakeContinuer()), locations=locations)
     qtbot.addWidget(window)
     window.show()
-    window.start_session([])
+    window.session.start([])
 
     assert len(dialogs.recovery_titles) == 1
     assert sorted(dialogs.recovery_titles[0]) == sorted([str(story.resolve()), "Untitled"])
@@ -110,17 +110,17 @@ def _orphan(home: Path, text: str = "left behind") -> None:
     (folder / "d1.json").write_text(json.dumps(entry), encoding="utf-8")
 
 
-@pytest.mark.parametrize("choice", [main_window.DISCARD, main_window.LATER])
+@pytest.mark.parametrize("choice", [session_controller.DISCARD, session_controller.LATER])
 def test_recovery_can_be_declined_or_postponed(qtbot, tmp_path, dialogs, choice):
     _orphan(tmp_path)
     dialogs.recovery_choice = choice
     window = MainWindow(FakeEngines(FakeContinuer()), locations=Locations.under(tmp_path))
     qtbot.addWidget(window)
-    window.start_session([])
+    window.session.start([])
     assert dialogs.recovery_titles == [["Untitled"]]
     assert [t.text() for t in window.documents()] == [""]
     remaining = find_orphans(Locations.under(tmp_path).recovery_dir)
-    assert len(remaining) == (1 if choice == main_window.LATER else 0)
+    assert len(remaining) == (1 if choice == session_controller.LATER else 0)
     window.close()
 
 

@@ -54,7 +54,7 @@ def test_lines_wrap_beside_an_open_dock_in_new_opened_and_restored_documents(mak
     window.files.open_file(path)
     qtbot.wait(20)
     assert no_horizontal_scrolling(window), "an opened file"
-    window.restore_recovered([RecoveryEntry(doc_id="crashed", text=LONG_LINE * 2, path=None, title="Untitled")])
+    window.session.restore_recovered([RecoveryEntry(doc_id="crashed", text=LONG_LINE * 2, path=None, title="Untitled")])
     qtbot.wait(20)
     assert no_horizontal_scrolling(window), "a tab restored after a crash"
     window.main_menu["model_view"].setChecked(True)

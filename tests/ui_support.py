@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtGui import QFont, QTextCursor  # noqa: E402
 from PySide6.QtWidgets import QFileDialog, QFontDialog, QInputDialog, QMessageBox  # noqa: E402
 
-from desktop.ui import main_window  # noqa: E402
+from desktop.ui import session_controller  # noqa: E402
 from desktop.ui.main_window import MainWindow  # noqa: E402
 from tests.fakes import FakeContinuer, FakeEngines  # noqa: E402
 
@@ -35,7 +35,7 @@ class Dialogs:
         self.save_name = ""
         self.line: tuple[int, bool] = (1, False)
         self.font: tuple[bool, QFont] | None = None
-        self.recovery_choice = main_window.LATER
+        self.recovery_choice = session_controller.LATER
         self.recovery_titles: list[list[str]] = []
 
 
@@ -75,7 +75,7 @@ def dialogs(monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (record.save_name, "")))
     monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *a, **k: record.line))
     monkeypatch.setattr(QFontDialog, "getFont", staticmethod(get_font))
-    monkeypatch.setattr(main_window, "ask_recovery", ask_recovery)
+    monkeypatch.setattr(session_controller, "ask_recovery", ask_recovery)
     return record
 
 

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QFont,
@@ -40,11 +40,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.appstate import AppState, OpenDocument, load_state, save_state
-from desktop.core.files import FileError, clean_stale_temp_files, read_text_file
+from desktop.core.appstate import AppState, load_state
+from desktop.core.files import FileError
 from desktop.core.locations import Locations
 from desktop.core.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
-from desktop.core.recovery import OrphanedSession, RecoveryEntry, RecoverySession, find_orphans
+from desktop.core.recovery import RecoverySession
 from desktop.core.textstats import TextStats
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
@@ -70,6 +70,7 @@ from desktop.ui.engine_status import (
 from desktop.ui.findbar import FindBar
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
+from desktop.ui.session_controller import SessionController
 from desktop.ui.spelling import Spelling
 from desktop.ui.startup import APP_NAME, app_icon, default_locations, make_engines
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS, StatusBar
@@ -84,33 +85,13 @@ STATS_DELAY_MS = 200
 MIN_FONT_SIZE = 6.0
 MODIFIED_MARK = " •"
 
-RESTORE, DISCARD, LATER = "restore", "discard", "later"
-
-
-def ask_recovery(parent: QWidget, titles: Sequence[str]) -> str:
-    """Asks what to do with documents a crashed Folio left: ``RESTORE``, ``DISCARD`` or ``LATER``."""
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Question)
-    box.setWindowTitle("Recover unsaved work")
-    names = "\n".join(f"  • {t}" for t in titles[:12]) + ("\n  …" if len(titles) > 12 else "")
-    box.setText(f"Folio did not close properly last time. It kept copies of {len(titles)} document(s) with "
-                f"unsaved changes:\n\n{names}\n\nRestore them now?")
-    restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("&Delete the Copies", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Ask Me &Later", QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(restore)
-    box.exec()
-    clicked = box.clickedButton()
-    return RESTORE if clicked is restore else DISCARD if clicked is discard else LATER
-
-
 class MainWindow(QMainWindow):
     """Folio's window. ``MainWindow(engines)`` is enough: preferences and state come from
     ``locations`` (default: :func:`default_locations`, which honours ``$FOLIO_HOME``).
 
     ``engines`` is anything with a ``continuer`` attribute (and optionally ``completer``); when None,
     ``make_engines(provider, models)`` is used. Models load in worker threads, so the window shows at once.
-    Call :meth:`start_session` after ``show()`` to open files, restore the last session and offer recovery.
+    Call ``window.session.start(files)`` after ``show()`` to open files, restore the last session and offer recovery.
     """
 
     autosaved = Signal(str)  # document id whose recovery copy is now on disk
@@ -151,7 +132,6 @@ class MainWindow(QMainWindow):
         self._models_pending: set[str] = {"continuation", "completion"}  # models still loading (see modelsReady)
         self._models_ready_sent = False
         self._closed = False
-        self._state_error_shown = False
         self._scheme = theme.LIGHT
         self._was_maximized = False
 
@@ -203,6 +183,7 @@ class MainWindow(QMainWindow):
         self.autosaver.passDone.connect(self._after_autosave)
 
         self.files = DocumentFiles(self)
+        self.session = SessionController(self)
 
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
@@ -220,7 +201,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 720)
         self.new_tab()
         self.apply_preferences(self.preferences, save=False)
-        self._restore_window_state()
+        self.session.restore_window_state()
         self._on_engine_loaded(None)
         self.translation_panel.load_engine()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
@@ -376,130 +357,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, STATUS_TIMEOUT_MS)
         QMessageBox.critical(self, title, message)
 
-    # -- session and recovery ---------------------------------------------------------------------------------------
-
-    def start_session(self, files: Sequence[str | Path] = ()) -> None:
-        """What a start does after ``show()``: opens ``files`` (or restores the last session's documents when
-        the preferences say so), then offers to restore what a crashed Folio left, then shows any warning about
-        the preferences file."""
-        orphans = find_orphans(self.locations.recovery_dir)
-        for own_file in (self.locations.state_file, self.locations.preferences_file):
-            clean_stale_temp_files(own_file)
-        if files:
-            for name in files:
-                if Path(name).exists():
-                    self.files.open_file(name)
-                else:
-                    self.files.start_new_file(name)
-        elif self.preferences.restore_session:
-            self.restore_session()
-        if orphans:
-            self.offer_recovery(orphans)
-        if self.preference_warnings:
-            QMessageBox.warning(self, "Preferences", "\n\n".join(self.preference_warnings))
-
-    def restore_session(self) -> int:
-        """Reopens the documents of the last session at their cursor positions; returns how many."""
-        saved = list(self.state.documents)
-        active = self.state.active
-        opened: list[DocumentTab] = []
-        for doc in saved:
-            if not self.files.open_file(doc.path, quiet=True):
-                continue
-            tab = self.current_tab()
-            tab.set_cursor(doc.cursor)
-            QTimer.singleShot(0, lambda t=tab, s=doc.scroll: t.editor.verticalScrollBar().setValue(s))
-            opened.append(tab)
-        if opened:
-            self.tabs.setCurrentWidget(opened[min(max(active, 0), len(opened) - 1)])
-        return len(opened)
-
-    def offer_recovery(self, orphans: Sequence[OrphanedSession]) -> str:
-        """Asks whether to restore the documents of crashed sessions, and does what the writer chose."""
-        entries = [e for orphan in orphans for e in orphan.entries]
-        choice = ask_recovery(self, [e.path or e.title for e in entries])
-        if choice == RESTORE:
-            self.restore_recovered(entries)
-        if choice in (RESTORE, DISCARD):
-            for orphan in orphans:
-                orphan.discard()
-        return choice
-
-    def restore_recovered(self, entries: Iterable[RecoveryEntry]) -> list[DocumentTab]:
-        """Opens recovered copies: over the open document of the same file, else in new tabs. They are marked
-        modified and copied into this session's recovery folder at once."""
-        restored: list[DocumentTab] = []
-        for entry in entries:
-            tab = self.tab_for_path(entry.path) if entry.path else None
-            if tab is None:
-                tab = self.target_tab(entry.doc_id)
-            tab.set_content(entry.text, Path(entry.path) if entry.path else None, entry.newline, modified=True,
-                            file_format=self._disk_format(entry.path))
-            tab.set_cursor(entry.cursor)
-            self.files.opened(tab)
-            restored.append(tab)
-        if restored:
-            self.tabs.setCurrentWidget(restored[-1])
-            self.autosaver.save_now()
-            self.statusBar().showMessage(f"Restored {len(restored)} document(s) with unsaved changes",
-                                         2 * STATUS_TIMEOUT_MS)
-        return restored
-
-    @staticmethod
-    def _disk_format(path: str | None):
-        """The encoding and byte order mark of the file a recovered copy belongs to (None: UTF-8), so that
-        saving it does not change them; its line endings as one kind (the copy's lines may differ)."""
-        if not path:
-            return None
-        try:
-            found = read_text_file(path).format
-        except FileError:
-            return None
-        return found.with_newline(found.newline)
-
-    def session_state(self) -> AppState:
-        """The state to save: open files with cursor positions, recent files, layout, today's tally."""
-        state = self.state
-        with_files = [t for t in self.documents() if t.path is not None]
-        state.documents = [
-            OpenDocument(str(t.path), t.cursor_position(), t.editor.verticalScrollBar().value()) for t in with_files
-        ]
-        current = self.current_tab()
-        state.active = with_files.index(current) if current in with_files else 0
-        state.geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
-        state.window_state = bytes(self.saveState().toBase64()).decode("ascii")
-        state.model_view_visible = self.main_menu["model_view"].isChecked()
-        state.focus_mode = self.main_menu["focus_mode"].isChecked()
-        return state
-
-    def write_state(self) -> bool:
-        """Saves the session state file; a failure is reported once in the status bar."""
-        try:
-            save_state(self.locations.state_file, self.session_state())
-        except FileError as exc:
-            if not self._state_error_shown:
-                self._state_error_shown = True
-                self.statusBar().showMessage(f"Folio could not save its session: {exc}", 4 * STATUS_TIMEOUT_MS)
-            return False
-        return True
-
-    def _restore_window_state(self) -> None:
-        if self.state.geometry:
-            self.restoreGeometry(QByteArray.fromBase64(self.state.geometry.encode("ascii")))
-        if self.state.window_state:
-            self.restoreState(QByteArray.fromBase64(self.state.window_state.encode("ascii")))
-        self.model_view.hide()
-        if self.state.model_view_visible and self.preferences.model_view_enabled:
-            self.main_menu["model_view"].setChecked(True)
-        if self.state.focus_mode:
-            self.main_menu["focus_mode"].setChecked(True)
+    # -- autosave -------------------------------------------------------------------------------------------------
 
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
             self.tally(tab)
         self.learn_from(self.documents())
-        self.write_state()
+        self.session.write_state()
         if self._preferences_dirty:
             self.save_preferences()
 
@@ -529,7 +394,7 @@ class MainWindow(QMainWindow):
         if self.isFullScreen():
             self.set_full_screen(False)
         self.learn_from(self.documents())
-        self.write_state()
+        self.session.write_state()
         if self._preferences_dirty:
             self.save_preferences()
         self.shutdown(clean=True)
