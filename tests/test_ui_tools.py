@@ -93,9 +93,9 @@ def test_go_to_line(make_window, dialogs):
     assert cursor.blockNumber() == 41 and cursor.positionInBlock() == 0
     assert cursor.block().text() == "line 42"
     assert window.status_bar.position_label.text() == "Ln 42, Col 1"
-    assert window.go_to_line(1000) == 100
+    assert window.view.go_to_line(1000) == 100
     dialogs.line = (5, False)  # cancelled
-    assert not window.go_to_line_dialog()
+    assert not window.view.go_to_line_dialog()
     assert window.editor.textCursor().blockNumber() == 99
 
 

@@ -78,12 +78,12 @@ def test_the_window_learns_saved_documents_and_forgets_on_request(make_window, d
     assert window.writer_memory.counts["Okonkwo"] == 1 and path.is_file()
     assert "44718" in WriterMemory.load(path).counts
     dialogs.question_answer = QMessageBox.StandardButton.Cancel
-    assert not window.forget_learned() and path.is_file()
+    assert not window.learned.forget() and path.is_file()
     dialogs.question_answer = QMessageBox.StandardButton.Yes
-    assert window.forget_learned()
+    assert window.learned.forget()
     assert not path.exists() and len(window.writer_memory) == 0
     assert "Forget" in dialogs.asked[-1]
-    window.learn_from(window.documents())  # the open document is not learned again after forgetting
+    window.learned.learn_from(window.documents())  # the open document is not learned again after forgetting
     assert len(window.writer_memory) == 0
 
 

@@ -241,7 +241,7 @@ class DocumentFiles(QObject):
         self.watch(tab.path)
         self._add_recent(tab.path)
         self.window.autosaver.forget(tab.doc_id)
-        self.window.learn_from([tab])
+        self.window.learned.learn_from([tab])
 
     def maybe_discard(self, tab: DocumentTab | None = None) -> bool:
         """True when a document (the current one) may be closed: unmodified, saved now, or changes discarded."""

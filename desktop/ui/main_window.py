@@ -17,21 +17,18 @@ Hooks for other features:
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
-    QFont,
     QGuiApplication,
 )
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFontDialog,
-    QInputDialog,
     QMainWindow,
     QMessageBox,
     QTabBar,
@@ -48,7 +45,6 @@ from desktop.core.recovery import RecoverySession
 from desktop.core.textstats import TextStats
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.runtime.translation_text import has_letters
-from desktop.runtime.writer_memory import WriterMemory
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.actions import MainMenu
@@ -59,6 +55,7 @@ from desktop.ui.document import DocumentTab
 from desktop.ui.document_files import DocumentFiles
 from desktop.ui.document_translation import DocumentTranslation
 from desktop.ui.editor import Editor
+from desktop.ui.editor_view import EditorView
 from desktop.ui.engine_status import (
     EngineInfo,
     EnginesLike,
@@ -68,11 +65,12 @@ from desktop.ui.engine_status import (
     text_before,
 )
 from desktop.ui.findbar import FindBar
+from desktop.ui.learned_words import LearnedWords
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.session_controller import SessionController
 from desktop.ui.spelling import Spelling
-from desktop.ui.startup import APP_NAME, app_icon, default_locations, make_engines
+from desktop.ui.startup import app_icon, default_locations, make_engines
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS, StatusBar
 from desktop.ui.translation import TranslationPanel, selected_text
 
@@ -82,7 +80,6 @@ logger = logging.getLogger(__name__)
 
 
 STATS_DELAY_MS = 200
-MIN_FONT_SIZE = 6.0
 MODIFIED_MARK = " •"
 
 class MainWindow(QMainWindow):
@@ -109,6 +106,33 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._load_settings(locations, preferences)
+        self.engines = engines if engines is not None else make_engines(provider, models, self.preferences.threads)
+        self._engine_info: EngineInfo | None = None
+        self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
+        self._model_infos: dict[str, EngineInfo | None] = {}  # feature -> its engine, for the short summary
+        self._models_pending: set[str] = {"continuation", "completion"}  # models still loading (see modelsReady)
+        self._models_ready_sent = False
+        self._closed = False
+        self._scheme = theme.LIGHT
+
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self._build_document_area()
+        self._build_side_panels()
+        self._build_controllers()
+        self.main_menu = MainMenu(self)
+        self.main_menu.set_recent_files(self.state.recent)
+        self._build_toolbar()
+        self._build_status_bar()
+        self.model_view.visibilityChanged.connect(self._on_model_view_visibility)
+        self._show_first_document()
+
+    # -- building ---------------------------------------------------------------------------------------------
+
+    def _load_settings(self, locations: Locations | None, preferences: Preferences | LoadedPreferences | None) -> None:
+        """Preferences, session state, recovery copies and learned words from ``locations`` (the default ones)."""
         self.locations = locations or default_locations()
         if preferences is None:
             preferences = load_preferences(self.locations.preferences_file)
@@ -119,26 +143,15 @@ class MainWindow(QMainWindow):
         else:
             self.preferences, self.preference_warnings, self._preferences_corrupt = preferences, [], False
         self._preferences_dirty = False
-        self.engines = engines if engines is not None else make_engines(provider, models, self.preferences.threads)
         self.state: AppState = load_state(self.locations.state_file)
         self.recovery = RecoverySession(self.locations.recovery_dir)
-        self.writer_memory = WriterMemory.load(self.locations.learned_words_file)  # what Folio learned
+        self.learned = LearnedWords(self)  # what Folio learned
+        self.writer_memory = self.learned.memory  # what completion draws on
         if self.writer_memory.warning:
             self.preference_warnings.append(self.writer_memory.warning)
-        self._learned_keys: dict[str, int] = {}  # document key -> hash of the text last learned from it
-        self._engine_info: EngineInfo | None = None
-        self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
-        self._model_infos: dict[str, EngineInfo | None] = {}  # feature -> its engine, for the short summary
-        self._models_pending: set[str] = {"continuation", "completion"}  # models still loading (see modelsReady)
-        self._models_ready_sent = False
-        self._closed = False
-        self._scheme = theme.LIGHT
-        self._was_maximized = False
 
-        self.setWindowIcon(app_icon())
-        self.setAcceptDrops(True)
-        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
-
+    def _build_document_area(self) -> None:
+        """The documents' tabs above the find bar."""
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("documentTabs")
         self.tabs.setAccessibleName("Open documents")
@@ -156,6 +169,8 @@ class MainWindow(QMainWindow):
         column.addWidget(self.find_bar)
         self.setCentralWidget(central)
 
+    def _build_side_panels(self) -> None:
+        """The model view and translation docks, and the document translation worker."""
         self.model_view = ModelViewDock(self.engines, self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.model_view)
         self.model_view.hide()
@@ -176,28 +191,25 @@ class MainWindow(QMainWindow):
         self.document_translation.cancelled.connect(lambda: self._end_document_translation("Translation cancelled"))
         self.document_translation.failed.connect(self._end_document_translation)
 
+    def _build_controllers(self) -> None:
+        """Autosave, files, session, view, counting and spelling."""
         self.autosaver = Autosaver(self.recovery, self.documents, int(self.preferences.autosave_idle_seconds * 1000),
                                    self)
         self.autosaver.autosaved.connect(self.autosaved)
         self.autosaver.failed.connect(self._on_autosave_failed)
         self.autosaver.passDone.connect(self._after_autosave)
-
         self.files = DocumentFiles(self)
         self.session = SessionController(self)
-
+        self.view = EditorView(self)
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
         self._stats_timer.setInterval(STATS_DELAY_MS)
         self._stats_timer.timeout.connect(self.update_stats)
-
         self.spelling = Spelling(self.engines, self.locations.personal_words_file, self)
         self.spelling.statusMessage.connect(lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
-        self.main_menu = MainMenu(self)
-        self.main_menu.set_recent_files(self.state.recent)
-        self._build_toolbar()
-        self._build_status_bar()
-        self.model_view.visibilityChanged.connect(self._on_model_view_visibility)
 
+    def _show_first_document(self) -> None:
+        """An empty document, the preferences and the last layout applied, the models loading."""
         self.resize(1100, 720)
         self.new_tab()
         self.apply_preferences(self.preferences, save=False)
@@ -209,8 +221,6 @@ class MainWindow(QMainWindow):
             logger.warning("%s", warning)
         if self.preference_warnings:
             self.statusBar().showMessage(self.preference_warnings[0], 4 * STATUS_TIMEOUT_MS)
-
-    # -- building ---------------------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
         self.continuation_toolbar = ContinuationToolbar(self.main_menu.toolbar_actions(), self)
@@ -279,7 +289,7 @@ class MainWindow(QMainWindow):
         tab = DocumentTab(self.engines, self.tabs, doc_id)
         colors = theme.editor_colors(self._scheme)
         tab.set_colors(colors)
-        tab.set_editor_font(self.editor_font())
+        tab.set_editor_font(self.view.editor_font())
         tab.editor.set_focus_mode(self.main_menu["focus_mode"].isChecked(), colors.dimmed_text)
         tab.editor.setPlaceholderText("Write here. Ctrl+Shift+Return continues the text in Shakespeare's style.")
         tab.titleChanged.connect(lambda t=tab: self.update_tab_title(t))
@@ -332,7 +342,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(tab)
             if not self.files.maybe_discard(tab):
                 return False
-        self.learn_from([tab])
+        self.learned.learn_from([tab])
         tab.shutdown()
         self.translation_panel.forget(tab)
         self.autosaver.forget(tab.doc_id)
@@ -363,7 +373,7 @@ class MainWindow(QMainWindow):
     def _after_autosave(self) -> None:
         for tab in self.documents():
             self.tally(tab)
-        self.learn_from(self.documents())
+        self.learned.learn_from(self.documents())
         self.session.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -392,8 +402,8 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
         if self.isFullScreen():
-            self.set_full_screen(False)
-        self.learn_from(self.documents())
+            self.view.set_full_screen(False)
+        self.learned.learn_from(self.documents())
         self.session.write_state()
         if self._preferences_dirty:
             self.save_preferences()
@@ -412,88 +422,6 @@ class MainWindow(QMainWindow):
         self.document_translation.shutdown()
         self.spelling.shutdown()
         self.autosaver.shutdown(clean)
-
-    # -- writing tools ------------------------------------------------------------------------------------------------
-
-    @Slot()
-    def go_to_line_dialog(self) -> bool:
-        """Asks for a line number and moves the cursor there."""
-        document = self.editor.document()
-        current = self.editor.textCursor().blockNumber() + 1
-        line, ok = QInputDialog.getInt(self, "Go to Line", f"Line (1–{document.blockCount()}):", current, 1,
-                                       document.blockCount())
-        if ok:
-            self.go_to_line(line)
-        return bool(ok)
-
-    def go_to_line(self, line: int) -> int:
-        """Moves the cursor to the start of ``line`` (1-based); returns the line it went to."""
-        reached = self.current_tab().go_to_line(line)
-        self.editor.setFocus()
-        return reached
-
-    def editor_font(self) -> QFont:
-        """The editor font: the preferred family and size, plus the zoom steps."""
-        font = QFont(self.preferences.font_family) if self.preferences.font_family else QFont(QApplication.font())
-        font.setPointSizeF(max(MIN_FONT_SIZE, self.preferences.font_size + self.state.zoom))
-        return font
-
-    def _apply_font(self, announce: bool = False) -> None:
-        font = self.editor_font()
-        for tab in self.documents():
-            tab.set_editor_font(font)
-        if announce:
-            self.statusBar().showMessage(f"Font: {font.family()} {font.pointSizeF():g} pt", STATUS_TIMEOUT_MS)
-
-    @Slot()
-    def zoom_in(self) -> None:
-        self.state.zoom = min(self.state.zoom + 1, 60)
-        self._apply_font(announce=True)
-
-    @Slot()
-    def zoom_out(self) -> None:
-        if self.preferences.font_size + self.state.zoom - 1 >= MIN_FONT_SIZE:
-            self.state.zoom -= 1
-        self._apply_font(announce=True)
-
-    @Slot()
-    def zoom_reset(self) -> None:
-        self.state.zoom = 0
-        self._apply_font(announce=True)
-
-    @Slot()
-    def font_dialog(self) -> bool:
-        """Lets the writer choose the editor font (saved in the preferences)."""
-        ok, font = QFontDialog.getFont(self.editor_font(), self, "Editor Font")
-        if not ok:
-            return False
-        self.apply_preferences(self.preferences.copy(font_family=font.family(), font_size=float(font.pointSizeF())))
-        self.state.zoom = 0
-        self._apply_font()
-        return True
-
-    @Slot(bool)
-    def set_focus_mode(self, on: bool) -> None:
-        """Dims every paragraph but the current one in every document."""
-        if self.main_menu["focus_mode"].isChecked() != on:
-            self.main_menu["focus_mode"].setChecked(on)
-            return
-        colors = theme.editor_colors(self._scheme)
-        for tab in self.documents():
-            tab.editor.set_focus_mode(on, colors.dimmed_text)
-        self.statusBar().showMessage("Focus mode on (F8 turns it off)" if on else "Focus mode off", STATUS_TIMEOUT_MS)
-
-    @Slot(bool)
-    def set_full_screen(self, on: bool) -> None:
-        """Full screen, or back to the window as it was."""
-        if self.main_menu["full_screen"].isChecked() != on:
-            self.main_menu["full_screen"].setChecked(on)
-            return
-        if on and not self.isFullScreen():
-            self._was_maximized = self.isMaximized()
-            self.showFullScreen()
-        elif not on and self.isFullScreen():
-            self.showMaximized() if self._was_maximized else self.showNormal()
 
     # -- status bar ----------------------------------------------------------------------------------------------------
 
@@ -811,7 +739,7 @@ class MainWindow(QMainWindow):
         """Makes ``preferences`` current: theme, font, assistants, toggles, goal; saves them when ``save``."""
         self.preferences = preferences
         self._apply_theme()
-        self._apply_font()
+        self.view.apply_font()
         self.autosaver.set_idle_ms(int(preferences.autosave_idle_seconds * 1000))
         for action, on in ((self.main_menu["completion_toggle"], preferences.completion_enabled),
                            (self.main_menu["continuation_toggle"], preferences.continuation_enabled)):
@@ -849,7 +777,7 @@ class MainWindow(QMainWindow):
         """Shows the Preferences dialog; applies and saves what the writer chose."""
         from desktop.runtime.session import available_providers
 
-        dialog = PreferencesDialog(self.preferences, available_providers(), self, forget=self.forget_learned)
+        dialog = PreferencesDialog(self.preferences, available_providers(), self, forget=self.learned.forget)
         if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
             return False
         old = self.preferences
@@ -858,54 +786,6 @@ class MainWindow(QMainWindow):
         if (old.provider, old.threads) != (new.provider, new.threads):
             self.statusBar().showMessage("The execution provider and threads apply the next time Folio starts",
                                          3 * STATUS_TIMEOUT_MS)
-        return True
-
-    # -- what Folio learns about the writer ------------------------------------------------------------------------
-
-    def learn_from(self, tabs: Iterable[DocumentTab]) -> int:
-        """Learns the writer's words in ``tabs`` (but unaccepted generated passages) when the preferences allow,
-        and saves the memory when it grew; returns how many word uses were new. Documents unchanged since they were
-        last learned are skipped."""
-        if not self.preferences.learn_words:
-            return 0
-        new = 0
-        for tab in tabs:
-            text = tab.text()
-            fingerprint = hash(text)
-            if self._learned_keys.get(tab.tally_key) == fingerprint:
-                continue
-            self._learned_keys[tab.tally_key] = fingerprint
-            new += self.writer_memory.learn(tab.tally_key, text, exclude=tab.marks.texts())
-        if new:
-            try:
-                self.writer_memory.save()
-            except FileError as exc:
-                self.statusBar().showMessage(f"The learned words could not be saved: {exc}", 4 * STATUS_TIMEOUT_MS)
-        return new
-
-    @Slot()
-    def forget_learned(self) -> bool:
-        """Asks, then forgets every word Folio learned (the file is deleted); returns whether it forgot."""
-        count = len(self.writer_memory)
-        answer = QMessageBox.question(
-            self, APP_NAME,
-            f"Forget the {count:,} words, names and numbers Folio has learned from your documents?\n\n"
-            "Suggestions will no longer draw on them. Your documents are not changed.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            self.writer_memory.forget()
-        except FileError as exc:
-            self.show_error("Cannot forget", str(exc))
-            return False
-        # What the open documents hold now is not learned again: only words written from here on are remembered.
-        self._learned_keys = {}
-        for tab in self.documents():
-            text = tab.text()
-            self.writer_memory.mark_seen(tab.tally_key, text)
-            self._learned_keys[tab.tally_key] = hash(text)
-        self.statusBar().showMessage("Folio has forgotten the words it learned", STATUS_TIMEOUT_MS)
         return True
 
     def set_theme(self, name: str) -> None:
