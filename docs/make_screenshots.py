@@ -65,7 +65,7 @@ def write_scene(app, window, path: Path, continuation_chars: int) -> None:
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.continuation_toolbar.length_spin.setValue(continuation_chars)
     window.continuation_toolbar.temperature_spin.setValue(0.7)
-    window.continue_text()
+    window.continuation.start()
     wait(app, 60, lambda: not window.controller.running)
     window.editor.moveCursor(QTextCursor.MoveOperation.End)
     window.editor.insertPlainText("\n\nMiranda looked back at the ")
@@ -97,7 +97,7 @@ def translation_scene(app, window, path: Path, sentence: str) -> None:
     cursor.setPosition(start)
     cursor.setPosition(start + len(sentence), QTextCursor.MoveMode.KeepAnchor)
     window.editor.setTextCursor(cursor)
-    if window.translate_selection() is not None:
+    if window.translation.translate_selection() is not None:
         wait(app, 30, lambda: bool(window.translation_panel.results))
         if window.translation_panel.results:
             print(f"translated {sentence!r} -> {window.translation_panel.results[0].text!r}")

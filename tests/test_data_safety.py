@@ -341,7 +341,7 @@ def test_ctrl_s_while_a_continuation_streams_saves_and_says_why_the_title_keeps_
     assert saved.startswith("To be") and len(saved) > len("To be") + 5
     assert "continuation is still writing" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.current_tab().modified, timeout=3000)  # the * the message announced
-    assert window.stop_continuation()
+    assert window.continuation.stop()
     _ctrl(qtbot, window, Qt.Key.Key_S)
     assert window.statusBar().currentMessage() == "Saved story.txt"
     assert story.read_text(encoding="utf-8") == window.text() and not window.current_tab().modified

@@ -31,7 +31,7 @@ def start():
     window = next(w for w in app.topLevelWidgets() if isinstance(w, main_window.MainWindow))
     window.current_tab().set_content(TEXT, None)
     window.editor.selectAll()
-    print("STARTED", window.translate_selection(), flush=True)
+    print("STARTED", window.translation.translate_selection(), flush=True)
     QTimer.singleShot(int(sys.argv[2]), lambda: quit_now(window))
 
 def quit_now(window):

@@ -43,7 +43,7 @@ def test_window_shows_before_a_slow_model_finishes_loading(make_window, qtbot):
     assert window.isVisible()
     assert not window.main_menu["continue"].isEnabled()
     assert "loading" in window.status_bar.model_label.text()
-    assert window.continue_text() is None
+    assert window.continuation.start() is None
     qtbot.waitUntil(lambda: window.main_menu["continue"].isEnabled(), timeout=5000)
 
 
@@ -94,7 +94,7 @@ def test_shortcut_starts_and_escape_stops_the_continuation(make_window, qtbot):
 def test_stop_button_cancels(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer(delay=0.01)))
     window.continuation_toolbar.length_spin.setValue(5000)
-    window.continue_text()
+    window.continuation.start()
     qtbot.waitUntil(lambda: len(window.text()) > 2, timeout=5000)
     with qtbot.waitSignal(window.controller.finished, timeout=2000) as blocker:
         qtbot.mouseClick(window.continuation_toolbar.buttons["stop"], Qt.MouseButton.LeftButton)
@@ -128,7 +128,7 @@ def test_typing_works_while_generating_and_stays_its_own_undo_step(make_window, 
     original = "Once more unto the breach"
     set_text(window, original)
     window.continuation_toolbar.length_spin.setValue(5000)
-    window.continue_text()
+    window.continuation.start()
     qtbot.waitUntil(lambda: len(window.text()) > len(original) + 3, timeout=5000)
 
     qtbot.keyClicks(window.editor, "XYZ")
@@ -137,7 +137,7 @@ def test_typing_works_while_generating_and_stays_its_own_undo_step(make_window, 
     qtbot.waitUntil(lambda: len(window.text()) > grown + 3, timeout=5000)  # generation went on
     assert window.controller.running
     with qtbot.waitSignal(window.controller.finished, timeout=2000):
-        window.stop_continuation()
+        window.continuation.stop()
     after_typing = window.text()
     assert after_typing.endswith("XYZ")  # the text generated after the typing went before it, at the anchor
     generated = after_typing[len(original) : -len("XYZ")]
@@ -160,7 +160,7 @@ def test_undo_while_generating_stops_the_continuation(make_window, qtbot):
     window = make_window(FakeEngines(FakeContinuer(delay=0.01)))
     set_text(window, "Friends, Romans")
     window.continuation_toolbar.length_spin.setValue(5000)
-    window.continue_text()
+    window.continuation.start()
     qtbot.waitUntil(lambda: len(window.text()) > len("Friends, Romans") + 2, timeout=5000)
     with qtbot.waitSignal(window.controller.finished, timeout=2000) as blocker:
         window.editor.undo()
@@ -174,7 +174,7 @@ def test_edits_elsewhere_do_not_move_the_insertion_point(make_window, qtbot):
     set_text(window, "Alpha\nBeta", cursor_at=len("Alpha"))
     window.continuation_toolbar.length_spin.setValue(30)
     with qtbot.waitSignal(window.controller.finished, timeout=10000):
-        window.continue_text()
+        window.continuation.start()
         qtbot.waitUntil(lambda: len(window.text()) > len("Alpha\nBeta") + 2, timeout=5000)
         cursor = window.editor.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.Start)
@@ -190,14 +190,14 @@ def test_a_new_continuation_supersedes_the_running_one(make_window, qtbot):
     window.continuation_toolbar.length_spin.setValue(5000)
     outcomes: dict[int, str] = {}
     window.controller.finished.connect(lambda request_id, outcome: outcomes.__setitem__(request_id, outcome))
-    first = window.continue_text()
+    first = window.continuation.start()
     qtbot.waitUntil(lambda: len(window.text()) > len("first|second") + 2, timeout=5000)
 
     cursor = window.editor.textCursor()
     cursor.movePosition(QTextCursor.MoveOperation.End)
     window.editor.setTextCursor(cursor)
     window.continuation_toolbar.length_spin.setValue(25)
-    second = window.continue_text()
+    second = window.continuation.start()
     assert outcomes[first] == SUPERSEDED
     middle = window.text()
     qtbot.waitUntil(lambda: second in outcomes, timeout=10000)
@@ -211,7 +211,7 @@ def test_closing_the_window_stops_the_worker(make_window, qtbot, dialogs):
     fake = FakeContinuer(delay=0.01)
     window = make_window(FakeEngines(fake))
     window.continuation_toolbar.length_spin.setValue(5000)
-    window.continue_text()
+    window.continuation.start()
     qtbot.waitUntil(lambda: len(window.text()) > 2, timeout=5000)
     assert window.close()
     assert dialogs.questions  # it asked about the unsaved continuation (and the answer was Discard)
@@ -227,7 +227,7 @@ def test_engine_error_during_generation_is_reported(make_window, qtbot):
 
     window = make_window(FakeEngines(Broken()))
     with qtbot.waitSignal(window.controller.failed, timeout=5000) as blocker:
-        window.continue_text()
+        window.continuation.start()
     assert "exploded" in blocker.args[1]
     qtbot.waitUntil(lambda: not window.controller.running)
     assert "exploded" in window.statusBar().currentMessage()
@@ -242,7 +242,7 @@ def _assert_unavailable(window: MainWindow, qtbot, reason: str) -> None:
     assert reason in window.status_bar.model_label.text()
     assert not window.main_menu["continue"].isEnabled()
     assert reason in window.main_menu["continue"].toolTip()
-    assert window.continue_text() is None
+    assert window.continuation.start() is None
     qtbot.keyClicks(window.editor, "still works")
     assert window.text() == "still works"
 

@@ -69,7 +69,7 @@ def test_a_damaged_translator_gets_an_indicator_once_it_fails_to_load(models_cop
     window = make_window(models=folder)
     set_text(window, "Tom lives in Boston.")
     window.editor.selectAll()
-    window.translate_selection()
+    window.translation.translate_selection()
     qtbot.waitUntil(lambda: window.status_bar.feature_status.button("Translation") is not None, timeout=10000)
     tip = window.status_bar.feature_status.button("Translation").toolTip()
     assert "tokenizer.json is not valid JSON at line 1, column 6" in tip

@@ -188,7 +188,7 @@ def test_continuation_can_be_switched_off(make_window):
     assert window.main_menu["continue"].isEnabled()
     window.main_menu["continuation_toggle"].trigger()
     assert not window.main_menu["continue"].isEnabled() and not window.continuation_toolbar.temperature_spin.isEnabled()
-    assert window.continue_text() is None
+    assert window.continuation.start() is None
     assert "switched off" in window.main_menu["continue"].toolTip()
     window.main_menu["continuation_toggle"].trigger()
     assert window.main_menu["continue"].isEnabled()

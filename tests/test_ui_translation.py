@@ -51,7 +51,7 @@ def translate(window, qtbot, by_key: bool = False):
             qtbot.keyClick(window.editor, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier
                            | Qt.KeyboardModifier.ShiftModifier)
         else:
-            assert window.translate_selection() is not None
+            assert window.translation.translate_selection() is not None
     return shown.args[0]
 
 
@@ -171,14 +171,14 @@ def test_the_panel_follows_edits_around_the_english_and_refuses_when_it_changed(
 
 def test_nothing_to_translate_and_too_long_selections_say_so(qtbot, make_window, engines):
     window = make_window(engines)
-    assert window.translate_selection() is None
+    assert window.translation.translate_selection() is None
     assert window.translation_panel.status_label.text() == NOTHING_SELECTED
     set_text(window, "1914 -- 2003 !!")
     place_cursor(window, 3)
-    assert window.translate_selection() is None
+    assert window.translation.translate_selection() is None
     set_text(window, "Tom lives in Boston. " * 300)
     window.editor.selectAll()
-    assert window.translate_selection() is None
+    assert window.translation.translate_selection() is None
     assert window.translation_panel.status_label.text() == TOO_LONG
 
 
@@ -200,7 +200,7 @@ def test_a_missing_translator_is_explained_and_the_editor_keeps_working(qtbot, m
     set_text(window, "Tom lives in Boston.")
     place_cursor(window, 2)
     with qtbot.waitSignal(window.translation_panel.statusMessage, timeout=5000) as message:
-        window.translate_selection()
+        window.translation.translate_selection()
     assert message.args[0].startswith("Translation is unavailable")
     qtbot.keyClicks(window.editor, "x")
     assert window.text() == "Toxm lives in Boston."
@@ -217,12 +217,12 @@ def test_typing_goes_on_while_translating_and_the_latest_request_wins(qtbot, mak
     window, slow = slow_translation_window(make_window, translator)
     set_text(window, "Tom lives in Boston. Help!")
     place_cursor(window, 2)
-    first = window.translate_selection()
+    first = window.translation.translate_selection()
     qtbot.waitUntil(lambda: len(slow.calls) == 1)
     place_cursor(window, len(window.text()))
     qtbot.keyClicks(window.editor, " Good morning!")  # the editor answers while the worker is busy
     assert window.text().endswith("Good morning!")
-    second = window.translate_selection()
+    second = window.translation.translate_selection()
     assert second == first + 1
     panel = window.translation_panel
     with qtbot.waitSignal(panel.translationShown, timeout=10000) as shown:
@@ -289,7 +289,7 @@ def test_translate_document_keeps_paragraphs_and_markdown_in_a_new_tab(qtbot, ma
     progress = []
     window.document_translation.progress.connect(lambda done, total: progress.append((done, total)))
     with qtbot.waitSignal(window.document_translation.finished, timeout=20000):
-        assert window.translate_document() is not None
+        assert window.translation.translate_document() is not None
         bar = window.status_bar
         assert bar.translation_progress.isVisible() and bar.translation_cancel_button.isVisible()
     assert window.current_tab() is not source_tab and source_tab.editor.toPlainText() == MARKDOWN
@@ -311,7 +311,7 @@ def test_document_translation_can_be_cancelled_and_the_editor_stays_responsive(q
     window, slow = slow_translation_window(make_window, translator)
     set_text(window, "Tom lives in Boston.\n\nI am tired.\n\nHelp!")
     tabs = window.tabs.count()
-    window.translate_document()
+    window.translation.translate_document()
     qtbot.waitUntil(lambda: len(slow.calls) == 1)
     qtbot.keyClicks(window.editor, " Good")  # typing while the worker is busy
     assert window.text().endswith("Help! Good")

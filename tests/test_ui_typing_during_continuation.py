@@ -20,7 +20,7 @@ def test_fast_typing_during_streaming_keeps_typed_words_and_generated_text_conti
     window.continuation_toolbar.length_spin.setValue(5000)
     chunks: list[str] = []
     window.controller.textInserted.connect(lambda request_id, text: chunks.append(text))
-    window.continue_text()
+    window.continuation.start()
     qtbot.waitUntil(lambda: len(window.text()) > len(original) + 5, timeout=5000)
 
     rng = random.Random(5)
@@ -31,7 +31,7 @@ def test_fast_typing_during_streaming_keeps_typed_words_and_generated_text_conti
         qtbot.wait(rng.randint(0, 4))
     interleaved = len(chunks) - before_typing
     assert window.controller.running
-    window.stop_continuation()
+    window.continuation.stop()
     assert interleaved >= 10, f"only {interleaved} chunks arrived while typing: the test did not interleave"
 
     typed = "".join(" " + word for word in words)

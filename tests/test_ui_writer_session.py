@@ -136,7 +136,7 @@ def test_replace_and_insert_give_the_focus_back_to_the_editor_so_ctrl_z_undoes(m
     window = make_window(engines())
     window.editor.setPlainText("Hello.")
     window.editor.selectAll()
-    request = window.translate_selection()
+    request = window.translation.translate_selection()
     panel = window.translation_panel
     qtbot.waitUntil(lambda: bool(panel.results) and panel.latest_id == request, timeout=5000)
     qtbot.mouseClick(panel.replace_button, Qt.MouseButton.LeftButton)
@@ -145,7 +145,7 @@ def test_replace_and_insert_give_the_focus_back_to_the_editor_so_ctrl_z_undoes(m
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.text() == "Hello."
     window.editor.selectAll()
-    request = window.translate_selection()
+    request = window.translation.translate_selection()
     qtbot.waitUntil(lambda: bool(panel.results) and panel.latest_id == request, timeout=5000)
     qtbot.mouseClick(panel.insert_button, Qt.MouseButton.LeftButton)
     assert window.text() == "Hello. Bonjour."

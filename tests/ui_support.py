@@ -132,7 +132,7 @@ def move_to_end(window: MainWindow) -> None:
 
 def run_to_end(qtbot, window: MainWindow, trigger=None) -> tuple[int, str]:
     with qtbot.waitSignal(window.controller.finished, timeout=10000) as blocker:
-        request_id = trigger() if trigger is not None else window.continue_text()
+        request_id = trigger() if trigger is not None else window.continuation.start()
     assert blocker.args[0] == request_id
     return blocker.args[0], blocker.args[1]
 

@@ -44,12 +44,11 @@ from desktop.core.preferences import LoadedPreferences, Preferences, load_prefer
 from desktop.core.recovery import RecoverySession
 from desktop.core.textstats import TextStats
 from desktop.runtime.contract import KIND_TRANSLATOR
-from desktop.runtime.translation_text import has_letters
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
 from desktop.ui.actions import MainMenu
 from desktop.ui.autosave import Autosaver
-from desktop.ui.continuation import CANCELLED, COMPLETED
+from desktop.ui.continuation_commands import ContinuationCommands
 from desktop.ui.continuation_toolbar import ContinuationToolbar
 from desktop.ui.document import DocumentTab
 from desktop.ui.document_files import DocumentFiles
@@ -72,7 +71,8 @@ from desktop.ui.session_controller import SessionController
 from desktop.ui.spelling import Spelling
 from desktop.ui.startup import app_icon, default_locations, make_engines
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS, StatusBar
-from desktop.ui.translation import TranslationPanel, selected_text
+from desktop.ui.translation import TranslationPanel
+from desktop.ui.translation_commands import TranslationCommands
 
 __all__ = ["MainWindow"]
 
@@ -186,10 +186,7 @@ class MainWindow(QMainWindow):
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
         self.document_translation = DocumentTranslation(self.engines, self)
-        self.document_translation.progress.connect(self._on_document_translation_progress)
-        self.document_translation.finished.connect(self._on_document_translated)
-        self.document_translation.cancelled.connect(lambda: self._end_document_translation("Translation cancelled"))
-        self.document_translation.failed.connect(self._end_document_translation)
+        self.translation = TranslationCommands(self)
 
     def _build_controllers(self) -> None:
         """Autosave, files, session, view, counting and spelling."""
@@ -201,6 +198,7 @@ class MainWindow(QMainWindow):
         self.files = DocumentFiles(self)
         self.session = SessionController(self)
         self.view = EditorView(self)
+        self.continuation = ContinuationCommands(self)
         self._stats_timer = QTimer(self)
         self._stats_timer.setSingleShot(True)
         self._stats_timer.setInterval(STATS_DELAY_MS)
@@ -232,7 +230,7 @@ class MainWindow(QMainWindow):
         self.status_bar = StatusBar(self)
         self.setStatusBar(self.status_bar)
         self.status_bar.acceptGenerated.connect(self.accept_generated)
-        self.status_bar.cancelTranslation.connect(self.cancel_document_translation)
+        self.status_bar.cancelTranslation.connect(self.translation.cancel_document)
         self.feature_status = self.status_bar.feature_status  # the completion and translation hooks report here
         self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
         problem = getattr(self.engines, "package_problem", None)
@@ -305,10 +303,7 @@ class MainWindow(QMainWindow):
         tab.marks.changed.connect(lambda t=tab: self._on_marks_changed(t))
         controller = tab.controller
         controller.engineLoaded.connect(self._on_engine_loaded)
-        controller.runningChanged.connect(lambda running, t=tab: self._on_running_changed(t, running))
-        controller.textInserted.connect(lambda rid, text, t=tab: self._on_text_inserted(t))
-        controller.finished.connect(lambda rid, outcome, t=tab: self._on_continuation_finished(t, outcome))
-        controller.failed.connect(lambda rid, message: self._on_continuation_failed(message))
+        self.continuation.attach(tab)
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setCurrentIndex(index)
         self.update_tab_title(tab)
@@ -602,50 +597,6 @@ class MainWindow(QMainWindow):
         """Draws a translation's attention in the model view (rows: target tokens, columns: source tokens)."""
         self.model_view.show_attention(src_tokens, tgt_tokens, matrix)
 
-    @Slot()
-    def translate_selection(self) -> int | None:
-        """Translates the selection (or the sentence at the cursor) into French in the translation panel;
-        returns the request id, or None when there is nothing to translate."""
-        self.translation_dock.show()
-        self.translation_dock.raise_()
-        return self.translation_panel.translate_from(self.current_tab())
-
-    @Slot()
-    def translate_document(self) -> int | None:
-        """Translates the selection, or else the whole document, into French in a new tab (in a worker, with
-        progress in the status bar and Cancel); returns the job id, or None when there is nothing to translate."""
-        tab = self.current_tab()
-        cursor = tab.editor.textCursor()
-        text = selected_text(cursor) if cursor.hasSelection() else tab.editor.toPlainText()
-        if not has_letters(text):
-            self.statusBar().showMessage("Nothing to translate: the document has no words", STATUS_TIMEOUT_MS)
-            return None
-        job = self.document_translation.start(text, tab.title)
-        self.status_bar.start_translation_progress()
-        self.statusBar().showMessage("Translating into French… (the editor stays yours meanwhile)")
-        return job
-
-    @Slot()
-    def cancel_document_translation(self) -> None:
-        """Stops the running document translation."""
-        self.document_translation.cancel()
-
-    @Slot(int, int)
-    def _on_document_translation_progress(self, done: int, total: int) -> None:
-        self.status_bar.show_translation_progress(done, total)
-
-    @Slot(str, object)
-    def _on_document_translated(self, title: str, result: Any) -> None:
-        tab = self.new_tab()
-        tab.editor.setPlainText(result.text)
-        tab.mark_generated(0, tab.editor.document().characterCount() - 1)
-        unsure = (f"; {result.unsure} may be wrong (unusual or long sentences)" if result.unsure else "")
-        self._end_document_translation(f"Translated {title} into French: {result.sentences} sentences{unsure}")
-
-    @Slot(str)
-    def _end_document_translation(self, message: str) -> None:
-        self.status_bar.end_translation_progress(message)
-
     # -- model view ----------------------------------------------------------------------------------------------------
 
     @Slot(bool)
@@ -673,25 +624,6 @@ class MainWindow(QMainWindow):
 
     # -- continuation --------------------------------------------------------------------------------------------------
 
-    @Slot()
-    def continue_text(self) -> int | None:
-        """Continues the text before the cursor at the cursor; returns the request id (None if unavailable)."""
-        if not self.preferences.continuation_enabled or not self.controller.available:
-            return None
-        cursor = self.editor.textCursor()
-        position = cursor.selectionEnd()
-        if cursor.hasSelection():
-            cursor.setPosition(position)
-            self.editor.setTextCursor(cursor)
-        self.editor.setFocus()
-        return self.controller.start(position, self.continuation_toolbar.length_spin.value(),
-                                     self.continuation_toolbar.temperature_spin.value())
-
-    @Slot()
-    def stop_continuation(self) -> bool:
-        """Stops the running continuation; returns whether one was running."""
-        return self.controller.cancel()
-
     @Slot(object)
     def _on_engine_loaded(self, info: EngineInfo | None) -> None:
         if info is not None:
@@ -712,26 +644,6 @@ class MainWindow(QMainWindow):
         else:
             tip = text
         self.continuation_toolbar.set_tip("continue", tip)
-
-    def _on_running_changed(self, tab: DocumentTab, running: bool) -> None:
-        if tab is self.current_tab():
-            self.main_menu["stop"].setEnabled(running)
-        if running:
-            self.statusBar().showMessage("Continuing… (Esc stops)")
-
-    def _on_text_inserted(self, tab: DocumentTab) -> None:
-        if tab.editor.textCursor().position() == tab.controller.inserter.position:
-            tab.editor.ensureCursorVisible()
-
-    def _on_continuation_finished(self, tab: DocumentTab, outcome: str) -> None:
-        chars = tab.controller.inserter.inserted_chars
-        if outcome == COMPLETED:
-            self.statusBar().showMessage(f"Continuation done: {chars} characters", STATUS_TIMEOUT_MS)
-        elif outcome == CANCELLED:
-            self.statusBar().showMessage(f"Continuation stopped after {chars} characters", STATUS_TIMEOUT_MS)
-
-    def _on_continuation_failed(self, message: str) -> None:
-        self.statusBar().showMessage(f"Continuation failed: {message}", 2 * STATUS_TIMEOUT_MS)
 
     # -- preferences and looks -----------------------------------------------------------------------------------------
 
@@ -819,13 +731,6 @@ class MainWindow(QMainWindow):
         """Switches word completion on or off (a preference)."""
         self.apply_preferences(self.preferences.copy(completion_enabled=bool(on)))
         self.statusBar().showMessage("Word completion on" if on else "Word completion off", STATUS_TIMEOUT_MS)
-
-    @Slot(bool)
-    def set_continuation_enabled(self, on: bool) -> None:
-        """Switches Shakespeare continuation on or off (a preference)."""
-        if not on:
-            self.stop_continuation()
-        self.apply_preferences(self.preferences.copy(continuation_enabled=bool(on)))
 
     def _on_temperature_changed(self, value: float) -> None:
         self.preferences.temperature = float(value)
