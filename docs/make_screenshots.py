@@ -73,7 +73,7 @@ def write_scene(app, window, path: Path, continuation_chars: int) -> None:
     QTest.keyClicks(window.editor, "s")
     QTest.keyClick(window.editor, "\b")  # typed edits ask for a suggestion
     wait(app, 10, lambda: bool(completion.ghost_text))
-    window.update_stats()
+    window.word_counts.update()
     wait(app, 0.5)
 
 

@@ -74,7 +74,7 @@ def test_a_keystroke_in_a_large_document_does_not_recount_it(make_window, qtbot,
     monkeypatch.setattr(live_stats, "count_words", spy)
     move_to_end(window)
     qtbot.keyClicks(window.editor, "more words")
-    window.update_stats()
+    window.word_counts.update()
     qtbot.wait(300)  # the stats timer fires
     assert window.status_bar.stats_label.text().startswith("140,002 words")
     assert sum(counted) < 10_000, f"{sum(counted):,} characters recounted for 10 keystrokes"

@@ -136,7 +136,7 @@ def test_a_large_file_opens_behind_a_progress_bar_and_the_window_paints(make_win
         seen.append((percent, window.status_bar.load_bar.isVisible(), window.statusBar().currentMessage()))
         if 40 <= percent <= 70 and not grabbed:
             grabbed.append(window.grab())  # the window can paint while the file goes in
-            window.update_stats()  # the counts' timer may fire meanwhile: half a file is not today's writing
+            window.word_counts.update()  # the counts' timer may fire meanwhile: half a file is not today's writing
             window.autosaver.save_now()
 
     window.files.loadProgress.connect(on_progress)

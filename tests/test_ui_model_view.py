@@ -242,11 +242,11 @@ def test_generated_words_count_toward_the_daily_goal_only_once_accepted(make_win
     qtbot.keyClicks(window.editor, "one two ")
     window.continuation_toolbar.length_spin.setValue(40)  # "Now is the winter of our discontent\nMade": 8 words
     run_to_end(qtbot, window)
-    window.update_stats()
+    window.word_counts.update()
     assert window.status_bar.stats_label.text().startswith("10 words")
     assert window.status_bar.goal_label.text() == "Today 2 / 100"
     window.main_menu["accept_generated"].trigger()
-    window.update_stats()
+    window.word_counts.update()
     assert window.status_bar.goal_label.text() == "Today 10 / 100"
 
 

@@ -130,16 +130,16 @@ def test_daily_goal_progress_counts_words_written_today(make_window, qtbot, tmp_
     path.write_text("ten words " * 5, encoding="utf-8")  # 10 words written on another day
     window = make_window(preferences=Preferences(daily_goal=10))
     window.files.open_file(path)
-    window.update_stats()
+    window.word_counts.update()
     assert window.status_bar.goal_label.text() == "Today 0 / 10"
     move_cursor(window, 0)
     qtbot.keyClicks(window.editor, "one two three four ")
-    window.update_stats()
+    window.word_counts.update()
     assert window.status_bar.goal_label.text() == "Today 4 / 10"
     assert window.status_bar.goal_bar.value() == 4 and window.status_bar.goal_bar.maximum() == 10
     window.new_document()
     qtbot.keyClicks(window.editor, "five six seven eight nine ten eleven")
-    window.update_stats()
+    window.word_counts.update()
     assert window.status_bar.goal_label.text() == "Today 11 / 10 ✓"
     assert window.status_bar.goal_bar.value() == 10
     window.apply_preferences(window.preferences.copy(daily_goal=0), save=False)

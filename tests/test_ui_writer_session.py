@@ -113,7 +113,7 @@ def test_status_messages_are_not_cut_off_at_the_default_size(make_window, qtbot,
     path.write_text("One two three four, five six seven. " * 2000, encoding="utf-8")
     window.files.open_file(path)
     window.apply_preferences(window.preferences.copy(daily_goal=1000), save=False)
-    window.update_stats()
+    window.word_counts.update()
     qtbot.wait(300)  # the models load and are named
     metrics = QFontMetrics(window.statusBar().font())
     for message in ("Continuation done: 400 characters", "Continuation stopped after 5,000 characters",

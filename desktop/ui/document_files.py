@@ -111,13 +111,13 @@ class DocumentFiles(QObject):
 
     def opened(self, tab: DocumentTab) -> None:
         """What follows putting a file into ``tab``: today's tally, the recent files, watching the file."""
-        self.window.tally(tab)
+        self.window.word_counts.tally(tab)
         if tab.path is not None:
             clean_stale_temp_files(tab.path)  # what a save interrupted by a kill left beside the file
             self._add_recent(tab.path)
             self.watch(tab.path)
         self.window.update_tab_title(tab)
-        self.window.update_stats_soon()
+        self.window.word_counts.update_soon()
 
     def start_new_file(self, path: str | Path) -> None:
         """Starts an empty document that Save writes to ``path`` (a name on the command line that does not exist

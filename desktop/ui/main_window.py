@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import (
     QCloseEvent,
     QGuiApplication,
@@ -42,7 +42,6 @@ from desktop.core.files import FileError
 from desktop.core.locations import Locations
 from desktop.core.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
 from desktop.core.recovery import RecoverySession
-from desktop.core.textstats import TextStats
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.ui import theme
 from desktop.ui.about_dialog import AboutDialog
@@ -73,13 +72,13 @@ from desktop.ui.startup import app_icon, default_locations, make_engines
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS, StatusBar
 from desktop.ui.translation import TranslationPanel
 from desktop.ui.translation_commands import TranslationCommands
+from desktop.ui.word_counts import WordCounts
 
 __all__ = ["MainWindow"]
 
 logger = logging.getLogger(__name__)
 
 
-STATS_DELAY_MS = 200
 MODIFIED_MARK = " •"
 
 class MainWindow(QMainWindow):
@@ -199,10 +198,7 @@ class MainWindow(QMainWindow):
         self.session = SessionController(self)
         self.view = EditorView(self)
         self.continuation = ContinuationCommands(self)
-        self._stats_timer = QTimer(self)
-        self._stats_timer.setSingleShot(True)
-        self._stats_timer.setInterval(STATS_DELAY_MS)
-        self._stats_timer.timeout.connect(self.update_stats)
+        self.word_counts = WordCounts(self)
         self.spelling = Spelling(self.engines, self.locations.personal_words_file, self)
         self.spelling.statusMessage.connect(lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
 
@@ -296,7 +292,7 @@ class MainWindow(QMainWindow):
         document = tab.editor.document()
         document.contentsChanged.connect(self.autosaver.document_changed)
         document.contentsChanged.connect(lambda t=tab: self._on_contents_changed(t))
-        tab.counts.completed.connect(lambda t=tab: self.update_stats_soon() if t is self.current_tab() else None)
+        tab.counts.completed.connect(lambda t=tab: self.word_counts.update_soon() if t is self.current_tab() else None)
         tab.editor.cursorPositionChanged.connect(lambda t=tab: self._on_cursor_moved(t))
         for signal in (tab.editor.undoAvailable, tab.editor.redoAvailable, tab.editor.copyAvailable):
             signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
@@ -367,7 +363,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_autosave(self) -> None:
         for tab in self.documents():
-            self.tally(tab)
+            self.word_counts.tally(tab)
         self.learned.learn_from(self.documents())
         self.session.write_state()
         if self._preferences_dirty:
@@ -408,7 +404,7 @@ class MainWindow(QMainWindow):
     def shutdown(self, clean: bool = True) -> None:
         """Stops every worker thread; ``clean`` also removes this session's recovery copies."""
         self._closed = True
-        self._stats_timer.stop()
+        self.word_counts.shutdown()
         self.files.shutdown()
         for tab in self.documents():
             tab.shutdown()
@@ -419,37 +415,6 @@ class MainWindow(QMainWindow):
         self.autosaver.shutdown(clean)
 
     # -- status bar ----------------------------------------------------------------------------------------------------
-
-    def update_stats_soon(self) -> None:
-        """Counts the current document again in a moment (after a burst of changes, once)."""
-        self._stats_timer.start()
-
-    @Slot()
-    def update_stats(self) -> TextStats | None:
-        """Shows the current document's word count, reading time and daily goal (kept per block by
-        ``tab.counts``, so this is cheap); None while a large text is still being counted."""
-        tab = self.current_tab()
-        if tab.loading:  # half a file is no count, and its words were not written today
-            self.status_bar.show_stats(None)
-            self.update_stats_soon()
-            return None
-        stats = tab.counts.stats()
-        self.status_bar.show_stats(stats.summary() if stats is not None else None)
-        self.tally(tab)
-        self._update_goal()
-        return stats
-
-    def tally(self, tab: DocumentTab) -> None:
-        """Records ``tab``'s own words in today's tally (once its counts are complete and its file is in: half a
-        file's words were not written today)."""
-        if tab.loading:
-            return
-        stats = tab.counts.stats()
-        if stats is not None:
-            self.state.tally.update(tab.tally_key, tab.own_words(stats.words))
-
-    def _update_goal(self) -> None:
-        self.status_bar.show_goal(self.state.tally.words_today(), self.preferences.daily_goal)
 
     def _update_format(self, tab: DocumentTab) -> None:
         if tab is not self.current_tab():
@@ -472,7 +437,7 @@ class MainWindow(QMainWindow):
         self._sync_edit_actions(tab)
         self.main_menu["stop"].setEnabled(tab.controller.running)
         self._on_marks_changed(tab)
-        self.update_stats()
+        self.word_counts.update()
         self._request_model_view(tab)
         self.spelling.set_current(tab)
 
@@ -501,7 +466,7 @@ class MainWindow(QMainWindow):
 
     def _on_contents_changed(self, tab: DocumentTab) -> None:
         if tab is self.current_tab() and not tab.loading:
-            self.update_stats_soon()
+            self.word_counts.update_soon()
             self._request_model_view(tab)
 
     def _on_cursor_moved(self, tab: DocumentTab) -> None:
@@ -668,7 +633,7 @@ class MainWindow(QMainWindow):
             tab.completion.apply_preferences(preferences)
             tab.completion.set_learned_memory(memory)
         self._on_engine_loaded(None)
-        self._update_goal()
+        self.word_counts.show_goal()
         self.spelling.set_enabled(preferences.spelling_enabled)
         if save:
             self.save_preferences()
