@@ -1,11 +1,22 @@
-"""Folio's main window: documents in tabs, writing tools, preferences, the model view and the assistants.
+"""Folio's main window: documents in tabs, the docks, and the wiring between the window's parts.
 
-The window wires widgets together; the logic lives elsewhere, in :mod:`desktop.core` (no Qt): files in
-:mod:`~desktop.core.files`, preferences in :mod:`~desktop.core.preferences`, the session in
-:mod:`~desktop.core.appstate`, recovery copies in :mod:`~desktop.core.recovery`, counts and the daily goal in
-:mod:`~desktop.core.textstats`. Each document is a
-:class:`~desktop.ui.document.DocumentTab`; models run in worker threads (continuation, the model view,
-completion) and report by signal.
+The window lays out the tabs, the find bar, the docks (model view, translation), the menus, the toolbar and the
+status bar, passes the preferences and the theme on, and closes; each job lives in its own module:
+
+- :mod:`~desktop.ui.actions`: the table of actions, from which the menus and the toolbar are built
+  (``window.main_menu["save"]``);
+- :mod:`~desktop.ui.continuation_toolbar` and :mod:`~desktop.ui.statusbar`: the toolbar and the status bar;
+- :mod:`~desktop.ui.document_files` (``window.files``): open, save, reload, recent files, drops, the disk watcher;
+- :mod:`~desktop.ui.session_controller` (``window.session``): start, crash recovery, the state file;
+- :mod:`~desktop.ui.editor_view` (``window.view``): font, zoom, focus mode, full screen, Go to Line;
+- :mod:`~desktop.ui.continuation_commands` (``window.continuation``) and :mod:`~desktop.ui.translation_commands`
+  (``window.translation``): the Assist menu's commands;
+- :mod:`~desktop.ui.word_counts` (``window.word_counts``) and :mod:`~desktop.ui.learned_words`
+  (``window.learned``): the counts and daily goal, and the words Folio learns;
+- :mod:`~desktop.ui.startup`: the application, the engines and the window at start.
+
+The logic without widgets is in :mod:`desktop.core`. Each document is a :class:`~desktop.ui.document.DocumentTab`;
+models run in worker threads (continuation, the model view, completion) and report by signal.
 
 Hooks for other features:
 
