@@ -106,7 +106,7 @@ def make_window(qtbot, dialogs):
 
 def wait_models_ready(qtbot, window: MainWindow, timeout: int = 10000) -> None:
     """Waits until every model the window uses has loaded (``modelsReady``, which may have come already)."""
-    if not window._models_ready_sent:
+    if not window.model_status.all_ready:
         with qtbot.waitSignal(window.modelsReady, timeout=timeout):
             pass
 

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Slot
 
 from desktop.ui.continuation import CANCELLED, COMPLETED
 from desktop.ui.document import DocumentTab
+from desktop.ui.engine_status import EngineInfo, describe_continuation
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS
 
 if TYPE_CHECKING:
@@ -63,6 +64,20 @@ class ContinuationCommands(QObject):
         if not on:
             self.stop()
         self.window.apply_preferences(self.window.preferences.copy(continuation_enabled=bool(on)))
+
+    def show_availability(self, info: EngineInfo | None) -> None:
+        """Enables Continue when the model (``info``, None while loading) is there and continuation is switched
+        on; its tooltip says why not."""
+        available = info is not None and info.available
+        enabled = self.window.preferences.continuation_enabled
+        self.window.main_menu["continue"].setEnabled(available and enabled)
+        if not enabled:
+            tip = "Continuation is switched off (Assist ▸ Shakespeare Continuation)"
+        elif available:
+            tip = "Continue the text at the cursor in Shakespeare's style (Ctrl+Shift+Return)"
+        else:
+            tip = describe_continuation(info)
+        self.window.continuation_toolbar.set_tip("continue", tip)
 
     def _say(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
         self.window.status_bar.showMessage(message, timeout_ms)

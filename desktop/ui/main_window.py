@@ -68,13 +68,11 @@ from desktop.ui.editor_view import EditorView
 from desktop.ui.engine_status import (
     EngineInfo,
     EnginesLike,
-    describe_completion,
-    describe_continuation,
-    describe_translation,
     text_before,
 )
 from desktop.ui.findbar import FindBar
 from desktop.ui.learned_words import LearnedWords
+from desktop.ui.model_status import ModelStatus
 from desktop.ui.model_view import ModelViewDock
 from desktop.ui.preferences_dialog import PreferencesDialog
 from desktop.ui.session_controller import SessionController
@@ -118,11 +116,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._load_settings(locations, preferences)
         self.engines = engines if engines is not None else make_engines(provider, models, self.preferences.threads)
-        self._engine_info: EngineInfo | None = None
-        self._model_texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
-        self._model_infos: dict[str, EngineInfo | None] = {}  # feature -> its engine, for the short summary
-        self._models_pending: set[str] = {"continuation", "completion"}  # models still loading (see modelsReady)
-        self._models_ready_sent = False
         self._closed = False
         self._scheme = theme.LIGHT
 
@@ -190,9 +183,8 @@ class MainWindow(QMainWindow):
             lambda heat: self.show_attention(heat.source, heat.target, heat.matrix))
         self.translation_panel.statusMessage.connect(
             lambda message: self.statusBar().showMessage(message, STATUS_TIMEOUT_MS))
-        self.translation_panel.engineLoaded.connect(self._on_translation_loaded)
         self.translation_panel.unavailable.connect(
-            lambda reason: self.feature_status.set_reason("Translation", reason))
+            lambda reason: self.status_bar.feature_status.set_reason("Translation", reason))
         self.translation_dock = self.add_side_panel(self.translation_panel, "Translation", "translationDock")
         self.translation_dock.hide()
         self.document_translation = DocumentTranslation(self.engines, self)
@@ -238,11 +230,13 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
         self.status_bar.acceptGenerated.connect(self.accept_generated)
         self.status_bar.cancelTranslation.connect(self.translation.cancel_document)
-        self.feature_status = self.status_bar.feature_status  # the completion and translation hooks report here
-        self.feature_status.clicked.connect(lambda _feature: self.about_dialog())
+        self.status_bar.feature_status.clicked.connect(lambda _feature: self.about_dialog())
+        self.model_status = ModelStatus(self.status_bar, self)
+        self.model_status.ready.connect(self.modelsReady)
+        self.translation_panel.engineLoaded.connect(self.model_status.translation_loaded)
         problem = getattr(self.engines, "package_problem", None)
         if callable(problem):  # a missing translator is known before its first use
-            self.feature_status.set_reason("Translation", problem(KIND_TRANSLATOR) or None)
+            self.status_bar.feature_status.set_reason("Translation", problem(KIND_TRANSLATOR) or None)
 
     # -- documents: access ----------------------------------------------------------------------------------------
 
@@ -521,41 +515,10 @@ class MainWindow(QMainWindow):
     def _attach_completion(self, tab: DocumentTab) -> None:
         """Wires ``tab``'s word completion to the window, passes the preferences on and loads its model."""
         completion = tab.completion
-        completion.engineLoaded.connect(self._on_completion_loaded)
+        completion.engineLoaded.connect(self.model_status.completion_loaded)
         completion.apply_preferences(self.preferences)
         completion.set_learned_memory(self.writer_memory if self.preferences.learn_words else None)
         completion.load_engine()
-
-    @Slot(object)
-    def _on_completion_loaded(self, info: EngineInfo) -> None:
-        self._model_texts["completion"] = describe_completion(info)
-        self._model_infos["Completion"] = info
-        self._update_models_label()
-        self.feature_status.set_reason("Completion", None if info.available else info.error)
-        self._model_ready("completion")
-
-    @Slot(object)
-    def _on_translation_loaded(self, info: EngineInfo) -> None:
-        self._model_texts["translation"] = describe_translation(info)
-        self._model_infos["Translation"] = info
-        self._update_models_label()
-        self.feature_status.set_reason("Translation", None if info.available else info.error)
-
-    def _update_models_label(self) -> None:
-        """Names each model and its execution provider in the status bar (continuation, completion, translation)."""
-        parts = [describe_continuation(self._engine_info), self._model_texts.get("completion", ""),
-                 self._model_texts.get("translation", "")]
-        infos = [("Shakespeare", self._engine_info)]
-        infos += [(name, self._model_infos[name]) for name in ("Completion", "Translation")
-                  if name in self._model_infos]
-        self.status_bar.show_models(parts, infos)
-
-    def _model_ready(self, name: str) -> None:
-        """Notes that ``name``'s model finished loading; emits ``modelsReady`` when none is left."""
-        self._models_pending.discard(name)
-        if not self._models_pending and not self._models_ready_sent:
-            self._models_ready_sent = True
-            self.modelsReady.emit()
 
     # -- translation hooks ---------------------------------------------------------------------------------------------
 
@@ -602,24 +565,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_engine_loaded(self, info: EngineInfo | None) -> None:
-        if info is not None:
-            self._engine_info = info
-            self._model_ready("continuation")
-        info = self._engine_info
-        if info is not None:
-            self.feature_status.set_reason("Continuation", None if info.available else info.error)
-        text = describe_continuation(info)
-        self._update_models_label()
-        available = info is not None and info.available
-        enabled = self.preferences.continuation_enabled
-        self.main_menu["continue"].setEnabled(available and enabled)
-        if not enabled:
-            tip = "Continuation is switched off (Assist ▸ Shakespeare Continuation)"
-        elif available:
-            tip = "Continue the text at the cursor in Shakespeare's style (Ctrl+Shift+Return)"
-        else:
-            tip = text
-        self.continuation_toolbar.set_tip("continue", tip)
+        """A document's continuation model loaded (None: the preferences changed): the status bar and Continue."""
+        self.model_status.continuation_loaded(info)
+        self.continuation.show_availability(self.model_status.continuation)
 
     # -- preferences and looks -----------------------------------------------------------------------------------------
 
@@ -724,7 +672,7 @@ class MainWindow(QMainWindow):
             from desktop.runtime.paths import models_dir
 
             models = models_dir()
-        dialog = AboutDialog(models, self.windowIcon(), self, unavailable=self.feature_status.reasons())
+        dialog = AboutDialog(models, self.windowIcon(), self, unavailable=self.status_bar.feature_status.reasons())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
