@@ -33,10 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import (
-    QCloseEvent,
-    QGuiApplication,
-)
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -65,11 +62,7 @@ from desktop.ui.document_files import DocumentFiles
 from desktop.ui.document_translation import DocumentTranslation
 from desktop.ui.editor import Editor
 from desktop.ui.editor_view import EditorView
-from desktop.ui.engine_status import (
-    EngineInfo,
-    EnginesLike,
-    text_before,
-)
+from desktop.ui.engine_status import EngineInfo, EnginesLike, text_before
 from desktop.ui.findbar import FindBar
 from desktop.ui.learned_words import LearnedWords
 from desktop.ui.model_status import ModelStatus
@@ -87,8 +80,8 @@ __all__ = ["MainWindow"]
 
 logger = logging.getLogger(__name__)
 
+MODIFIED_MARK = " •"  # after the title of a tab with unsaved changes
 
-MODIFIED_MARK = " •"
 
 class MainWindow(QMainWindow):
     """Folio's window. ``MainWindow(engines)`` is enough: preferences and state come from
