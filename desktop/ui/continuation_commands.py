@@ -7,27 +7,20 @@ model, and the continuation toolbar holds the temperature and the length.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
 from desktop.ui.continuation import CANCELLED, COMPLETED
 from desktop.ui.document import DocumentTab
 from desktop.ui.engine_status import EngineInfo, describe_continuation
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS
-
-if TYPE_CHECKING:
-    from desktop.ui.main_window import MainWindow
+from desktop.ui.window_part import WindowPart
 
 __all__ = ["ContinuationCommands"]
 
 
-class ContinuationCommands(QObject):
+class ContinuationCommands(WindowPart):
     """Starts and stops continuations in ``window``'s current document and reports on them."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
 
     def attach(self, tab: DocumentTab) -> None:
         """Reports on ``tab``'s continuations (Stop enabled while one runs, done, stopped, failed)."""
@@ -79,14 +72,12 @@ class ContinuationCommands(QObject):
             tip = describe_continuation(info)
         self.window.continuation_toolbar.set_tip("continue", tip)
 
-    def _say(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
-        self.window.status_bar.showMessage(message, timeout_ms)
 
     def _on_running_changed(self, tab: DocumentTab, running: bool) -> None:
         if tab is self.window.current_tab():
             self.window.main_menu["stop"].setEnabled(running)
         if running:
-            self.window.status_bar.showMessage("Continuing… (Esc stops)")
+            self.say("Continuing… (Esc stops)", 0)
 
     def _on_text_inserted(self, tab: DocumentTab) -> None:
         if tab.editor.textCursor().position() == tab.controller.inserter.position:
@@ -95,9 +86,9 @@ class ContinuationCommands(QObject):
     def _on_finished(self, tab: DocumentTab, outcome: str) -> None:
         chars = tab.controller.inserter.inserted_chars
         if outcome == COMPLETED:
-            self._say(f"Continuation done: {chars} characters")
+            self.say(f"Continuation done: {chars} characters")
         elif outcome == CANCELLED:
-            self._say(f"Continuation stopped after {chars} characters")
+            self.say(f"Continuation stopped after {chars} characters")
 
     def _on_failed(self, message: str) -> None:
-        self._say(f"Continuation failed: {message}", 2 * STATUS_TIMEOUT_MS)
+        self.say(f"Continuation failed: {message}", 2 * STATUS_TIMEOUT_MS)

@@ -22,6 +22,7 @@ from desktop.ui.document import UNTITLED, DocumentTab, fingerprint
 from desktop.ui.editor import local_files
 from desktop.ui.startup import APP_NAME
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS
+from desktop.ui.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -35,14 +36,13 @@ LARGE_FILE_BYTES = 2_000_000  # a file this big opens in chunks behind a progres
 READ_SHARE = 30  # percent of the progress bar for reading the file (the rest: putting it in the editor)
 
 
-class DocumentFiles(QObject):
+class DocumentFiles(WindowPart):
     """File operations of ``window``'s documents. ``loadProgress(name, percent)``: a large file is opening."""
 
     loadProgress = Signal(str, int)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._on_file_changed)
         self._changed_paths: set[str] = set()
@@ -53,8 +53,6 @@ class DocumentFiles(QObject):
         self._closed = False
         window.installEventFilter(self)  # files dropped on the window (outside the editor) open
 
-    def _say(self, message: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
-        self.window.status_bar.showMessage(message, timeout_ms)
 
     # -- opening ----------------------------------------------------------------------------------------------
 
@@ -86,7 +84,7 @@ class DocumentFiles(QObject):
                     READ_SHARE * done // max(total, 1))))
             except FileError as exc:
                 if quiet:
-                    self._say(str(exc), 2 * STATUS_TIMEOUT_MS)
+                    self.say(str(exc), 2 * STATUS_TIMEOUT_MS)
                 else:
                     self.window.show_error("Cannot open file", str(exc))
                 return False
@@ -97,7 +95,7 @@ class DocumentFiles(QObject):
             self.window.status_bar.hide_load_progress()
         self.opened(tab)
         note = " (mixed line endings, kept as found)" if loaded.format.mixed else ""
-        self._say(f"Opened {path.name}{note}", 2 * STATUS_TIMEOUT_MS if note else STATUS_TIMEOUT_MS)
+        self.say(f"Opened {path.name}{note}", 2 * STATUS_TIMEOUT_MS if note else STATUS_TIMEOUT_MS)
         return True
 
     def _load_progress(self, path: Path) -> Callable[[int], None]:
@@ -125,7 +123,7 @@ class DocumentFiles(QObject):
         tab = self.window.target_tab()
         tab.set_content("", Path(path))
         self.window.update_tab_title(tab)
-        self._say(f"{Path(path).name} is a new file")
+        self.say(f"{Path(path).name} is a new file")
 
     # -- reading again -------------------------------------------------------------------------------------------
 
@@ -145,7 +143,7 @@ class DocumentFiles(QObject):
         changes); saving then writes that encoding. Returns whether it was reopened."""
         tab = tab or self.window.current_tab()
         if tab.path is None:
-            self._say("Save the document first: only a file can be reopened")
+            self.say("Save the document first: only a file can be reopened")
             return False
         question = f"Discard your changes to {tab.title} and reopen it as {encoding_label(encoding)}?"
         return self._may_discard_for(tab, question) and self._read_again(tab, encoding)
@@ -174,7 +172,7 @@ class DocumentFiles(QObject):
             return False
         self.window.autosaver.forget(tab.doc_id)
         self.watch(tab.path)
-        self._say(f"Reloaded {tab.title}" if encoding is None else
+        self.say(f"Reloaded {tab.title}" if encoding is None else
                   f"Reopened {tab.title} as {encoding_label(encoding)}")
         return True
 
@@ -195,7 +193,7 @@ class DocumentFiles(QObject):
         start = str(tab.path) if tab.path is not None else UNTITLED + ".txt"
         name, _ = QFileDialog.getSaveFileName(self.window, "Save As", start, SAVE_FILTER)
         if not name:
-            self._say(f"{tab.title} was not saved: no file name was chosen")
+            self.say(f"{tab.title} was not saved: no file name was chosen")
             return False
         return self.save_to(with_default_suffix(name), tab)
 
@@ -204,7 +202,7 @@ class DocumentFiles(QObject):
         """Saves every document with unsaved changes; returns whether all were saved."""
         modified = [tab for tab in self.window.documents() if tab.modified]
         if not modified:
-            self._say("Nothing to save: every document is saved")
+            self.say("Nothing to save: every document is saved")
             return True
         return all([self.save(tab) for tab in modified])
 
@@ -227,10 +225,10 @@ class DocumentFiles(QObject):
             return False
         self._saved(tab, old_path, old_key)
         if tab.controller.running:  # it goes on writing into the document, which is then modified again
-            self._say(f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not "
+            self.say(f"Saved {path.name} as it was; the continuation is still writing, and what it adds is not "
                       "saved yet (the title shows * again)", 2 * STATUS_TIMEOUT_MS)
         else:
-            self._say(f"Saved {path.name}")
+            self.say(f"Saved {path.name}")
         return True
 
     def _saved(self, tab: DocumentTab, old_path: Path | None, old_key: str) -> None:
@@ -330,7 +328,7 @@ class DocumentFiles(QObject):
         if current is None:
             tab.disk_fingerprint = None
             tab.set_modified(True)
-            self._say(f"{tab.title} was deleted or moved by another program. Save to write it again.",
+            self.say(f"{tab.title} was deleted or moved by another program. Save to write it again.",
                       4 * STATUS_TIMEOUT_MS)
             return "deleted"
         self.watch(tab.path)

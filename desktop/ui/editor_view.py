@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog
 
 from desktop.ui import theme
-from desktop.ui.statusbar import STATUS_TIMEOUT_MS
+from desktop.ui.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -24,16 +24,13 @@ MIN_FONT_SIZE = 6.0
 MAX_ZOOM_STEPS = 60
 
 
-class EditorView(QObject):
+class EditorView(WindowPart):
     """Font, zoom, focus mode, full screen and Go to Line for ``window``'s documents."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self._was_maximized = False
 
-    def _say(self, message: str) -> None:
-        self.window.status_bar.showMessage(message, STATUS_TIMEOUT_MS)
 
     # -- font and zoom ----------------------------------------------------------------------------------------------
 
@@ -50,7 +47,7 @@ class EditorView(QObject):
         for tab in self.window.documents():
             tab.set_editor_font(font)
         if announce:
-            self._say(f"Font: {font.family()} {font.pointSizeF():g} pt")
+            self.say(f"Font: {font.family()} {font.pointSizeF():g} pt")
 
     @Slot()
     def zoom_in(self) -> None:
@@ -93,7 +90,7 @@ class EditorView(QObject):
         colors = theme.editor_colors(self.window.scheme)
         for tab in self.window.documents():
             tab.editor.set_focus_mode(on, colors.dimmed_text)
-        self._say("Focus mode on (F8 turns it off)" if on else "Focus mode off")
+        self.say("Focus mode on (F8 turns it off)" if on else "Focus mode off")
 
     @Slot(bool)
     def set_full_screen(self, on: bool) -> None:

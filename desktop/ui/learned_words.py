@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.core.files import FileError
@@ -18,6 +18,7 @@ from desktop.runtime.writer_memory import WriterMemory
 from desktop.ui.document import DocumentTab
 from desktop.ui.startup import APP_NAME
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS
+from desktop.ui.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -25,12 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["LearnedWords"]
 
 
-class LearnedWords(QObject):
+class LearnedWords(WindowPart):
     """The writer's learned words (``memory``, from ``window.locations.learned_words_file``)."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self.memory = WriterMemory.load(window.locations.learned_words_file)
         self._learned_keys: dict[str, int] = {}  # document key -> hash of the text last learned from it
 
@@ -52,7 +52,7 @@ class LearnedWords(QObject):
             try:
                 self.memory.save()
             except FileError as exc:
-                self.window.status_bar.showMessage(f"The learned words could not be saved: {exc}",
+                self.say(f"The learned words could not be saved: {exc}",
                                                    4 * STATUS_TIMEOUT_MS)
         return new
 
@@ -77,5 +77,5 @@ class LearnedWords(QObject):
             text = tab.text()
             self.memory.mark_seen(tab.tally_key, text)
             self._learned_keys[tab.tally_key] = hash(text)
-        self.window.status_bar.showMessage("Folio has forgotten the words it learned", STATUS_TIMEOUT_MS)
+        self.say("Folio has forgotten the words it learned", STATUS_TIMEOUT_MS)
         return True

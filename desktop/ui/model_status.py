@@ -26,7 +26,7 @@ class ModelStatus(QObject):
         super().__init__(parent)
         self.bar = bar
         self.continuation: EngineInfo | None = None  # None while loading
-        self._texts: dict[str, str] = {}  # "completion"/"translation" -> what the status bar says of them
+        self._texts: dict[str, str] = {}  # "Completion"/"Translation" -> what the status bar says of its model
         self._infos: dict[str, EngineInfo | None] = {}  # feature -> its engine, for the short summary
         self._pending: set[str] = {"continuation", "completion"}  # models still loading
         self.all_ready = False
@@ -43,23 +43,23 @@ class ModelStatus(QObject):
 
     @Slot(object)
     def completion_loaded(self, info: EngineInfo) -> None:
-        self._texts["completion"] = describe_completion(info)
-        self._infos["Completion"] = info
-        self.show()
-        self._report("Completion", info)
+        self._feature_loaded("Completion", describe_completion(info), info)
         self._loaded("completion")
 
     @Slot(object)
     def translation_loaded(self, info: EngineInfo) -> None:
-        self._texts["translation"] = describe_translation(info)
-        self._infos["Translation"] = info
+        self._feature_loaded("Translation", describe_translation(info), info)
+
+    def _feature_loaded(self, feature: str, text: str, info: EngineInfo) -> None:
+        self._texts[feature] = text
+        self._infos[feature] = info
         self.show()
-        self._report("Translation", info)
+        self._report(feature, info)
 
     def show(self) -> None:
         """Names each model and its execution provider in the status bar (continuation, completion, translation)."""
-        parts = [describe_continuation(self.continuation), self._texts.get("completion", ""),
-                 self._texts.get("translation", "")]
+        parts = [describe_continuation(self.continuation), self._texts.get("Completion", ""),
+                 self._texts.get("Translation", "")]
         infos = [("Shakespeare", self.continuation)]
         infos += [(name, self._infos[name]) for name in ("Completion", "Translation") if name in self._infos]
         self.bar.show_models(parts, infos)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QObject, QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop.core.appstate import AppState, OpenDocument, save_state
@@ -21,6 +21,7 @@ from desktop.core.recovery import OrphanedSession, RecoveryEntry, find_orphans
 from desktop.core.textformat import FileFormat
 from desktop.ui.document import DocumentTab
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS
+from desktop.ui.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -49,12 +50,11 @@ def ask_recovery(parent: QWidget, titles: Sequence[str]) -> str:
     return RESTORE if clicked is restore else DISCARD if clicked is discard else LATER
 
 
-class SessionController(QObject):
+class SessionController(WindowPart):
     """Start, recovery and the state file of ``window``."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self._state_error_shown = False
 
     def start(self, files: Sequence[str | Path] = ()) -> None:
@@ -150,7 +150,7 @@ class SessionController(QObject):
         except FileError as exc:
             if not self._state_error_shown:
                 self._state_error_shown = True
-                self.window.status_bar.showMessage(f"Folio could not save its session: {exc}",
+                self.say(f"Folio could not save its session: {exc}",
                                                    4 * STATUS_TIMEOUT_MS)
             return False
         return True

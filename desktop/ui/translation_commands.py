@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
 from desktop.runtime.translation_text import has_letters
 from desktop.ui.statusbar import STATUS_TIMEOUT_MS
 from desktop.ui.translation import selected_text
+from desktop.ui.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -21,12 +22,11 @@ if TYPE_CHECKING:
 __all__ = ["TranslationCommands"]
 
 
-class TranslationCommands(QObject):
+class TranslationCommands(WindowPart):
     """The window's two translation commands and the document translation's progress."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         worker = window.document_translation
         worker.progress.connect(self._on_progress)
         worker.finished.connect(self._on_translated)

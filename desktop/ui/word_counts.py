@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QTimer, Slot
 
 from desktop.core.textstats import TextStats
 from desktop.ui.document import DocumentTab
+from desktop.ui.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -22,12 +23,11 @@ __all__ = ["WordCounts", "STATS_DELAY_MS"]
 STATS_DELAY_MS = 200  # the status bar's counts follow a burst of changes this long after it
 
 
-class WordCounts(QObject):
+class WordCounts(WindowPart):
     """The counts and the daily goal of ``window``'s current document."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(STATS_DELAY_MS)
