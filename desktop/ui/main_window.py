@@ -13,6 +13,7 @@ status bar, passes the preferences and the theme on, and closes; each job lives 
   (``window.translation``): the Assist menu's commands;
 - :mod:`~desktop.ui.word_counts` (``window.word_counts``) and :mod:`~desktop.ui.learned_words`
   (``window.learned``): the counts and daily goal, and the words Folio learns;
+- :mod:`~desktop.ui.model_status` (``window.model_status``): the models in the status bar, ``modelsReady``;
 - :mod:`~desktop.ui.startup`: the application, the engines and the window at start.
 
 The logic without widgets is in :mod:`desktop.core`. Each document is a :class:`~desktop.ui.document.DocumentTab`;
