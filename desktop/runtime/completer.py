@@ -307,8 +307,10 @@ class Completer(LMEngine):
             end = bisect.bisect_left(self._sorted_lower, low + "\uffff")
             ids = self._sorted_ids[start:end]
             ids = ids[self._suggestible[ids] & (self._lengths[ids] > len(partial))]
+            fit = probs[ids] * self._case_factors(ids, partial, sentence_start)
             if ids.size > PREFIX_CANDIDATES:  # "s" fits thousands of words: only the likeliest can rank
-                ids = ids[np.argpartition(-probs[ids], PREFIX_CANDIDATES)[:PREFIX_CANDIDATES]]
+                best = np.argpartition(-fit, PREFIX_CANDIDATES)[:PREFIX_CANDIDATES]
+                ids, fit = ids[best], fit[best]
             in_cache = self.memory.words_with_prefix(partial)
             if scale:
                 in_cache = list(dict.fromkeys(in_cache + self.learned.words_with_prefix(partial)))
@@ -316,11 +318,9 @@ class Completer(LMEngine):
             masked = np.where(self._suggestible, probs, 0.0)
             ids = np.argpartition(-masked, 50)[:50] if masked.size > 50 else np.arange(masked.size)
             ids = ids[self._suggestible[ids]]
+            fit = probs[ids]
             in_cache = list(dict.fromkeys([w for w, _ in cache.most_common(50)] + (learned_top if scale else [])))
-        weights = (1 - lam) * probs[ids]
-        if partial and self.case_mismatch != 1.0:
-            weights = weights * self._case_factors(ids, partial, sentence_start)
-        scores = {vocab.tokens[i]: float(p) for i, p in zip(ids.tolist(), weights.tolist())}
+        scores = {vocab.tokens[i]: (1 - lam) * p for i, p in zip(ids.tolist(), fit.tolist())}
         if spelled:
             low = partial.lower()
             for word, p in spelled.items():
@@ -341,7 +341,9 @@ class Completer(LMEngine):
         sentence starts a name, not "said" made "Said"; a small letter does not start "Sanford". Prefix matching
         ignores case, so without this they take places in the list that the word being typed needs."""
         factors = np.ones(len(ids))
-        if partial[0].isupper() and not sentence_start:
+        if self.case_mismatch == 1.0:
+            pass
+        elif partial[0].isupper() and not sentence_start:
             factors[self._lower_initial[ids]] = self.case_mismatch
         elif partial[0].islower():
             factors[self._upper_initial[ids]] = self.case_mismatch
