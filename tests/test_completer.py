@@ -94,7 +94,7 @@ def test_document_memory_brings_back_unseen_names(completer):
     text = "Zorblax went to the old school. Then Zor"
     remembered = completer.suggest(text, 3)
     assert remembered and remembered[0].word == "Zorblax" and remembered[0].text == "blax"
-    completer.cache_weight = 0.0
+    completer.cache_weight = completer.continuous_weight = 0.0  # without either memory of the document
     completer.memory.clear()
     assert all(s.word != "Zorblax" for s in completer.suggest("Zorblax went to the old school. Then Zor", 3))
 
