@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> dict:
     pump(app, 1.0)
     results = {"document_mb": round(len(text.encode("utf-8")) / 1e6, 2), "setPlainText_s": round(load_s, 2)}
     for on in (True, False):
-        window.apply_preferences(window.preferences.copy(spelling_enabled=on), save=False)
+        window.settings.apply(window.preferences.copy(spelling_enabled=on), save=False)
         results["spelling on" if on else "spelling off"] = measure(window, app, args.keys, args.interval_ms / 1000)
     window.editor.document().setModified(False)
     window.shutdown()

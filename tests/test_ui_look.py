@@ -133,7 +133,7 @@ def test_corrupt_preferences_file_falls_back_to_defaults_with_a_warning(qtbot, t
     assert "not valid TOML" in window.statusBar().currentMessage()
     window.session.start([])
     assert any("not valid TOML" in q for q in dialogs.questions)
-    window.apply_preferences(window.preferences.copy(daily_goal=100))  # saving keeps the broken file as .bak
+    window.settings.apply(window.preferences.copy(daily_goal=100))  # saving keeps the broken file as .bak
     assert (locations.config_dir / "preferences.toml.bak").read_text(encoding="utf-8") == "theme = [unclosed"
     window.close()
 

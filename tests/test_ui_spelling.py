@@ -108,9 +108,9 @@ def test_next_misspelling_selects_each_in_turn_and_wraps(window, qtbot):
 def test_preference_switch_turns_underlines_off_and_on(window, qtbot):
     set_text(window, TEXT)
     qtbot.waitUntil(lambda: len(underlined(window)) == 2, timeout=5000)
-    window.apply_preferences(window.preferences.copy(spelling_enabled=False), save=False)
+    window.settings.apply(window.preferences.copy(spelling_enabled=False), save=False)
     assert underlined(window) == []
-    window.apply_preferences(window.preferences.copy(spelling_enabled=True), save=False)
+    window.settings.apply(window.preferences.copy(spelling_enabled=True), save=False)
     qtbot.waitUntil(lambda: len(underlined(window)) == 2, timeout=5000)
 
 

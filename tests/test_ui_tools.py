@@ -142,7 +142,7 @@ def test_daily_goal_progress_counts_words_written_today(make_window, qtbot, tmp_
     window.word_counts.update()
     assert window.status_bar.goal_label.text() == "Today 11 / 10 ✓"
     assert window.status_bar.goal_bar.value() == 10
-    window.apply_preferences(window.preferences.copy(daily_goal=0), save=False)
+    window.settings.apply(window.preferences.copy(daily_goal=0), save=False)
     assert not window.status_bar.goal_bar.isVisible() and not window.status_bar.goal_label.isVisible()
 
 

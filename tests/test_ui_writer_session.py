@@ -112,7 +112,7 @@ def test_status_messages_are_not_cut_off_at_the_default_size(make_window, qtbot,
     path = tmp_path / "chapter one.txt"
     path.write_text("One two three four, five six seven. " * 2000, encoding="utf-8")
     window.files.open_file(path)
-    window.apply_preferences(window.preferences.copy(daily_goal=1000), save=False)
+    window.settings.apply(window.preferences.copy(daily_goal=1000), save=False)
     window.word_counts.update()
     qtbot.wait(300)  # the models load and are named
     metrics = QFontMetrics(window.statusBar().font())

@@ -92,7 +92,7 @@ def test_the_preference_switch_stops_learning(make_window, tmp_path):
     set_text(window, "Okonkwo-Beaumont")
     assert window.files.save_to(tmp_path / "note.txt")
     assert len(window.writer_memory) == 0
-    window.apply_preferences(window.preferences.copy(learn_words=True), save=False)
+    window.settings.apply(window.preferences.copy(learn_words=True), save=False)
     set_text(window, "Okonkwo-Beaumont wrote back")
     assert window.files.save_to(tmp_path / "note.txt")
     assert window.writer_memory.counts["Okonkwo"] == 1
@@ -103,7 +103,7 @@ def test_the_completer_gets_the_memory_only_while_learning_is_on(make_window, mo
     monkeypatch.setattr(CompletionController, "set_learned_memory", lambda self, memory: given.append(memory))
     window = make_window()
     assert given and given[-1] is window.writer_memory
-    window.apply_preferences(window.preferences.copy(learn_words=False), save=False)
+    window.settings.apply(window.preferences.copy(learn_words=False), save=False)
     assert given[-1] is None
 
 

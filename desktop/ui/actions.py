@@ -97,7 +97,7 @@ ACTIONS: tuple[ActionSpec | MenuHook, ...] = (
       args=(True,)),
     A("goto_line", "&Go to Line…", "view.go_to_line_dialog", "edit", 2, keys=("Ctrl+L",)),
     H("spelling.add_to_menu", "edit", 3),
-    A("preferences", "Pr&eferences…", "preferences_dialog", "edit", 4, "Preferences", ("Ctrl+,",),
+    A("preferences", "Pr&eferences…", "settings.dialog", "edit", 4, "Preferences", ("Ctrl+,",),
       role="PreferencesRole"),
     # View
     A("zoom_in", "Zoom &In", "view.zoom_in", "view", 0, "ZoomIn", ("Ctrl++",), extra_keys=("Ctrl+=",)),
@@ -128,7 +128,7 @@ ACTIONS: tuple[ActionSpec | MenuHook, ...] = (
     A("translate_document", "Translate &Document to French", "translation.translate_document", "assist", 1,
       keys=("Ctrl+Alt+T",),
       tip="Translate the selection, or the whole document, into French in a new tab (keeps paragraphs and Markdown)"),
-    A("completion_toggle", "Word &Completion", "set_completion_enabled", "assist", 2, keys=("Ctrl+Alt+C",),
+    A("completion_toggle", "Word &Completion", "settings.set_completion_enabled", "assist", 2, keys=("Ctrl+Alt+C",),
       tip="Suggest the next word while typing", checkable=True),
     A("continuation_toggle", "Shakespeare Co&ntinuation", "continuation.set_enabled", "assist", 2,
       keys=("Ctrl+Alt+K",), tip="Offer to continue the text", checkable=True),

@@ -56,7 +56,7 @@ class ContinuationCommands(WindowPart):
         """Switches Shakespeare continuation on or off (a preference)."""
         if not on:
             self.stop()
-        self.window.apply_preferences(self.window.preferences.copy(continuation_enabled=bool(on)))
+        self.window.settings.apply(self.window.preferences.copy(continuation_enabled=bool(on)))
 
     def show_availability(self, info: EngineInfo | None) -> None:
         """Enables Continue when the model (``info``, None while loading) is there and continuation is switched

@@ -72,7 +72,7 @@ class EditorView(WindowPart):
         ok, font = QFontDialog.getFont(self.editor_font(), window, "Editor Font")
         if not ok:
             return False
-        window.apply_preferences(window.preferences.copy(font_family=font.family(),
+        window.settings.apply(window.preferences.copy(font_family=font.family(),
                                                          font_size=float(font.pointSizeF())))
         window.state.zoom = 0
         self.apply_font()

@@ -1,7 +1,7 @@
 """Folio's main window: documents in tabs, the docks, and the wiring between the window's parts.
 
 The window lays out the tabs, the find bar, the docks (model view, translation), the menus, the toolbar and the
-status bar, passes the preferences and the theme on, and closes; each job lives in its own module:
+status bar, draws the theme, and closes; each job lives in its own module:
 
 - :mod:`~desktop.ui.actions`: the table of actions, from which the menus and the toolbar are built
   (``window.main_menu["save"]``);
@@ -9,6 +9,7 @@ status bar, passes the preferences and the theme on, and closes; each job lives 
 - :mod:`~desktop.ui.document_files` (``window.files``): open, save, reload, recent files, drops, the disk watcher;
 - :mod:`~desktop.ui.session_controller` (``window.session``): start, crash recovery, the state file;
 - :mod:`~desktop.ui.editor_view` (``window.view``): font, zoom, focus mode, full screen, Go to Line;
+- :mod:`~desktop.ui.preferences_controller` (``window.settings``): applies, saves and edits ``window.preferences``;
 - :mod:`~desktop.ui.continuation_commands` (``window.continuation``) and :mod:`~desktop.ui.translation_commands`
   (``window.translation``): the Assist menu's commands;
 - :mod:`~desktop.ui.word_counts` (``window.word_counts``) and :mod:`~desktop.ui.learned_words`
@@ -28,7 +29,6 @@ Hooks for other features:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -47,9 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.appstate import AppState, load_state
-from desktop.core.files import FileError
 from desktop.core.locations import Locations
-from desktop.core.preferences import LoadedPreferences, Preferences, load_preferences, save_preferences
+from desktop.core.preferences import LoadedPreferences, Preferences
 from desktop.core.recovery import RecoverySession
 from desktop.runtime.contract import KIND_TRANSLATOR
 from desktop.ui import theme
@@ -68,7 +67,7 @@ from desktop.ui.findbar import FindBar
 from desktop.ui.learned_words import LearnedWords
 from desktop.ui.model_status import ModelStatus
 from desktop.ui.model_view import ModelViewDock
-from desktop.ui.preferences_dialog import PreferencesDialog
+from desktop.ui.preferences_controller import PreferencesController
 from desktop.ui.session_controller import SessionController
 from desktop.ui.spelling import Spelling
 from desktop.ui.startup import app_icon, default_locations, make_engines
@@ -78,8 +77,6 @@ from desktop.ui.translation_commands import TranslationCommands
 from desktop.ui.word_counts import WordCounts
 
 __all__ = ["MainWindow"]
-
-logger = logging.getLogger(__name__)
 
 MODIFIED_MARK = " •"  # after the title of a tab with unsaved changes
 
@@ -131,21 +128,14 @@ class MainWindow(QMainWindow):
     def _load_settings(self, locations: Locations | None, preferences: Preferences | LoadedPreferences | None) -> None:
         """Preferences, session state, recovery copies and learned words from ``locations`` (the default ones)."""
         self.locations = locations or default_locations()
-        if preferences is None:
-            preferences = load_preferences(self.locations.preferences_file)
-        if isinstance(preferences, LoadedPreferences):
-            self.preferences = preferences.preferences
-            self.preference_warnings = list(preferences.warnings)
-            self._preferences_corrupt = preferences.corrupt
-        else:
-            self.preferences, self.preference_warnings, self._preferences_corrupt = preferences, [], False
-        self._preferences_dirty = False
+        self.preferences: Preferences  # the current ones, set by self.settings
+        self.settings = PreferencesController(self, preferences)
         self.state: AppState = load_state(self.locations.state_file)
         self.recovery = RecoverySession(self.locations.recovery_dir)
         self.learned = LearnedWords(self)  # what Folio learned
         self.writer_memory = self.learned.memory  # what completion draws on
         if self.writer_memory.warning:
-            self.preference_warnings.append(self.writer_memory.warning)
+            self.settings.warnings.append(self.writer_memory.warning)
 
     def _build_document_area(self) -> None:
         """The documents' tabs above the find bar."""
@@ -203,21 +193,18 @@ class MainWindow(QMainWindow):
         """An empty document, the preferences and the last layout applied, the models loading."""
         self.resize(1100, 720)
         self.new_tab()
-        self.apply_preferences(self.preferences, save=False)
+        self.settings.apply(self.preferences, save=False)
         self.session.restore_window_state()
-        self._on_engine_loaded(None)
+        self.show_continuation_model(None)
         self.translation_panel.load_engine()
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
-        for warning in self.preference_warnings:
-            logger.warning("%s", warning)
-        if self.preference_warnings:
-            self.statusBar().showMessage(self.preference_warnings[0], 4 * STATUS_TIMEOUT_MS)
+        self.settings.report_warnings()
 
     def _build_toolbar(self) -> None:
         self.continuation_toolbar = ContinuationToolbar(self.main_menu.toolbar_actions(), self)
         self.addToolBar(self.continuation_toolbar)
-        self.continuation_toolbar.temperatureChanged.connect(self._on_temperature_changed)
-        self.continuation_toolbar.lengthChanged.connect(self._on_length_changed)
+        self.continuation_toolbar.temperatureChanged.connect(self.settings.set_temperature)
+        self.continuation_toolbar.lengthChanged.connect(self.settings.set_length)
 
     def _build_status_bar(self) -> None:
         self.status_bar = StatusBar(self)
@@ -297,7 +284,7 @@ class MainWindow(QMainWindow):
             signal.connect(lambda _v, t=tab: self._sync_edit_actions(t))
         tab.marks.changed.connect(lambda t=tab: self._on_marks_changed(t))
         controller = tab.controller
-        controller.engineLoaded.connect(self._on_engine_loaded)
+        controller.engineLoaded.connect(self.show_continuation_model)
         self.continuation.attach(tab)
         index = self.tabs.addTab(tab, tab.title)
         self.tabs.setCurrentIndex(index)
@@ -365,8 +352,7 @@ class MainWindow(QMainWindow):
             self.word_counts.tally(tab)
         self.learned.learn_from(self.documents())
         self.session.write_state()
-        if self._preferences_dirty:
-            self.save_preferences()
+        self.settings.save_if_changed()
 
     @Slot(str)
     def _on_autosave_failed(self, message: str) -> None:
@@ -395,8 +381,7 @@ class MainWindow(QMainWindow):
             self.view.set_full_screen(False)
         self.learned.learn_from(self.documents())
         self.session.write_state()
-        if self._preferences_dirty:
-            self.save_preferences()
+        self.settings.save_if_changed()
         self.shutdown(clean=True)
         event.accept()
 
@@ -510,8 +495,7 @@ class MainWindow(QMainWindow):
         """Wires ``tab``'s word completion to the window, passes the preferences on and loads its model."""
         completion = tab.completion
         completion.engineLoaded.connect(self.model_status.completion_loaded)
-        completion.apply_preferences(self.preferences)
-        completion.set_learned_memory(self.writer_memory if self.preferences.learn_words else None)
+        self.settings.apply_to_completion(tab)
         completion.load_engine()
 
     # -- translation hooks ---------------------------------------------------------------------------------------------
@@ -558,77 +542,26 @@ class MainWindow(QMainWindow):
     # -- continuation --------------------------------------------------------------------------------------------------
 
     @Slot(object)
-    def _on_engine_loaded(self, info: EngineInfo | None) -> None:
-        """A document's continuation model loaded (None: the preferences changed): the status bar and Continue."""
+    def show_continuation_model(self, info: EngineInfo | None = None) -> None:
+        """A document's continuation model loaded (``info``; None: the preferences changed): what the status bar
+        says of it, and whether Continue is enabled."""
         self.model_status.continuation_loaded(info)
         self.continuation.show_availability(self.model_status.continuation)
 
-    # -- preferences and looks -----------------------------------------------------------------------------------------
-
-    def apply_preferences(self, preferences: Preferences, save: bool = True) -> None:
-        """Makes ``preferences`` current: theme, font, assistants, toggles, goal; saves them when ``save``."""
-        self.preferences = preferences
-        self._apply_theme()
-        self.view.apply_font()
-        self.autosaver.set_idle_ms(int(preferences.autosave_idle_seconds * 1000))
-        for action, on in ((self.main_menu["completion_toggle"], preferences.completion_enabled),
-                           (self.main_menu["continuation_toggle"], preferences.continuation_enabled)):
-            action.blockSignals(True)
-            action.setChecked(on)
-            action.blockSignals(False)
-        self.continuation_toolbar.show_settings(preferences.temperature, preferences.length,
-                                                preferences.continuation_enabled)
-        self.main_menu["model_view"].setEnabled(preferences.model_view_enabled)
-        if not preferences.model_view_enabled and self.main_menu["model_view"].isChecked():
-            self.main_menu["model_view"].setChecked(False)
-        memory = self.writer_memory if preferences.learn_words else None
-        for tab in self.documents():
-            tab.completion.apply_preferences(preferences)
-            tab.completion.set_learned_memory(memory)
-        self._on_engine_loaded(None)
-        self.word_counts.show_goal()
-        self.spelling.set_enabled(preferences.spelling_enabled)
-        if save:
-            self.save_preferences()
-
-    def save_preferences(self) -> bool:
-        """Writes the preferences file; a failure is shown in the status bar."""
-        try:
-            save_preferences(self.locations.preferences_file, self.preferences, keep_corrupt=self._preferences_corrupt)
-        except FileError as exc:
-            self.statusBar().showMessage(f"Preferences could not be saved: {exc}", 4 * STATUS_TIMEOUT_MS)
-            return False
-        self._preferences_corrupt = False
-        self._preferences_dirty = False
-        return True
-
-    @Slot()
-    def preferences_dialog(self) -> bool:
-        """Shows the Preferences dialog; applies and saves what the writer chose."""
-        from desktop.runtime.session import available_providers
-
-        dialog = PreferencesDialog(self.preferences, available_providers(), self, forget=self.learned.forget)
-        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
-            return False
-        old = self.preferences
-        new = dialog.values()
-        self.apply_preferences(new)
-        if (old.provider, old.threads) != (new.provider, new.threads):
-            self.statusBar().showMessage("The execution provider and threads apply the next time Folio starts",
-                                         3 * STATUS_TIMEOUT_MS)
-        return True
+    # -- theme ---------------------------------------------------------------------------------------------------------
 
     def set_theme(self, name: str) -> None:
         """``"system"``, ``"light"`` or ``"dark"``."""
         if name != self.preferences.theme:
-            self.apply_preferences(self.preferences.copy(theme=name))
+            self.settings.apply(self.preferences.copy(theme=name))
 
     @property
     def scheme(self) -> str:
         """The scheme drawn now: ``"light"`` or ``"dark"``."""
         return self._scheme
 
-    def _apply_theme(self) -> None:
+    def apply_theme(self) -> None:
+        """Draws the preferred theme ("system" follows the desktop's scheme) in the window and its documents."""
         self._scheme = theme.apply(self.preferences.theme)
         colors = theme.editor_colors(self._scheme)
         for tab in self.documents():
@@ -642,21 +575,7 @@ class MainWindow(QMainWindow):
 
     def _on_system_scheme_changed(self, *_args) -> None:
         if self.preferences.theme == "system" and not self._closed:
-            self._apply_theme()
-
-    @Slot(bool)
-    def set_completion_enabled(self, on: bool) -> None:
-        """Switches word completion on or off (a preference)."""
-        self.apply_preferences(self.preferences.copy(completion_enabled=bool(on)))
-        self.statusBar().showMessage("Word completion on" if on else "Word completion off", STATUS_TIMEOUT_MS)
-
-    def _on_temperature_changed(self, value: float) -> None:
-        self.preferences.temperature = float(value)
-        self._preferences_dirty = True
-
-    def _on_length_changed(self, value: int) -> None:
-        self.preferences.length = int(value)
-        self._preferences_dirty = True
+            self.apply_theme()
 
     @Slot()
     def about_dialog(self) -> AboutDialog:

@@ -75,8 +75,8 @@ class SessionController(WindowPart):
             self.restore_documents()
         if orphans:
             self.offer_recovery(orphans)
-        if window.preference_warnings:
-            QMessageBox.warning(window, "Preferences", "\n\n".join(window.preference_warnings))
+        if window.settings.warnings:
+            QMessageBox.warning(window, "Preferences", "\n\n".join(window.settings.warnings))
 
     def restore_documents(self) -> int:
         """Reopens the documents of the last session at their cursor positions; returns how many."""
