@@ -30,6 +30,7 @@ import statistics
 import sys
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -179,54 +180,40 @@ def type_key(editor: QPlainTextEdit, char: str) -> None:
             QApplication.sendEvent(editor, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))
 
 
-def run(args: argparse.Namespace) -> int:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Folio")
-    package = args.package
-    if package is None:
-        package = DEFAULT_PACKAGE if (DEFAULT_PACKAGE / "manifest.json").exists() else TINY_PACKAGE
-    window = None
-    if args.editor == "folio":
-        window, editor, controller, engines = folio_editor(package.parent, args.provider)
-        what = ("Folio's own editor: MainWindow document tab (highlighter, generated-text marks), completion "
-                f"attached as the app does, model view {'open' if window.model_view.isVisible() else 'closed'}")
-        loop = QEventLoop()
-        controller.engineLoaded.connect(loop.quit)
-        if controller.engine_info is None:
-            loop.exec()
-    else:
-        engines = PackageEngines(package, args.provider)
-        editor = QPlainTextEdit()
-        font = editor.font()
-        font.setPointSizeF(max(font.pointSizeF(), 11.0))
-        editor.setFont(font)
-        editor.document().setDocumentMargin(14)
-        editor.resize(900, 640)
-        editor.show()
-        editor.setFocus()
-        controller = CompletionController(editor, engines)
-        what = "a bare QPlainTextEdit with the completion controller only"
-        loop = QEventLoop()
-        controller.engineLoaded.connect(loop.quit)
-        controller.load_engine()
-        loop.exec()
-    if not controller.available:
-        print(f"completion unavailable: {controller.error}", file=sys.stderr)
-        return 1
+def bare_editor(package: Path, provider: str, loop: QEventLoop):
+    """A plain QPlainTextEdit with only a completion controller over ``package``, its model loaded (``loop`` waits
+    for it): (editor, controller, engines)."""
+    engines = PackageEngines(package, provider)
+    editor = QPlainTextEdit()
+    font = editor.font()
+    font.setPointSizeF(max(font.pointSizeF(), 11.0))
+    editor.setFont(font)
+    editor.document().setDocumentMargin(14)
+    editor.resize(900, 640)
+    editor.show()
+    editor.setFocus()
+    controller = CompletionController(editor, engines)
+    controller.engineLoaded.connect(loop.quit)
+    controller.load_engine()
+    loop.exec()
+    return editor, controller, engines
 
-    text = benchmark_text(args.text, limit_chars=args.chars)
-    latencies: list[float] = []
-    ui_cpu: list[float] = []  # CPU time of the UI thread from the key to the paint (its own work, no waiting)
-    no_suggestion = lost = 0
-    probe = Probe(loop)
-    controller.requested.connect(probe.on_requested)
-    controller.overlay.painted.connect(probe.on_painted)
-    controller.worker.suggestionsReady.connect(probe.on_ready)  # a QObject slot: runs in the UI thread
-    timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(loop.quit)
 
-    for _ in range(3):  # warm up: first session runs, first paint
+@dataclass
+class Keystrokes:
+    """What typing the text measured: key -> paint latencies and the UI thread's CPU time (seconds) of each
+    keystroke that painted a suggestion, the keystrokes without one or lost, and the whole typing's wall time."""
+
+    latencies: list[float] = field(default_factory=list)
+    ui_cpu: list[float] = field(default_factory=list)  # the UI thread's own work from the key to the paint
+    no_suggestion: int = 0
+    lost: int = 0
+    wall: float = 0.0
+
+
+def warm_up(editor: QPlainTextEdit, engines) -> None:
+    """A few keys (the first session runs, the first paint), then an empty editor and no recorded times."""
+    for _ in range(3):
         type_key(editor, "x")
         QTest.qWait(50)
     editor.clear()
@@ -234,40 +221,59 @@ def run(args: argparse.Namespace) -> int:
     engines.completer.times.clear()
     engines.completer.cpu_times.clear()
 
+
+def type_text(editor: QPlainTextEdit, controller, engines, text: str, loop: QEventLoop,
+              interval_ms: int) -> Keystrokes:
+    """Types ``text`` one key at a time (after a warm-up), waiting after each key for the paint of its suggestion
+    (or an empty one)."""
+    result = Keystrokes()
+    probe = Probe(loop)
+    controller.requested.connect(probe.on_requested)
+    controller.overlay.painted.connect(probe.on_painted)
+    controller.worker.suggestionsReady.connect(probe.on_ready)  # a QObject slot: runs in the UI thread
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    warm_up(editor, engines)
     started = time.perf_counter()
     for char in text:
         probe.reset()
         t0, cpu0 = time.perf_counter(), time.thread_time()
         type_key(editor, char)
         if not probe.rid:
-            no_suggestion += 1
+            result.no_suggestion += 1
         else:
             timer.start(TIMEOUT_MS)
             if not probe.painted and not probe.empty:
                 loop.exec()
             timer.stop()
             if probe.painted:
-                latencies.append(probe.painted - t0)
-                ui_cpu.append(time.thread_time() - cpu0)
+                result.latencies.append(probe.painted - t0)
+                result.ui_cpu.append(time.thread_time() - cpu0)
             elif probe.empty:
-                no_suggestion += 1
+                result.no_suggestion += 1
             else:
-                lost += 1
-        if args.interval_ms:
-            QTest.qWait(args.interval_ms)
-    wall = time.perf_counter() - started
-    typed_ok = editor.toPlainText() == text
+                result.lost += 1
+        if interval_ms:
+            QTest.qWait(interval_ms)
+    result.wall = time.perf_counter() - started
+    return result
 
-    ms = [1000 * t for t in latencies]
+
+def print_report(args: argparse.Namespace, what: str, package: Path, controller, engines, text: str,
+                 typed_ok: bool, keys: Keystrokes) -> None:
+    """The editor, the package, the machine, then the latencies and the CPU times."""
+    ms = [1000 * t for t in keys.latencies]
     suggest_ms = [1000 * t for t in engines.completer.times]
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
     print(f"editor         {what}")
     print(f"package        {package} ({controller.engine_info.name}, {controller.engine_info.provider})")
     print(f"platform       Qt {QApplication.platformName()}, {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"text           {len(text)} characters typed from {args.text.name} in {wall:.1f} s "
+    print(f"text           {len(text)} characters typed from {args.text.name} in {keys.wall:.1f} s "
           f"({args.interval_ms} ms pause between keys); document matches: {typed_ok}")
-    print(f"keystrokes     {len(ms)} painted a suggestion, {no_suggestion} had none, {lost} lost (>{TIMEOUT_MS} ms)")
+    print(f"keystrokes     {len(ms)} painted a suggestion, {keys.no_suggestion} had none, {keys.lost} lost "
+          f"(>{TIMEOUT_MS} ms)")
     if ms:
         print(f"key -> paint   p50 {percentile(ms, 50):6.2f} ms   p95 {percentile(ms, 95):6.2f} ms   "
               f"p99 {percentile(ms, 99):6.2f} ms   max {max(ms):6.2f} ms   mean {statistics.fmean(ms):6.2f} ms")
@@ -278,11 +284,39 @@ def run(args: argparse.Namespace) -> int:
         print(f"suggest()      p50 {percentile(suggest_ms, 50):6.2f} ms   p95 {percentile(suggest_ms, 95):6.2f} ms   "
               f"max {max(suggest_ms):6.2f} ms   ({len(suggest_ms)} calls, worker thread)")
         worker_cpu = [1000 * t for t in engines.completer.cpu_times]
-        ui = [1000 * t for t in ui_cpu]
+        ui = [1000 * t for t in keys.ui_cpu]
         print(f"CPU time       UI thread per keystroke p50 {percentile(ui, 50):5.2f} ms  "
               f"p95 {percentile(ui, 95):5.2f} ms; suggest() in the worker p50 {percentile(worker_cpu, 50):5.2f} ms  "
               f"p95 {percentile(worker_cpu, 95):5.2f} ms")
         print("               (the work itself; wall-clock latency above this is waiting for a CPU or the GIL)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Types the text into the editor ``args.editor`` names and prints how long each suggestion took to show."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Folio")
+    package = args.package
+    if package is None:
+        package = DEFAULT_PACKAGE if (DEFAULT_PACKAGE / "manifest.json").exists() else TINY_PACKAGE
+    window = None
+    loop = QEventLoop()
+    if args.editor == "folio":
+        window, editor, controller, engines = folio_editor(package.parent, args.provider)
+        what = ("Folio's own editor: MainWindow document tab (highlighter, generated-text marks), completion "
+                f"attached as the app does, model view {'open' if window.model_view.isVisible() else 'closed'}")
+        controller.engineLoaded.connect(loop.quit)
+        if controller.engine_info is None:
+            loop.exec()
+    else:
+        editor, controller, engines = bare_editor(package, args.provider, loop)
+        what = "a bare QPlainTextEdit with the completion controller only"
+    if not controller.available:
+        print(f"completion unavailable: {controller.error}", file=sys.stderr)
+        return 1
+
+    text = benchmark_text(args.text, limit_chars=args.chars)
+    keys = type_text(editor, controller, engines, text, loop, args.interval_ms)
+    print_report(args, what, package, controller, engines, text, editor.toPlainText() == text, keys)
     if window is not None:
         for tab in window.documents():
             tab.set_modified(False)
@@ -290,7 +324,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         controller.shutdown()
         editor.close()
-    return 0 if ms and not lost else 1
+    return 0 if keys.latencies and not keys.lost else 1
 
 
 def screenshot(args: argparse.Namespace) -> int:
