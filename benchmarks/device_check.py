@@ -324,16 +324,9 @@ def translation_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def train_models(work: Path, device: str, steps: int, tiny_models: bool = False) -> dict:
-    """Trains the three models (their shipped configs' architectures, or tiny ones) for ``steps`` steps on
-    ``device``."""
-    import torch
-
-    from model import config as configlib
-    from model.train_char import CharTrainConfig, train_char
-    from model.train_translate import TranslateTrainConfig, train_translate
-    from model.train_word import WordTrainConfig, train_word
-
+def write_training_data(work: Path, tiny_models: bool) -> dict[str, Path]:
+    """The three models' training data in ``work``, from the repository's text and :func:`translation_pairs`
+    (less of it for tiny models): the character file, the word-level WikiText folder, the pairs file."""
     text = repo_text()
     if tiny_models:
         text = text[:60_000]
@@ -346,21 +339,67 @@ def train_models(work: Path, device: str, steps: int, tiny_models: bool = False)
     (words / "wiki.valid.tokens").write_text("\n".join(lines[cut:]) + "\n", encoding="utf-8")
     pairs = work / "pairs.tsv"
     pairs.write_text("".join(f"{en}\t{fr}\n" for en, fr in translation_pairs()), encoding="utf-8")
+    return {"chars": work / "chars.txt", "words": words, "pairs": pairs}
+
+
+def training_runs(data: dict[str, Path]) -> dict:
+    """Each model's name: (its train function, default config, shipped config file, overrides for ``data``)."""
+    from model.train_char import CharTrainConfig, train_char
+    from model.train_translate import TranslateTrainConfig, train_translate
+    from model.train_word import WordTrainConfig, train_word
+
     configs = ROOT / "model" / "configs"
-    common = {"device": device, "max_iters": steps, "max_minutes": 0.0, "warmup_iters": min(20, steps // 2),
-              "eval_interval": steps, "init_from": "scratch"}
-    runs = {
+    return {
         "char (shakespeare_char.toml)": (train_char, CharTrainConfig(), configs / "shakespeare_char.toml",
-                                         {"data": str(work / "chars.txt"), "eval_streams": 4, "eval_seq_len": 64}),
+                                         {"data": str(data["chars"]), "eval_streams": 4, "eval_seq_len": 64}),
         "word (wikitext2_word_2x650.toml)": (train_word, WordTrainConfig(), configs / "wikitext2_word_2x650.toml",
-                                             {"data": str(words), "eval_streams": 4, "eval_seq_len": 32,
+                                             {"data": str(data["words"]), "eval_streams": 4, "eval_seq_len": 32,
                                               "cutoffs": "200,1000", "average_from": 0.0}),
         "translator (tatoeba_translate.toml)": (train_translate, TranslateTrainConfig(),
                                                 configs / "tatoeba_translate.toml",
-                                                {"data": str(pairs), "epochs": 0.0, "test_sentences": 100,
+                                                {"data": str(data["pairs"]), "epochs": 0.0, "test_sentences": 100,
                                                  "valid_sentences": 100, "vocab_size": 800,
                                                  "eval_bleu_sentences": 0}),
     }
+
+
+def timed_training(train: Callable, cfg, device: str) -> dict:
+    """Runs ``train(cfg)`` on ``device``: its steps, speed, losses and the hardware its checkpoint names (or the
+    error it raised)."""
+    import torch
+
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    try:
+        progress = train(cfg)
+    except Exception as exc:  # noqa: BLE001
+        return {"error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc().strip().splitlines()[-6:]}
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - t0
+    log = [json.loads(line) for line in (Path(cfg.out_dir) / "log.jsonl").read_text().splitlines()]
+    ckpt = torch.load(Path(cfg.out_dir) / "ckpt.pt", map_location="cpu", weights_only=False)
+    losses = [r["train_loss"] for r in log if "train_loss" in r]
+    return {
+        "steps": progress["step"], "seconds": round(seconds, 1),
+        "steps_per_s": round(progress["step"] / seconds, 1),
+        "first_logged_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None,
+        "val_loss": next((r["val_loss"] for r in reversed(log) if "val_loss" in r), None),
+        "device": ckpt["config"]["device"], "precision": ckpt["config"].get("precision"),
+        "hardware": ckpt["hardware"],
+    }
+
+
+def train_models(work: Path, device: str, steps: int, tiny_models: bool = False) -> dict:
+    """Trains the three models (their shipped configs' architectures, or tiny ones) for ``steps`` steps on
+    ``device``."""
+    from model import config as configlib
+
+    runs = training_runs(write_training_data(work, tiny_models))
+    common = {"device": device, "max_iters": steps, "max_minutes": 0.0, "warmup_iters": min(20, steps // 2),
+              "eval_interval": steps, "init_from": "scratch"}
     # The dry run (CPU, CI) trains the same code path on tiny models and batches.
     tiny = {"n_layer": 1, "n_embd": 16, "n_hidden": 32, "batch_size": 4, "seq_len": 16} if tiny_models else {}
     results = {}
@@ -368,29 +407,7 @@ def train_models(work: Path, device: str, steps: int, tiny_models: bool = False)
         cfg = configlib.parse_args(default, [str(toml)])
         values = {**common, **overrides, **tiny, "out_dir": str(work / name.split()[0])}
         cfg = configlib.apply(cfg, {k: v for k, v in values.items() if hasattr(cfg, k)})
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        t0 = time.perf_counter()
-        try:
-            progress = train(cfg)
-        except Exception as exc:  # noqa: BLE001
-            results[name] = {"error": f"{type(exc).__name__}: {exc}",
-                             "traceback": traceback.format_exc().strip().splitlines()[-6:]}
-            continue
-        if device.startswith("cuda"):
-            torch.cuda.synchronize()
-        seconds = time.perf_counter() - t0
-        log = [json.loads(line) for line in (Path(cfg.out_dir) / "log.jsonl").read_text().splitlines()]
-        ckpt = torch.load(Path(cfg.out_dir) / "ckpt.pt", map_location="cpu", weights_only=False)
-        losses = [r["train_loss"] for r in log if "train_loss" in r]
-        results[name] = {
-            "steps": progress["step"], "seconds": round(seconds, 1),
-            "steps_per_s": round(progress["step"] / seconds, 1),
-            "first_logged_loss": losses[0] if losses else None, "last_loss": losses[-1] if losses else None,
-            "val_loss": next((r["val_loss"] for r in reversed(log) if "val_loss" in r), None),
-            "device": ckpt["config"]["device"], "precision": ckpt["config"].get("precision"),
-            "hardware": ckpt["hardware"],
-        }
+        results[name] = timed_training(train, cfg, device)
     return results
 
 
