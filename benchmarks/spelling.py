@@ -325,6 +325,60 @@ def choose_margin(typo_margins: list[float], clean_margins: list[float], clean_w
     return {"threshold": 0.0}
 
 
+def tune_on_train(speller: Speller, data: Path, paragraphs: int, rng: random.Random) -> dict:
+    """``--tune``: the ranking weights with the best top-1 accuracy on English-mix train text, and the margin
+    threshold that keeps false underlines there within :data:`TUNE_FALSE_BUDGET`."""
+    sources = dev_documents(data, "train", limit_chars=TUNE_CHARS)
+    records, _, _ = collect(speller, sample_paragraphs(sources, paragraphs, rng), rng)
+    result = tune(records)
+    clean_features: list = []
+    clean, _ = false_underlines(speller, sources, DETECTION_MARGIN, clean_features)
+    weights = result["weights"]  # the margins under the chosen weights
+    typo_margins = [margin(r.get("features"), **weights) for r in records]
+    clean_margins = [margin(f, **weights) for f in clean_features]
+    result["margin"] = choose_margin(typo_margins, clean_margins, clean["all"]["words"])
+    result["typos"] = len(records)
+    result["clean_words"] = clean["all"]["words"]
+    return result
+
+
+def rounded_accuracy(records: list[dict], rank) -> dict:
+    """``{"top1": ..., "top3": ...}`` of ``rank`` on ``records``, per cent to two decimals."""
+    return dict(zip(("top1", "top3"), (round(a, 2) for a in accuracy(records, rank))))
+
+
+def evaluate_on_dev(speller: Speller, data: Path, paragraphs: int, rng: random.Random) -> dict:
+    """Detection and correction of typos injected into ``paragraphs`` dev paragraphs, overall and by kind of typo,
+    and false underlines on the clean dev documents."""
+    sources = dev_documents(data)
+    picked = sample_paragraphs(sources, paragraphs, rng)
+    records, flags, typos = collect(speller, picked, rng)
+    clean, _ = false_underlines(speller, sources, DETECTION_MARGIN)
+    judged = [r for r in records if r["margin"] > DETECTION_MARGIN]
+    result = {
+        "paragraphs": len(picked),
+        "typos": typos,
+        "detection_lists": detection(flags, typos),
+        "detection": detection(flags, typos, DETECTION_MARGIN),
+        "margin": DETECTION_MARGIN,
+        "library": rounded_accuracy(records, library),
+        "in_context": rounded_accuracy(records, in_context()),
+        "corrected": len(records),
+        "judged": {"n": len(judged), "library": rounded_accuracy(judged, library),
+                   "in_context": rounded_accuracy(judged, in_context())},
+        "by_kind": {},
+        "clean": clean,
+    }
+    for kind in sorted({r["kind"] for r in records}):
+        subset = [r for r in records if r["kind"] == kind]
+        result["by_kind"][kind] = {
+            "n": len(subset),
+            "library_top1": round(accuracy(subset, library)[0], 2),
+            "in_context_top1": round(accuracy(subset, in_context())[0], 2),
+        }
+    return result
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -341,48 +395,10 @@ def main(argv: list[str] | None = None) -> dict:
     rng = random.Random(args.seed)
     t0 = time.perf_counter()
     if args.tune:
-        sources = dev_documents(args.data, "train", limit_chars=TUNE_CHARS)
-        records, _, _ = collect(speller, sample_paragraphs(sources, args.paragraphs, rng), rng)
-        result = tune(records)
-        clean_features: list = []
-        clean, _ = false_underlines(speller, sources, DETECTION_MARGIN, clean_features)
-        weights = result["weights"]  # the margins under the chosen weights
-        typo_margins = [margin(r.get("features"), **weights) for r in records]
-        clean_margins = [margin(f, **weights) for f in clean_features]
-        result["margin"] = choose_margin(typo_margins, clean_margins, clean["all"]["words"])
-        result["typos"] = len(records)
-        result["clean_words"] = clean["all"]["words"]
+        result = tune_on_train(speller, args.data, args.paragraphs, rng)
         print(json.dumps(result, indent=1))
         return result
-
-    sources = dev_documents(args.data)
-    paragraphs = sample_paragraphs(sources, args.paragraphs, rng)
-    records, flags, typos = collect(speller, paragraphs, rng)
-    clean, _ = false_underlines(speller, sources, DETECTION_MARGIN)
-    judged = [r for r in records if r["margin"] > DETECTION_MARGIN]
-    result = {
-        "paragraphs": len(paragraphs),
-        "typos": typos,
-        "detection_lists": detection(flags, typos),
-        "detection": detection(flags, typos, DETECTION_MARGIN),
-        "margin": DETECTION_MARGIN,
-        "library": dict(zip(("top1", "top3"), (round(a, 2) for a in accuracy(records, library)))),
-        "in_context": dict(zip(("top1", "top3"), (round(a, 2) for a in accuracy(records, in_context())))),
-        "corrected": len(records),
-        "judged": {"n": len(judged),
-                   "library": dict(zip(("top1", "top3"), (round(a, 2) for a in accuracy(judged, library)))),
-                   "in_context": dict(zip(("top1", "top3"),
-                                          (round(a, 2) for a in accuracy(judged, in_context()))))},
-        "by_kind": {},
-        "clean": clean,
-    }
-    for kind in sorted({r["kind"] for r in records}):
-        subset = [r for r in records if r["kind"] == kind]
-        result["by_kind"][kind] = {
-            "n": len(subset),
-            "library_top1": round(accuracy(subset, library)[0], 2),
-            "in_context_top1": round(accuracy(subset, in_context())[0], 2),
-        }
+    result = evaluate_on_dev(speller, args.data, args.paragraphs, rng)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     print_table(result)
     if args.json:
