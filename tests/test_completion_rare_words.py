@@ -63,3 +63,14 @@ def test_a_prefix_whose_case_contradicts_a_word_does_not_offer_it(shipped: Compl
 def test_a_capital_at_a_sentence_start_still_offers_common_words(shipped: Completer):
     shipped.memory.clear()
     assert "The" in [s.word for s in shipped.suggest("It rained all day. T", 3)]
+
+
+def test_a_name_typed_whole_is_likelier_than_longer_words(shipped: Completer):
+    """"Anna" at the end of a letter: the shipped model rates the name above "Annals" or "Annapurna", so the
+    suggestions say the typed word is likelier (no ghost text); inside a word ("sto") they do not."""
+    completer = shipped
+    after_name = completer.suggest("Best regards,\nAnna", 3)
+    assert after_name and all(s.typed_word_likelier for s in after_name)
+    assert sum(s.probability for s in after_name) < 0.5  # the word as typed holds most of the probability
+    inside = completer.suggest("He went to the sto", 3)
+    assert inside[0].word == "store" and not inside[0].typed_word_likelier

@@ -570,3 +570,24 @@ def test_end_to_end_with_the_tiny_word_model(qtbot, make_editor, models_dir):
         assert editor.toPlainText() == "The quick brown "
     finally:
         controller.shutdown()
+
+
+def test_a_whole_word_typed_gets_no_longer_ghost_but_ctrl_space_lists_them(qtbot, make_editor):
+    def after_anna(text: str) -> list[Sugg]:
+        if text.endswith("Anna"):  # the word as typed is likelier than any longer one
+            return [Sugg("purna", "Annapurna", 0.04, typed_word_likelier=True),
+                    Sugg("ls", "Annals", 0.03, typed_word_likelier=True)]
+        return [Sugg("a", "Anna", 0.6)] if text.endswith("Ann") else []
+
+    fake = FakeCompleter(default=after_anna)
+    editor, controller = make_editor(fake)
+    assert type_and_wait_ghost(qtbot, editor, controller, "Best regards, Ann") == "a"
+    qtbot.keyClicks(editor, "a")
+    qtbot.waitUntil(lambda: fake.calls and fake.calls[-1][0].endswith("Anna"), timeout=5000)
+    qtbot.wait(300)  # the answer for "Anna" has arrived: it shows no ghost text
+    assert controller.ghost_text == ""
+    qtbot.keyClick(editor, Qt.Key.Key_Space, CTRL)  # the longer words are still a Ctrl+Space away
+    popup = controller.popup
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    assert [popup.item(i).text() for i in range(popup.count())] == ["purna", "ls"]
+    assert editor.toPlainText() == "Best regards, Anna"

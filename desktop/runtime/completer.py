@@ -95,6 +95,7 @@ class Suggestion:
     word: str
     probability: float
     phrase: bool = False  # True when ``text`` runs over several words
+    typed_word_likelier: bool = False  # the letters typed are a word more probable than this longer one
 
 
 class Completer(LMEngine):
@@ -273,8 +274,12 @@ class Completer(LMEngine):
                 surface = surface[0].upper() + surface[1:]
             merged[surface] = merged.get(surface, 0.0) + p
         ranked = sorted(merged.items(), key=lambda item: -item[1])[:k]
-        total = sum(merged.values())
-        suggestions = [Suggestion(lead + w[len(partial) :], w, p / total) for w, p in ranked]
+        # The word as typed is an outcome too: after "Anna" or "Tom" it is likelier than "Annals" or "Tommy", and
+        # the suggestions say so (``typed_word_likelier``), for ghost text not to offer a longer word.
+        typed = self._typed_word_mass(probs, cache, partial, spelled) if partial else 0.0
+        total = sum(merged.values()) + typed
+        suggestions = [Suggestion(lead + w[len(partial) :], w, p / total, typed_word_likelier=typed > p)
+                       for w, p in ranked]
         return self._extend_phrase(suggestions, partial, lead)
 
     def _suggest_contraction(self, context: str, partial: str, k: int) -> list[Suggestion]:
@@ -294,13 +299,7 @@ class Completer(LMEngine):
         unigram cache counts the document's words plus what Folio learned about the writer (``learned``), the
         latter scaled to stand for at most ``learned_pseudo_words`` words of text."""
         vocab = self.vocab
-        if self.learned is not None:
-            learned, scale, learned_top = self.learned.pseudo_counts(self.learned_pseudo_words)
-        else:
-            learned, scale, learned_top = Counter(), 0.0, []
-        total = sum(cache.values()) + (scale * self.learned.total if scale else 0.0)
-        lam = self.cache_weight if total else 0.0
-        n_cache = total + (0 if partial else CACHE_PRIOR_WORDS)
+        learned, scale, learned_top, lam, n_cache = self._unigram_cache(cache, partial)
         if partial:
             low = partial.lower()
             start = bisect.bisect_left(self._sorted_lower, low)
@@ -335,6 +334,29 @@ class Completer(LMEngine):
             scores[word] = scores.get(word, (1 - lam) * float(probs[vocab.index[word]]) if word in vocab.index
                                       else 0.0) + lam * count / n_cache
         return [(w, p) for w, p in scores.items() if p > 0]
+
+    def _unigram_cache(self, cache: Counter, partial: str) -> tuple[Counter, float, list[str], float, float]:
+        """What the unigram cache adds: the learned pseudo-counts, their scale and top words, the cache's weight
+        and the count its counts are divided by."""
+        if self.learned is not None:
+            learned, scale, learned_top = self.learned.pseudo_counts(self.learned_pseudo_words)
+        else:
+            learned, scale, learned_top = Counter(), 0.0, []
+        total = sum(cache.values()) + (scale * self.learned.total if scale else 0.0)
+        lam = self.cache_weight if total else 0.0
+        return learned, scale, learned_top, lam, total + (0 if partial else CACHE_PRIOR_WORDS)
+
+    def _typed_word_mass(self, probs: np.ndarray, cache: Counter, partial: str,
+                         spelled: dict[str, float] | None) -> float:
+        """The mixed probability of the word exactly as typed ("Anna", "Tom"), as :meth:`_candidates` would score
+        it: 0 when the letters typed are not a word the model, the document or the writer's memory knows."""
+        learned, scale, _, lam, n_cache = self._unigram_cache(cache, partial)
+        forms = dict.fromkeys([partial, partial.lower(), partial.capitalize()])
+        model = sum(float(probs[self.vocab.index[w]]) for w in forms if w in self.vocab.index and self._suggestible[
+            self.vocab.index[w]])
+        model += sum((spelled or {}).get(w, 0.0) for w in forms)
+        counts = sum(cache[w] + (scale * learned[w] if scale else 0.0) for w in forms)
+        return (1 - lam) * model + lam * counts / n_cache if n_cache else (1 - lam) * model
 
     def _case_factors(self, ids: np.ndarray, partial: str, sentence_start: bool) -> np.ndarray:
         """Factors [len(ids)] for vocabulary words whose case the typed prefix contradicts: a capital typed inside a

@@ -492,8 +492,11 @@ class CompletionController(QObject):
             self._suggestions = []
             self._show_ghost("")
             return
-        self._show_ghost(self._suggestions[0].text)
-        self.suggestionsShown.emit(list(self._suggestions))
+        if getattr(self._suggestions[0], "typed_word_likelier", False):
+            self._show_ghost("")  # "Anna" typed whole: no grey "purna"; Ctrl+Space still lists the longer words
+        else:
+            self._show_ghost(self._suggestions[0].text)
+            self.suggestionsShown.emit(list(self._suggestions))
         if self._popup_wanted:
             self._popup_wanted = False
             self._open_popup()
