@@ -1,8 +1,9 @@
-"""Pretrained vectors for the translator's embeddings, in GloVe/word2vec text format.
+"""Pretrained vectors for the translator's embeddings, in GloVe/word2vec text format or a compact ``.npz``.
 
-Reading (:func:`read_vectors`, :func:`init_embedding`) needs nothing but numpy and torch. The file has one
-``token v1 v2 ... vD`` line per token; a word2vec header line ``count dim`` is skipped if present. The model's
-units are BPE pieces, so the vectors must be for the same pieces: model/word_vectors.py trains them.
+Reading (:func:`read_vectors`, :func:`init_embedding`) needs nothing but numpy and torch. A text file has one
+``token v1 v2 ... vD`` line per token; a word2vec header line ``count dim`` is skipped if present. An ``.npz``
+holds ``tokens`` (a unicode array) and ``vectors`` ([n, dim], float16 or float32). The model's units are BPE
+pieces, so the vectors must be for the same pieces: model/word_vectors.py trains them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,12 @@ from torch import nn
 def read_vectors(path: str | Path, wanted: set[str] | None = None) -> tuple[dict[str, np.ndarray], int]:
     """Token -> float32 vector for the tokens of ``path`` (only those in ``wanted`` if given), and the
     dimension. Raises ValueError on ragged lines."""
+    if Path(path).suffix == ".npz":
+        with np.load(path, allow_pickle=False) as data:
+            tokens, matrix = data["tokens"].tolist(), data["vectors"].astype(np.float32)
+        if matrix.ndim != 2 or len(tokens) != len(matrix):
+            raise ValueError(f"{path}: {len(tokens)} tokens for a vectors array of shape {matrix.shape}")
+        return {t: row for t, row in zip(tokens, matrix) if wanted is None or t in wanted}, matrix.shape[1]
     vectors: dict[str, np.ndarray] = {}
     dim = 0
     with Path(path).open(encoding="utf-8") as f:

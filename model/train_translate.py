@@ -4,6 +4,11 @@
     python -m model.train_translate model/configs/tatoeba_translate.toml --dry_run=true   (seconds)
     torchrun --standalone --nproc_per_node=2 -m model.train_translate ... (DDP)
 
+``--direction=fr-en`` trains the reverse model on the same pairs and split (for back-translation,
+model/back_translate.py); ``--synthetic=pairs.tsv`` mixes synthetic pairs into the training split (at most
+``synthetic_ratio`` of them per real pair), their sources opening with the tag piece ``BT_TAG`` when
+``--bt_tag=true`` (the tokenizer learnt then carries it); validation and test sentences are never among them.
+
 Teacher forcing with label smoothing, in model/trainer.py's shared loop: AdamW with linear warmup then cosine
 decay to ``min_lr`` at ``max_iters`` (or at ``epochs`` worth of batches, or at ``max_minutes`` of wall time,
 whichever comes first). Every ``eval_interval`` steps: the validation loss (nats per target piece, no
@@ -24,6 +29,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 
+from desktop.runtime.placeholders import mask_pair
 from desktop.runtime.subword import SubwordTokenizer
 from desktop.runtime.translation_text import french_typography, normalize_text
 from desktop.runtime.translator import max_output_len
@@ -32,7 +38,9 @@ from model.pretrained import init_embedding
 from model.seq2seq import Seq2Seq, Seq2SeqConfig
 from model.trainer import Process, TrainConfig, TrainTask, train
 from model.translation_data import (
+    BT_TAG,
     EncodedPairs,
+    Pair,
     Splits,
     batch_order,
     encode_pairs,
@@ -41,6 +49,7 @@ from model.translation_data import (
     load_splits,
     make_batch,
     pad_batch,
+    read_synthetic,
     references_of,
 )
 
@@ -63,6 +72,13 @@ class TranslateTrainConfig(TrainConfig):
     # Numbers and names as placeholders (desktop/runtime/placeholders.py): training and validation pairs are
     # masked, the tokenizer keeps the placeholders whole, and the name lists go into the checkpoint.
     placeholders: bool = False
+    direction: str = "en-fr"  # "fr-en": the same pairs and split turned round (the back-translation model)
+    # Back-translation: synthetic English-French pairs (model/back_translate.py) mixed into the training split,
+    # at most synthetic_ratio of them per real pair; with bt_tag their sources start with the tag piece (the
+    # tokenizer learnt here then carries it; a given --tokenizer must have it).
+    bt_tag: bool = False
+    synthetic: str = ""
+    synthetic_ratio: float = 1.0
     # model ("lstm" | "gru"; the architecture's defaults are the model's own)
     n_embd: int = Seq2SeqConfig.n_embd
     dropout: float = Seq2SeqConfig.dropout
@@ -92,11 +108,33 @@ class TranslateTrainConfig(TrainConfig):
     def splits(self) -> Splits:
         """The seeded split these settings describe (masked with ``placeholders``)."""
         return load_splits(self.data, self.test_sentences, self.valid_sentences, self.split_seed,
-                           self.max_train_pairs, self.placeholders)
+                           self.max_train_pairs, self.placeholders, self.direction)
 
     def make_tokenizer(self, splits: Splits) -> SubwordTokenizer:
         """``tokenizer`` if given, else BPE learnt on the training split; saved to ``out_dir/tokenizer.json``."""
-        return load_or_train_tokenizer(splits, self.out_dir, self.tokenizer, self.vocab_size, self.placeholders)
+        return load_or_train_tokenizer(splits, self.out_dir, self.tokenizer, self.vocab_size, self.placeholders,
+                                       self.bt_tag)
+
+    def training_pairs(self, splits: Splits, tokenizer: SubwordTokenizer) -> list[Pair]:
+        """The real training pairs, then the synthetic ones of ``synthetic`` (masked like the real ones, tagged
+        with ``bt_tag``); records what was mixed in ``splits.synthetic_note`` for the model card."""
+        if not self.synthetic:
+            return splits.train
+        if self.direction != "en-fr":
+            raise ValueError("synthetic pairs are English-French: train them with --direction=en-fr")
+        if self.bt_tag and BT_TAG not in tokenizer.tokens:
+            raise ValueError(f"--bt_tag=true, but the tokenizer has no {BT_TAG} piece: learn one with --bt_tag=true "
+                             f"(python -m model.word_vectors ... --bt_tag=true writes it)")
+        limit = max(1, round(self.synthetic_ratio * len(splits.train)))
+        synthetic = read_synthetic(self.synthetic, splits, limit)
+        if self.placeholders:
+            synthetic = [mask_pair(en, fr) for en, fr in synthetic]
+        if self.bt_tag:
+            synthetic = [(f"{BT_TAG} {en}", fr) for en, fr in synthetic]
+        splits.synthetic = synthetic
+        splits.synthetic_note = (f"plus {len(synthetic):,} synthetic pairs back-translated from French "
+                                 f"({Path(self.synthetic).name}{', tagged ' + BT_TAG if self.bt_tag else ''})")
+        return splits.train + synthetic
 
 
 @torch.no_grad()
@@ -115,8 +153,8 @@ def evaluate_loss(model: Seq2Seq, data: EncodedPairs, device: str, batch_size: i
 
 @torch.no_grad()
 def greedy_translate(model: Seq2Seq, tokenizer: SubwordTokenizer, sentences: list[str], device: str,
-                     batch_size: int = 64) -> list[str]:
-    """PyTorch greedy translations (detokenized, French spacing) of English sentences."""
+                     batch_size: int = 64, french: bool = True) -> list[str]:
+    """PyTorch greedy translations (detokenized; French spacing unless ``french`` is False) of sentences."""
     model.eval()
     outputs = [""] * len(sentences)
     ids = tokenizer.encode_ids(sentences)
@@ -129,20 +167,21 @@ def greedy_translate(model: Seq2Seq, tokenizer: SubwordTokenizer, sentences: lis
         max_len = max_output_len(src.size(1))
         for i, out in zip(chunk, model.greedy(src, src != tokenizer.pad_id, tokenizer.bos_id, tokenizer.eos_id,
                                                 max_len)):
-            outputs[i] = french_typography(tokenizer.decode(out))
+            text = tokenizer.decode(out)
+            outputs[i] = french_typography(text) if french else text
     model.train()
     return outputs
 
 
-def greedy_bleu(model: Seq2Seq, tokenizer: SubwordTokenizer, references: dict[str, list[str]], device: str
-                ) -> float | None:
+def greedy_bleu(model: Seq2Seq, tokenizer: SubwordTokenizer, references: dict[str, list[str]], device: str,
+                french: bool = True) -> float | None:
     """Corpus BLEU of greedy translations against all references (None without sacrebleu)."""
     try:
         import sacrebleu
     except ImportError:
         return None
     sources = list(references)
-    hyps = [normalize_text(h) for h in greedy_translate(model, tokenizer, sources, device)]
+    hyps = [normalize_text(h) for h in greedy_translate(model, tokenizer, sources, device, french=french)]
     n_refs = max(len(r) for r in references.values())
     streams = [[normalize_text(references[s][k]) if k < len(references[s]) else None for s in sources]
                for k in range(n_refs)]
@@ -157,7 +196,8 @@ class TranslateTask(TrainTask):
         started = time.time()
         self.process, self.splits = process, cfg.splits()
         self.vocab = tokenizer = self._tokenizer(cfg, resume)
-        self.train_data = encode_pairs(self.splits.train, tokenizer, tokenizer, cfg.max_tokens)
+        self.train_data = encode_pairs(cfg.training_pairs(self.splits, tokenizer), tokenizer, tokenizer,
+                                       cfg.max_tokens)
         self.valid_data = encode_pairs(self.splits.valid, tokenizer, tokenizer, cfg.max_tokens)
         if cfg.dry_run:
             self.valid_data = EncodedPairs(self.valid_data.src[:64], self.valid_data.tgt[:64])
@@ -198,17 +238,20 @@ class TranslateTask(TrainTask):
     def eval_fields(self, model: nn.Module) -> dict:
         if not self.bleu_refs:
             return {}
-        return {"val_bleu_greedy": greedy_bleu(model, self.vocab, self.bleu_refs, self.cfg.device)}
+        french = self.cfg.direction == "en-fr"
+        return {"val_bleu_greedy": greedy_bleu(model, self.vocab, self.bleu_refs, self.cfg.device, french)}
 
     def checkpoint_fields(self) -> dict:
         return {"pretrained": self.pretrained, "split": self.splits.describe(), "names": self.splits.names}
 
     def describe(self) -> str:
-        cfg, dropped = self.cfg, len(self.splits.train) - len(self.train_data)
+        cfg = self.cfg
+        dropped = len(self.splits.train) + len(self.splits.synthetic) - len(self.train_data)
         lines = [f"{cfg.cell} {cfg.n_layer}x{cfg.n_hidden}, embd {cfg.n_embd}, vocab {len(self.vocab)}: "
                  f"{self.model.num_params():,} parameters; {len(self.train_data):,} training pairs ({dropped} over "
                  f"{cfg.max_tokens} pieces dropped), {self.batches_per_epoch:,} batches/epoch/rank, "
                  f"{cfg.max_iters:,} steps; data ready in {self.loading_seconds:.1f}s"]
+        lines += [f"{cfg.direction}; {self.splits.synthetic_note}"] if self.splits.synthetic_note else []
         return "\n".join(lines + [f"pretrained embedding: {record}" for record in self.pretrained])
 
 

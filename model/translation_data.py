@@ -38,6 +38,11 @@ from desktop.runtime.translation_text import normalize_text
 from model.data import open_text
 
 Pair = tuple[str, str]  # (English, French), normalized
+DIRECTIONS = ("en-fr", "fr-en")
+# The tag piece that opens the source of a synthetic (back-translated) pair, as in Caswell et al. 2019, "Tagged
+# Back-Translation": the model learns to tell synthetic sources from real ones and is never shown the tag at run
+# time. A tokenizer learnt with ``tag=True`` keeps it whole (an atomic piece, like the placeholders).
+BT_TAG = "\u27e6BT\u27e7"
 
 
 def read_pairs(path: str | Path, limit: int = 0) -> list[Pair]:
@@ -73,19 +78,27 @@ class Splits:
     seed: int
     test_references: dict[str, list[str]] = field(default_factory=dict)
     names: dict | None = None  # placeholders.NameLists JSON when the pairs are masked
+    direction: str = "en-fr"  # "fr-en": every pair is (French, English)
+    synthetic: list[Pair] = field(default_factory=list)  # back-translated training pairs, mixed with ``train``
+    synthetic_note: str = ""
+    held_out: set[str] = field(default_factory=set)  # the loose keys of every validation and test sentence
 
     def describe(self) -> str:
         """One line for the model card."""
-        return (
+        side = 0 if self.direction == "en-fr" else 1
+        text = (
             f"Tatoeba split by English sentence (case/punctuation-insensitive key), sha256-seeded with seed "
-            f"{self.seed}: {_sentences(self.train):,} English sentences / {len(self.train):,} pairs train, "
-            f"{_sentences(self.valid):,} / {len(self.valid):,} validation, {_sentences(self.test):,} / "
+            f"{self.seed}: {_sentences(self.train, side):,} English sentences / {len(self.train):,} pairs train, "
+            f"{_sentences(self.valid, side):,} / {len(self.valid):,} validation, {_sentences(self.test, side):,} / "
             f"{len(self.test):,} test (all references of a test sentence kept)"
         )
+        if self.direction != "en-fr":
+            text += f"; trained {self.direction} (the pairs turned round)"
+        return text + (f"; {self.synthetic_note}" if self.synthetic_note else "")
 
 
-def _sentences(pairs: list[Pair]) -> int:
-    return len({en for en, _ in pairs})
+def _sentences(pairs: list[Pair], side: int = 0) -> int:
+    return len({pair[side] for pair in pairs})
 
 
 def _rank(seed: int, key: str) -> bytes:
@@ -118,29 +131,59 @@ def references_of(pairs: list[Pair]) -> dict[str, list[str]]:
 
 
 def load_splits(data: str | Path, test_sentences: int, valid_sentences: int, seed: int, max_train_pairs: int = 0,
-                placeholders: bool = False) -> Splits:
+                placeholders: bool = False, direction: str = "en-fr") -> Splits:
     """Reads the pairs of ``data`` and makes the seeded split; ``max_train_pairs`` > 0 trims the training split.
     With ``placeholders`` the training and validation pairs are masked (desktop/runtime/placeholders.py) and
-    the name lists the app tells names from capitalised words with are learnt from the unmasked train split."""
+    the name lists the app tells names from capitalised words with are learnt from the unmasked train split.
+
+    ``direction`` "fr-en" gives the same split with every pair turned round (French source, English target):
+    the masking is the same (it pairs numbers and copied names across both sides), and the name lists are
+    learnt from the French side, so ``protect(french, names)`` masks a French sentence as the app masks an
+    English one (model/back_translate.py does)."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
     splits = split_pairs(read_pairs(data), test_sentences, valid_sentences, seed)
+    splits.held_out = {english_key(text) for pairs in (splits.valid, splits.test) for pair in pairs for text in pair}
     if max_train_pairs:
         splits.train = splits.train[:max_train_pairs]
+    reverse = direction == "fr-en"
     if placeholders:
-        splits.names = learn_name_lists(splits.train).to_json()
+        splits.names = learn_name_lists([(fr, en) for en, fr in splits.train] if reverse else splits.train).to_json()
         splits.train = [mask_pair(en, fr) for en, fr in splits.train]
         splits.valid = [mask_pair(en, fr) for en, fr in splits.valid]
+    if reverse:
+        splits.train, splits.valid, splits.test = ([(fr, en) for en, fr in pairs]
+                                                   for pairs in (splits.train, splits.valid, splits.test))
+        splits.test_references = references_of(splits.test)
+        splits.direction = direction
     return splits
 
 
+def read_synthetic(path: str | Path, splits: Splits, limit: int = 0) -> list[Pair]:
+    """The synthetic (English, French) pairs of ``path`` (``English<TAB>French`` lines, model/back_translate.py
+    writes them), without any whose English or French sentence is in the validation or test split (by the
+    split's loose key), so the held-out sentences stay unseen; ``limit`` > 0 keeps the first ones."""
+    kept: list[Pair] = []
+    for en, fr in read_pairs(path):
+        if english_key(en) in splits.held_out or english_key(fr) in splits.held_out:
+            continue
+        kept.append((en, fr))
+        if limit and len(kept) >= limit:
+            break
+    return kept
+
+
 def load_or_train_tokenizer(splits: Splits, out_dir: str | Path, path: str = "", vocab_size: int = 8000,
-                            placeholders: bool = False) -> SubwordTokenizer:
+                            placeholders: bool = False, tag: bool = False) -> SubwordTokenizer:
     """The tokenizer at ``path`` if given, else a joint BPE of ``vocab_size`` pieces learnt on both sides of
-    the training split (the placeholders kept whole); saved to ``out_dir/tokenizer.json`` either way."""
+    the training split (the placeholders, and with ``tag`` the back-translation tag ``BT_TAG``, kept whole);
+    saved to ``out_dir/tokenizer.json`` either way."""
     if path:
         tokenizer = SubwordTokenizer.load(Path(path))
     else:
+        atomic = (PLACEHOLDERS if placeholders else ()) + ((BT_TAG,) if tag else ())
         tokenizer = SubwordTokenizer.train((text for pair in splits.train for text in pair), vocab_size,
-                                           atomic=PLACEHOLDERS if placeholders else ())
+                                           atomic=atomic)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer.save(out / "tokenizer.json")
