@@ -126,7 +126,7 @@ class TranslateTrainConfig(TrainConfig):
             raise ValueError(f"--bt_tag=true, but the tokenizer has no {BT_TAG} piece: learn one with --bt_tag=true "
                              f"(python -m model.word_vectors ... --bt_tag=true writes it)")
         limit = max(1, round(self.synthetic_ratio * len(splits.train)))
-        synthetic = read_synthetic(self.synthetic, splits, limit)
+        synthetic = read_synthetic(self.synthetic, splits, limit, self.seed)
         if self.placeholders:
             synthetic = [mask_pair(en, fr) for en, fr in synthetic]
         if self.bt_tag:

@@ -159,17 +159,16 @@ def load_splits(data: str | Path, test_sentences: int, valid_sentences: int, see
     return splits
 
 
-def read_synthetic(path: str | Path, splits: Splits, limit: int = 0) -> list[Pair]:
+def read_synthetic(path: str | Path, splits: Splits, limit: int = 0, seed: int = 0) -> list[Pair]:
     """The synthetic (English, French) pairs of ``path`` (``English<TAB>French`` lines, model/back_translate.py
     writes them), without any whose English or French sentence is in the validation or test split (by the
-    split's loose key), so the held-out sentences stay unseen; ``limit`` > 0 keeps the first ones."""
-    kept: list[Pair] = []
-    for en, fr in read_pairs(path):
-        if english_key(en) in splits.held_out or english_key(fr) in splits.held_out:
-            continue
-        kept.append((en, fr))
-        if limit and len(kept) >= limit:
-            break
+    split's loose key), so the held-out sentences stay unseen; ``limit`` > 0 keeps a seeded sample of that many
+    (in file order: a corpus file is grouped by source, so its first lines would all be of one kind)."""
+    kept = [(en, fr) for en, fr in read_pairs(path)
+            if english_key(en) not in splits.held_out and english_key(fr) not in splits.held_out]
+    if limit and len(kept) > limit:
+        chosen = sorted(random.Random(seed).sample(range(len(kept)), limit))
+        kept = [kept[i] for i in chosen]
     return kept
 
 

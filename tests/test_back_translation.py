@@ -148,7 +148,7 @@ def test_synthetic_pairs_are_mixed_in_tagged_capped_and_never_held_out(tmp_path:
     splits = cfg.splits()
     held_en, held_fr = splits.test[0][0], splits.test[-1][1]
     synthetic = tmp_path / "bt.tsv"
-    rows = [(f"Synthetic sentence {i}.", f"Phrase synthétique {i}.") for i in range(10)]
+    rows = [(f"Synthetic sentence {chr(97 + i)}.", f"Phrase synthétique {chr(97 + i)}.") for i in range(10)]
     rows += [(held_en, "Une phrase."), ("Some sentence.", held_fr)]
     synthetic.write_text("".join(f"{en}\t{fr}\n" for en, fr in rows), encoding="utf-8")
     real = len(_task(cfg).train_data)
@@ -160,7 +160,9 @@ def test_synthetic_pairs_are_mixed_in_tagged_capped_and_never_held_out(tmp_path:
     assert "10 synthetic pairs" in task.splits.describe()
     assert english_key(held_en) in task.splits.held_out and english_key(held_fr) in task.splits.held_out
     capped = _task(_config(tmp_path, bt_tag=True, synthetic=str(synthetic), synthetic_ratio=0.05))
-    assert len(capped.train_data) == real + max(1, round(0.05 * len(splits.train)))
+    limit = max(1, round(0.05 * len(splits.train)))
+    assert len(capped.train_data) == real + limit
+    assert [fr for _, fr in capped.splits.synthetic] != [fr for _, fr in rows[:limit]]  # a sample, not the first
     untagged = _task(_config(tmp_path, synthetic=str(synthetic)))
     assert len(untagged.train_data) == real + 10 and BT_TAG not in untagged.vocab.tokens
     with pytest.raises(ValueError, match="tag"):
