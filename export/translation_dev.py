@@ -85,12 +85,18 @@ def number_counts(source: str, output: str) -> tuple[int, int, int]:
 
 def expected_numbers(source: str) -> list[str]:
     """The French each number of ``source`` should become: inside a clock time the time's French ("6:30 p.m."
-    -> "18 h 30", :mod:`desktop.runtime.french_forms`), anything else as ``french_number`` writes it."""
-    times = [(start, end) for start, end, kind in find_forms(source, titles=False) if kind == TIME]
+    -> "18 h 30", :mod:`desktop.runtime.french_forms`), inside a date without leading zeros, anything else as
+    ``french_number`` writes it."""
+    forms = find_forms(source, titles=False)
     expected = []
     for match in NUMBER_RE.finditer(source):
-        inside = [source[a:b] for a, b in times if a <= match.start() < b]
-        expected.append(french_form(inside[0]) if inside else french_number(match.group()))
+        inside = [(source[a:b], kind) for a, b, kind in forms if a <= match.start() < b]
+        if inside and inside[0][1] == TIME:
+            expected.append(french_form(inside[0][0]))
+        elif inside and match.group().isdigit():  # a date's day: "06 February" is "6 février"
+            expected.append(str(int(match.group())))
+        else:
+            expected.append(french_number(match.group()))
     return expected
 
 

@@ -9,6 +9,8 @@ import pytest
 from desktop.runtime.french_forms import find_forms, french_form
 from desktop.runtime.placeholders import NNBSP, NameLists, protect
 from desktop.runtime.slots import repair_numbers, slot_value
+from desktop.runtime.translation_text import split_clauses
+from desktop.runtime.translator import Translator
 from export.translation_dev import number_counts
 
 NAMES = NameLists(translated={"Mr", "Mrs", "Dr", "March", "May", "Monday"}, lowercase={"on", "we", "met", "may"})
@@ -25,6 +27,8 @@ NAMES = NameLists(translated={"Mr", "Mrs", "Dr", "March", "May", "Monday"}, lowe
     ("on Monday, March 3", "le lundi 3 mars"),
     ("Sept. 11, 2001", "11 septembre 2001"),
     ("March 2020", "mars 2020"),
+    ("on Tuesday", "mardi"),
+    ("on Sundays", "le dimanche"),
     ("6 a.m.", f"6{NNBSP}h"),
     ("6:30 pm", f"18{NNBSP}h{NNBSP}30"),
     ("12 a.m.", f"0{NNBSP}h"),
@@ -76,3 +80,26 @@ def test_the_survival_measure_expects_the_24_hour_time():
     assert number_counts("We met at 6:30 p.m.", "Nous nous sommes vus à 6 h 30.") == (1, 0, 0)
     assert number_counts("We met at 3 p.m.", f"Nous nous sommes vus à 15{NNBSP}h.") == (1, 1, 1)
     assert number_counts("We met at 3 p.m.", "Nous nous sommes vus à 15 heures.") == (1, 1, 0)
+    assert number_counts("It was published on 06 February 2020.", "Publié le 6 février 2020.") == (2, 2, 2)
+
+
+def test_a_long_sentence_is_not_cut_inside_a_date():
+    assert split_clauses("See you on May 15, 2025, my friend.", 5) == ["See you", "on May 15, 2025,", "my friend."]
+    assert split_clauses("Send the report to Mr. John Smith at 5 p.m. sharp.", 4) == [
+        "Send the report to", "Mr. John Smith at", "5 p.m. sharp."]
+    assert split_clauses("We met (on March 3) in the park.", 3) == ["We met", "(on March 3)", "in the park."]
+
+
+def test_a_number_that_runs_into_a_date_is_not_repaired():
+    source = "Send it before May 15, 2025 at 5 p.m."
+    assert repair_numbers(source, f"Envoyez-le avant 17{NNBSP}h 15 mai 2025.") == \
+        f"Envoyez-le avant 17{NNBSP}h 15 mai 2025."
+
+
+def test_a_part_that_is_only_a_date_is_written_by_rule(placeholder_translator: Translator):
+    [segment] = placeholder_translator.translate_segment("On Tuesday,")
+    assert segment.text == "Mardi,"
+    [segment] = placeholder_translator.translate_segment("on March 3rd")
+    assert segment.text == "le 3 mars"
+    [segment] = placeholder_translator.translate_segment("(https://example.org/a),")
+    assert segment.text == "(https://example.org/a),"  # a name or address is never capitalised

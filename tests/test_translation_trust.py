@@ -48,13 +48,13 @@ def test_amounts_are_rewritten_before_translation():
 
 
 @pytest.mark.parametrize(("english", "slots"), [
-    ("The meeting was moved to 7:45 on Thursday.", ["7:45"]),
+    ("The meeting was moved to 7:45 on Thursday.", ["7:45", "on Thursday"]),
     ("I paid 250 dollars for this bike in 1987.", ["250", "1987"]),
     ("We sold 1,250 copies of the book last year.", ["1,250"]),
     ("Sarah lives in Montreal with her two cats.", ["Sarah"]),
     ("Emma called Mr. Johnson yesterday.", ["Emma", "Mr. Johnson"]),
     ("My flight leaves at 6 a.m. on March 3rd.", ["6 a.m.", "on March 3rd"]),
-    ("Please send the report to Anna before Friday.", ["Anna"]),
+    ("Please send the report to Anna before Friday.", ["Anna", "Friday"]),
     ("Write to anna.b@example.com or see https://example.org/a/1987?x=2.",
      ["anna.b@example.com", "https://example.org/a/1987?x=2"]),
 ])

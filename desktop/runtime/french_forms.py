@@ -5,6 +5,8 @@ A small translation model reads "on March 3rd" or "at 6 p.m." poorly ("sur le 3"
 model one placeholder for each (a date or a time is a number placeholder, a titled name a name placeholder)
 and fills the placeholder with the French form:
 
+- **weekdays**: "on Tuesday" -> "mardi", "on Tuesdays" -> "le mardi" (a weekday the clause splitter leaves
+  alone at the head of a long sentence was "Les maux ont dormi").
 - **dates**: "March 3rd", "March 3, 2024", "the 3rd of March", "12 June 1990", "Monday, March 3" ->
   "3 mars", "3 mars 2024", "3 mars", "12 juin 1990", "lundi 3 mars"; a day 1 is "1er"; an "on" before a
   date with a day is part of it ("on March 3rd" -> "le 3 mars"), and so is an "of" ("your letter of March
@@ -48,6 +50,8 @@ _DAY_DATE = re.compile(
     + r"|(?:the\s)?" + _DAY.replace("day>", "day2>") + r"(?:\sof)?\s" + _MONTH.replace("month>", "month2>")
     + r"(?:,?\s" + _YEAR.replace("year>", "year2>") + r")?"  # the 3rd of March 2024
     + r")" + _END, re.IGNORECASE)
+_WEEKDAY_ALONE = re.compile(r"(?<![\w'])(?P<on>[Oo]n\s)?(?P<weekday>" + "|".join(d.capitalize() for d in WEEKDAYS)
+                            + r")(?P<plural>s)?(?![\w'])")
 _MONTH_YEAR = re.compile(r"(?<![\w'])" + _MONTH + r"\s" + _YEAR + _END)
 _CLOCK = re.compile(r"(?<![\w.,:])(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s?"
                     r"(?P<half>[ap])\.?m\b\.?", re.IGNORECASE)
@@ -75,6 +79,7 @@ def find_forms(text: str, titles: bool = True) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     spans += [(m.start(), m.end(), DATE) for m in _DAY_DATE.finditer(text) if _case_ok(m)]
     spans += [(m.start(), m.end(), DATE) for m in _MONTH_YEAR.finditer(text)]
+    spans += [(m.start(), m.end(), DATE) for m in _WEEKDAY_ALONE.finditer(text)]
     for m in _CLOCK.finditer(text):
         end = m.end()
         if text[end - 1] == "." and not text[end:].strip():
@@ -122,6 +127,8 @@ def french_form(text: str) -> str | None:
         return _french_date(m)
     if m := _MONTH_YEAR.fullmatch(text):
         return _french_date(m)
+    if m := _WEEKDAY_ALONE.fullmatch(text):  # "on Tuesday" -> "mardi", "on Tuesdays" -> "le mardi"
+        return ("le " if m.group("plural") else "") + WEEKDAYS[m.group("weekday").lower()]
     if m := _CLOCK.fullmatch(text):
         return _french_time(m)
     if m := _TITLED.fullmatch(text):

@@ -21,10 +21,11 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from desktop.runtime.french_forms import TIME, find_forms, french_form
+from desktop.runtime.french_forms import find_forms, french_form
 from desktop.runtime.placeholders import NAME, NUMBER_RE, PLACEHOLDER_RE, digits, french_number
 from desktop.runtime.subword import SPACE_MARK
 
+NNBSP_OR_SPACE = re.compile(r"[ \u00a0\u202f]")
 MIN_SIMILARITY = 0.5  # digits of an output number and a source number this alike are the same number
 # A number in French output: "7 h 45", "1 250", "3,5", "1987"; letters glued to it ("1450di") belong to it.
 OUTPUT_NUMBER = re.compile(r"(?<![\w.,])\d+(?:(?:[.,:]|[ \u00a0\u202f]?h[ \u00a0\u202f]?(?=\d)|"
@@ -135,13 +136,24 @@ def reinsert_numbers(source: str, offsets: list[tuple[int, int]], pieces: list[s
     return pieces, matrix
 
 
+def _spans_of(texts: list[str], output: str) -> list[tuple[int, int]]:
+    """Where each of ``texts`` occurs in ``output`` (any kind of space matching any other)."""
+    spans = []
+    for text in filter(None, texts):
+        pattern = r"[ \u00a0\u202f]".join(re.escape(part) for part in NNBSP_OR_SPACE.split(text))
+        spans += [(m.start(), m.end()) for m in re.finditer(pattern, output)]
+    return spans
+
+
 def repair_numbers(source: str, output: str) -> str:
-    """``output`` with its numbers made the source's (see the module docstring). A clock time's numbers are
-    left out on both sides: "6:30 p.m." is rightly "18 h 30" in French."""
-    times = [(start, end) for start, end, kind in find_forms(source, titles=False) if kind == TIME]
-    renderings = {digits(french_form(source[start:end]) or "") for start, end in times}
-    wanted = [m.group() for m in NUMBER_RE.finditer(source) if not any(a <= m.start() < b for a, b in times)]
-    found = [m for m in OUTPUT_NUMBER.finditer(output) if digits(m.group()) not in renderings]
+    """``output`` with its numbers made the source's (see the module docstring). Dates and clock times are left
+    out on both sides: they are written by rule ("6:30 p.m." is rightly "18 h 30"), and an output number that
+    runs into one ("17 h 15 mai", a time before a date) is no number to repair."""
+    forms = [(start, end) for start, end, _ in find_forms(source, titles=False)]
+    written = _spans_of([french_form(source[start:end]) or "" for start, end in forms], output)
+    wanted = [m.group() for m in NUMBER_RE.finditer(source) if not any(a <= m.start() < b for a, b in forms)]
+    found = [m for m in OUTPUT_NUMBER.finditer(output)
+             if not any(a < m.end() and m.start() < b for a, b in written)]
     if not wanted or not found:
         return output
     pairs = sorted(((SequenceMatcher(None, digits(m.group()), digits(w)).ratio(), i, j)

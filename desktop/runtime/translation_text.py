@@ -21,6 +21,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from desktop.runtime.french_forms import find_forms
+
 NNBSP = "\u202f"  # NARROW NO-BREAK SPACE: Folio's space before ; : ! ? and inside « »
 
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
@@ -99,6 +101,33 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+|\s+(?=(?:and|but|or|because|so|which|
                            r"|\s+[\u2013\u2014-]\s+")
 
 
+def _clauses(sentence: str) -> list[str]:
+    """``sentence`` cut at every clause break except inside a date, clock time or titled name ("May 15, 2025"
+    stays whole)."""
+    forms = find_forms(sentence)
+    clauses, start = [], 0
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if not any(a < match.start() < b for a, b, _ in forms):
+            clauses.append(sentence[start : match.start()])
+            start = match.end()
+    clauses.append(sentence[start:])
+    return [c.strip() for c in clauses if c.strip()]
+
+
+def _words(clause: str) -> list[str]:
+    """The words of ``clause``, a date, clock time or titled name counting as one ("May 15, 2025")."""
+    words, start = [], 0
+    for a, b, _ in find_forms(clause):
+        if a < start:
+            continue
+        b += len(clause[b:]) - len(clause[b:].lstrip(",;:.!?)\"'"))  # its punctuation goes with it
+        before = clause[start:a].split()
+        glued = before.pop() if before and not clause[a - 1].isspace() else ""  # "(" in "(March 3)"
+        words += before + [glued + clause[a:b]]
+        start = b
+    return words + clause[start:].split()
+
+
 def split_clauses(sentence: str, max_len: int, measure: Callable[[str], int] | None = None) -> list[str]:
     """Cuts a sentence longer than ``max_len`` into pieces of at most ``max_len``, at clause boundaries
     (after , ; : and before conjunctions or dashes) where it can, else between words. Length is ``measure``
@@ -108,7 +137,7 @@ def split_clauses(sentence: str, max_len: int, measure: Callable[[str], int] | N
         return [sentence]
     pieces: list[str] = []
     current = ""
-    for clause in (c.strip() for c in _CLAUSE_BREAK.split(sentence) if c and c.strip()):
+    for clause in _clauses(sentence):
         joined = f"{current} {clause}".strip()
         if measure(joined) <= max_len:
             current = joined
@@ -116,7 +145,7 @@ def split_clauses(sentence: str, max_len: int, measure: Callable[[str], int] | N
         if current:
             pieces.append(current)
             current = ""
-        for word in clause.split():  # what is left of a clause longer than the limit is cut between words
+        for word in _words(clause):  # what is left of a clause longer than the limit is cut between words
             joined = f"{current} {word}".strip()
             if current and measure(joined) > max_len:
                 pieces.append(current)

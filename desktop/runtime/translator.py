@@ -66,7 +66,7 @@ from desktop.runtime.letter_formulas import letter_formula
 from desktop.runtime.package import ModelPackage, ModelPackageError
 from desktop.runtime.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, NameLists, protect
 from desktop.runtime.session import OrtGraph, device_type
-from desktop.runtime.slots import fill_pieces, reinsert_numbers, repair_numbers, rewrite_currency
+from desktop.runtime.slots import fill_pieces, reinsert_numbers, repair_numbers, rewrite_currency, slot_value
 from desktop.runtime.subword import SPACE_MARK, Encoded, SubwordTokenizer, display_piece, word_spans
 from desktop.runtime.text_input import clean_text
 from desktop.runtime.translation_text import (
@@ -108,6 +108,7 @@ _TERMINAL = re.compile(r"[.!?\u2026][\"')\]\u00bb]*$")
 _TRAILING = re.compile(r"^(.*?)([\s,;:]*)$", re.S)
 _FINAL_PUNCTUATION = re.compile(r"\s*[.!?\u2026]+$")
 _MULTI_SPACE = re.compile(r" {2,}")
+_CLOCK_END = re.compile(r"\d\s?[ap]\.m\.$", re.IGNORECASE)
 
 
 def max_output_len(src_len: int) -> int:
@@ -332,6 +333,11 @@ class Translator:
                   for sentence in line] for line in layout]
         for index, segment in formulas.items():
             lines[index] = [[[segment]]]
+        for sentence in (sentence for line in lines for sentence in line):
+            for alternatives in sentence[:-1]:  # "…at 5 p.m." cut off before "if you…": its "." ends no sentence
+                for segment in alternatives:
+                    if _CLOCK_END.search(segment.source) and segment.text.endswith("."):
+                        segment.text = segment.text[:-1]
         if long_words:
             notes.append(LONG_WORD_NOTE.format(count=long_words, limit=MAX_WORD_CHARS))
         results = []
@@ -388,17 +394,22 @@ class Translator:
             source = normalize_text(clean_text(source))
             core, trailing = _TRAILING.match(source).groups()
             added_period = not _TERMINAL.search(core)
-            model_text = rewrite_currency(capitalize_first(core) + ("." if added_period else ""))
+            model_text = rewrite_currency(core + ("." if added_period else ""))
             slots: dict[str, str] = {}
-            if self.placeholders:
+            if self.placeholders:  # masked before capitalising: "(https://…" must not become "(Https://…"
                 masked = protect(model_text, self.names)
                 model_text, slots = masked.text, masked.slots
+            model_text = capitalize_first(model_text)
             encoded = self.src_tok.encode(model_text)
             if encoded.ids.size > MAX_SOURCE_PIECES:
                 n = MAX_SOURCE_PIECES
                 encoded = Encoded(encoded.text, encoded.ids[:n], encoded.tokens[:n], encoded.offsets[:n])
             prepared.append((source, trailing, added_period, encoded, slots))
-        todo = [i for i, p in enumerate(prepared) if p[3].ids.size]
+        # A part that is only placeholders ("On Tuesday," cut off a long sentence) has nothing for the model to
+        # translate: it is filled by rule (a model asked to gave "Attendez mardi,").
+        by_rule = {i: _filled_by_rule(p[0], p[3].text, p[2], p[4]) for i, p in enumerate(prepared) if p[4]}
+        by_rule = {i: segment for i, segment in by_rule.items() if segment is not None}
+        todo = [i for i, p in enumerate(prepared) if p[3].ids.size and i not in by_rule]
         size = MAX_BATCH_SENTENCES if self.batch_sentences else 1
         found: dict[int, list[_Hypothesis]] = {}
         for start in range(0, len(todo), size):
@@ -408,7 +419,9 @@ class Translator:
                                                            should_stop)))
         results = []
         for i, (source, trailing, added_period, encoded, slots) in enumerate(prepared):
-            if i not in found:
+            if i in by_rule:
+                results.append([by_rule[i]])
+            elif i not in found:
                 results.append([Segment(source, source, 0.0)])
             else:
                 results.append([self._segment(source, trailing, added_period, encoded, h, slots) for h in found[i]])
@@ -599,6 +612,20 @@ class Translator:
         if start > 0 and encoded.text[start - 1] == " " and not span.startswith(" "):
             return SPACE_MARK + span
         return span
+
+
+def _filled_by_rule(source: str, masked: str, added_period: bool, slots: dict[str, str]) -> Segment | None:
+    """The segment for a masked text with no words outside its placeholders ("⟦N1⟧,"): each placeholder filled
+    as French writes it, the source's punctuation kept; None when there is something to translate."""
+    if has_letters(PLACEHOLDER_RE.sub("", masked)):
+        return None
+    text = PLACEHOLDER_RE.sub(lambda m: slot_value(m.group(), slots[m.group()]) if m.group() in slots else "", masked)
+    if added_period:  # the period was the translator's, for the model
+        text = _FINAL_PUNCTUATION.sub("", text)
+    text = (text + _TRAILING.match(source).group(2)).strip()
+    if masked.startswith("\u27e6N") and not starts_lowercase(source):  # "On Tuesday," -> "Mardi," (not a URL)
+        text = capitalize_first(text)
+    return Segment(source, french_typography(text), 0.0)
 
 
 def confidence_of(hyp: _Hypothesis, src_ids: list[int], src_spans: list[tuple[int, int]],
