@@ -255,7 +255,8 @@ class Completer(LMEngine):
         probs, spelled = self._mixed_with_continuous_cache(self._read(self._context_memo[1]))
         cache = self.memory.update(context)
         sentence_start = bool(_SENTENCE_END.search(normalize(context[-200:])))
-        candidates = self._candidates(probs, cache, partial, spelled, sentence_start)
+        weights = self._unigram_cache(cache, partial)  # once per keystroke, for the candidates and the typed word
+        candidates = self._candidates(probs, cache, partial, weights, spelled, sentence_start)
         if not partial and self.repeat_discount != 1.0:
             recent = {w.lower() for w in _WORD.findall(context[-_ANCHOR_CHARS:])[-REPEAT_WINDOW_WORDS:]}
             candidates = [(w, p * self.repeat_discount if w.lower() in recent else p) for w, p in candidates]
@@ -276,7 +277,7 @@ class Completer(LMEngine):
         ranked = sorted(merged.items(), key=lambda item: -item[1])[:k]
         # The word as typed is an outcome too: after "Anna" or "Tom" it is likelier than "Annals" or "Tommy", and
         # the suggestions say so (``typed_word_likelier``), for ghost text not to offer a longer word.
-        typed = self._typed_word_mass(probs, cache, partial, spelled) if partial else 0.0
+        typed = self._typed_word_mass(probs, cache, partial, weights, spelled) if partial else 0.0
         total = sum(merged.values()) + typed
         suggestions = [Suggestion(lead + w[len(partial) :], w, p / total, typed_word_likelier=typed > p)
                        for w, p in ranked]
@@ -292,14 +293,14 @@ class Completer(LMEngine):
         ranked = sorted(options, key=lambda item: -item[1])[:k]
         return [Suggestion(t[len(typed) :], partial + t[len(typed) :], p / total) for t, p in ranked]
 
-    def _candidates(self, probs: np.ndarray, cache: Counter, partial: str, spelled: dict[str, float] | None = None,
-                    sentence_start: bool = False) -> list[tuple[str, float]]:
+    def _candidates(self, probs: np.ndarray, cache: Counter, partial: str, weights: tuple,
+                    spelled: dict[str, float] | None = None, sentence_start: bool = False) -> list[tuple[str, float]]:
         """(word, mixed probability) pairs that may follow; filtered by ``partial`` when given. ``spelled``: the
         continuous cache's probability of out-of-vocabulary words of the document (taken out of ``<unk>``'s). The
         unigram cache counts the document's words plus what Folio learned about the writer (``learned``), the
         latter scaled to stand for at most ``learned_pseudo_words`` words of text."""
         vocab = self.vocab
-        learned, scale, learned_top, lam, n_cache = self._unigram_cache(cache, partial)
+        learned, scale, learned_top, lam, n_cache = weights  # from _unigram_cache
         if partial:
             low = partial.lower()
             start = bisect.bisect_left(self._sorted_lower, low)
@@ -347,10 +348,10 @@ class Completer(LMEngine):
         return learned, scale, learned_top, lam, total + (0 if partial else CACHE_PRIOR_WORDS)
 
     def _typed_word_mass(self, probs: np.ndarray, cache: Counter, partial: str,
-                         spelled: dict[str, float] | None) -> float:
+                         weights: tuple, spelled: dict[str, float] | None) -> float:
         """The mixed probability of the word exactly as typed ("Anna", "Tom"), as :meth:`_candidates` would score
         it: 0 when the letters typed are not a word the model, the document or the writer's memory knows."""
-        learned, scale, _, lam, n_cache = self._unigram_cache(cache, partial)
+        learned, scale, _, lam, n_cache = weights  # from _unigram_cache
         forms = dict.fromkeys([partial, partial.lower(), partial.capitalize()])
         model = sum(float(probs[self.vocab.index[w]]) for w in forms if w in self.vocab.index and self._suggestible[
             self.vocab.index[w]])

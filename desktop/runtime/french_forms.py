@@ -55,8 +55,9 @@ _WEEKDAY_ALONE = re.compile(r"(?<![\w'])(?P<on>[Oo]n\s)?(?P<weekday>" + "|".join
 _MONTH_YEAR = re.compile(r"(?<![\w'])" + _MONTH + r"\s" + _YEAR + _END)
 _CLOCK = re.compile(r"(?<![\w.,:])(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s?"
                     r"(?P<half>[ap])\.?m\b\.?", re.IGNORECASE)
-_TITLED = re.compile(r"(?<![\w'])(?P<title>Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s"
-                     r"(?P<name>[A-Z][\w'\u2019-]*(?:\s[A-Z][\w'\u2019-]*)?)")
+NAME_WORD = r"[A-Z][\w'\u2019-]*"  # a capitalised word of a name ("O'Brien", "Smith-Jones")
+TITLE_PATTERN = r"(?P<title>" + "|".join(t.capitalize() for t in TITLES) + r")\.?"  # "Mr." / "Mr" ... "Prof."
+_TITLED = re.compile(r"(?<![\w'])" + TITLE_PATTERN + r"\s(?P<name>" + NAME_WORD + r"(?:\s" + NAME_WORD + r")?)")
 
 
 def _month(name: str) -> str:

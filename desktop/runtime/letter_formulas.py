@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from desktop.runtime.french_forms import NAME_WORD, TITLE_PATTERN
+
 SALUTATION_TITLES = {"mr": "Cher Monsieur", "mrs": "Chère Madame", "ms": "Chère Madame", "miss": "Chère Mademoiselle",
                      "dr": "Cher Docteur", "prof": "Cher Professeur"}
 FIXED_SALUTATIONS = {
@@ -37,8 +39,8 @@ CLOSINGS = {
     "cheers": "À bientôt", "see you soon": "À bientôt", "love": "Je t'embrasse", "with love": "Je t'embrasse",
 }
 _PUNCTUATION = re.compile(r"^(?P<body>.*?)(?P<end>\s*[,.!:]?)$")
-_NAME = r"[A-Z][\w'\u2019-]*(?:\s[A-Z][\w'\u2019-]*){0,2}"
-_TITLED = re.compile(r"(?:dear)\s(?P<title>mr|mrs|ms|miss|dr|prof)\.?\s(?P<name>" + _NAME + ")", re.IGNORECASE)
+_NAME = NAME_WORD + r"(?:\s" + NAME_WORD + r"){0,2}"
+_TITLED = re.compile(r"dear\s" + TITLE_PATTERN + r"\s(?P<name>" + _NAME + ")", re.IGNORECASE)
 _NAMED = re.compile(r"(?:dear|hi|hello)\s(?P<name>" + _NAME + ")", re.IGNORECASE)
 
 

@@ -108,7 +108,6 @@ _TERMINAL = re.compile(r"[.!?\u2026][\"')\]\u00bb]*$")
 _TRAILING = re.compile(r"^(.*?)([\s,;:]*)$", re.S)
 _FINAL_PUNCTUATION = re.compile(r"\s*[.!?\u2026]+$")
 _MULTI_SPACE = re.compile(r" {2,}")
-_CLOCK_END = re.compile(r"\d\s?[ap]\.m\.$", re.IGNORECASE)
 
 
 def max_output_len(src_len: int) -> int:
@@ -334,9 +333,11 @@ class Translator:
         for index, segment in formulas.items():
             lines[index] = [[[segment]]]
         for sentence in (sentence for line in lines for sentence in line):
-            for alternatives in sentence[:-1]:  # "…at 5 p.m." cut off before "if you…": its "." ends no sentence
+            # A part before the sentence's last ends in "." only after an abbreviation ("…at 5 p.m." cut off before
+            # "if you…"): that "." ends no sentence, so the French has none there.
+            for alternatives in sentence[:-1]:
                 for segment in alternatives:
-                    if _CLOCK_END.search(segment.source) and segment.text.endswith("."):
+                    if segment.source.endswith(".") and segment.text.endswith("."):
                         segment.text = segment.text[:-1]
         if long_words:
             notes.append(LONG_WORD_NOTE.format(count=long_words, limit=MAX_WORD_CHARS))
