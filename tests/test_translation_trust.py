@@ -18,19 +18,24 @@ from desktop.runtime.translator import (
     length_penalty,
 )
 from export.translation_dev import (
+    MISALIGNED,
+    add_aligned_subsets,
     calibration,
     evaluate_sets,
     is_short,
     latency_by_length,
     markdown,
+    misaligned_sources,
     number_counts,
     read_dev_set,
     source_names,
 )
 
 # What training learns for the issue's sentences: capitalised words French translates, and lower-case words.
-NAMES = NameLists(translated={"Mr", "Thursday", "Friday", "March", "Montreal"},
-                  lowercase={"the", "please", "my", "we", "meeting", "send", "write"})
+NAMES = NameLists(translated={"Mr", "Thursday", "Friday", "March", "Montreal", "West", "City", "School",
+                              "Medical", "Press", "Sunday", "The", "Rapper", "Changes", "His", "Name"},
+                  lowercase={"the", "please", "my", "we", "meeting", "send", "write", "his", "name", "it", "is", "he",
+                             "changes", "again", "west", "rapper", "city", "colder", "these", "help", "cells"})
 
 
 @pytest.mark.parametrize(("english", "french"), [
@@ -63,6 +68,29 @@ def test_the_issues_sentences_protect_their_numbers_names_and_addresses(english:
     assert sorted(masked.slots.values()) == sorted(slots)
     for value in slots:
         assert value not in masked.text
+
+
+@pytest.mark.parametrize(("english", "slots"), [
+    # A word the model translates ("West", "City", "Medical School") is part of the name it stands next to.
+    ("Kanye West changes his name to Ye.", ["Kanye West", "Ye"]),
+    ("It is colder in Kansas City, Missouri.", ["Kansas City", "Missouri"]),
+    ("He teaches at Harvard Medical School now.", ["Harvard Medical School"]),
+    ("Biden said so, the Associated Press reported.", ["Biden", "Associated Press"]),
+    # A possessive stays outside, for the model to translate; it also ends the name.
+    ("We backed Kavanaugh's appointment.", ["Kavanaugh"]),
+    ("Emma's City flat is small.", ["Emma"]),
+    # Dates are not names: "on Sunday" stays a date next to a name.
+    ("We met Anna on Sunday.", ["Anna", "on Sunday"]),
+    ("Mr Goldsmith told The Sunday Telegraph so.", ["Mr Goldsmith", "The Sunday Telegraph"]),
+    # A capital letter on its own is a label French keeps; not one of an abbreviation.
+    ("These T cells and B cells (S) help.", ["T", "B", "S"]),
+    ("The U.S. team sold M&S shares.", []),
+    ("Serie A games are played in Italy.", ["Serie A", "Italy"]),
+    # In a title-case headline every word is capitalised: the neighbours say nothing, so no grouping.
+    ("Kanye West Rapper Changes His Name Again", ["Kanye", "Again"]),
+])
+def test_a_name_takes_the_capitalised_words_next_to_it(english: str, slots: list[str]):
+    assert sorted(protect(english, NAMES).slots.values()) == sorted(slots)
 
 
 def _pieces(text: str) -> list[str]:
@@ -212,6 +240,23 @@ def test_dev_set_reader_keeps_every_reference(tmp_path):
     path = tmp_path / "dev.tsv"
     path.write_text("Hi.\tSalut.\tBonjour.\nHi.\tCoucou.\n\nBad line\nGo.\tVa.\n", encoding="utf-8")
     assert read_dev_set(path) == {"Hi.": ["Salut.", "Bonjour.", "Coucou."], "Go.": ["Va."]}
+
+
+def test_a_misaligned_block_is_scored_apart(tmp_path):
+    first, last = MISALIGNED["tico19-eng-fra"]
+    lines = ["Hi.\tSalut.", f"{first}.\tSans rapport.", "Middle.\tAutre chose.", f"{last} too.\tEncore.", "Go.\tVa."]
+    path = tmp_path / "tico19-eng-fra.tsv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert misaligned_sources(path) == {f"{first}.", "Middle.", f"{last} too."}
+    sets = {"tico19-eng-fra": read_dev_set(path)}
+    records = [{"source": e, "output": f, "ms": 1.0, "confidence": None, "unsure": False, "set": "tico19-eng-fra"}
+               for e, f in (("Hi.", "Salut."), ("Go.", "Va."), ("Middle.", "Tout autre chose."))]
+    results: dict = {}
+    add_aligned_subsets(results, records, sets, tmp_path)
+    aligned = results["tico19-eng-fra (aligned)"]
+    assert aligned["sentences"] == 2 and aligned["chrf"] > 90  # the misaligned "Middle." is not scored
+    (tmp_path / "tico19-eng-fra.tsv").write_text("\n".join(lines[:2]) + "\n", encoding="utf-8")
+    assert misaligned_sources(path) == set()  # the block's end is not there: nothing is left out
 
 
 def test_number_name_and_short_measures():

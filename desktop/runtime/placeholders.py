@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from desktop.runtime.french_forms import DATE, TITLE, find_forms
+from desktop.runtime.french_forms import DATE, MONTHS, TITLE, WEEKDAYS, find_forms
 
 MAX_SLOTS = 9
 NUMBER, NAME = "N", "P"
@@ -43,6 +43,7 @@ NUMBER_RE = _NUMBER
 _FRENCH_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:(?:[.,:]|\s?h\s?|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*(?![\w])")
 _CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de][\w'\u2019-]*(?<!['\u2019-])")
 _WORD = re.compile(r"[\w'\u2019-]+")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 def digits(text: str) -> str:
@@ -146,14 +147,7 @@ def protect(text: str, names: NameLists | None) -> Masked:
     spans += [(start, end, NAME if kind == TITLE else NUMBER) for start, end, kind in forms]
     if names is not None:
         spans += [(m.start(), m.end(), NAME) for pattern in (_URL, _EMAIL) for m in pattern.finditer(text)]
-        starts = _sentence_starts(text)
-        for match in _CAPITALISED.finditer(text):
-            word = match.group()
-            if word == "I" or not _is_name_candidate(word) or word in names.translated:
-                continue
-            if match.start() in starts and word.lower() in names.lowercase and not word.isupper():
-                continue  # "Please", "The": an ordinary word opening the sentence
-            spans.append((match.start(), match.end(), NAME))
+        spans += [(start, end, NAME) for start, end in name_spans(text, names)]
     masked = _replace(text, spans)
     opening_on = forms and forms[0][0] == 0 and forms[0][2] == DATE and text[:3].lower() == "on "
     if opening_on and re.match(r"\u27e6N1\u27e7 [^\W\d]", masked.text):
@@ -161,6 +155,75 @@ def protect(text: str, names: NameLists | None) -> Masked:
         # drops the rest without the comma English often writes there.
         masked.text = masked.text.replace(" ", ", ", 1)
     return masked
+
+
+def _is_name(word: str, at_start: bool, names: NameLists) -> bool:
+    """Whether a capitalised word is a name: not one the model translates, and not an ordinary word that opens
+    the sentence ("Please", "The")."""
+    if word == "I" or not _is_name_candidate(word) or word in names.translated:
+        return False
+    return not (at_start and word.lower() in names.lowercase and not word.isupper())
+
+
+def _is_letter_label(text: str, match: re.Match, at_start: bool, headline: bool) -> bool:
+    """Whether a capital letter standing alone inside a sentence is a label French keeps as it is ("T cells" ->
+    "lymphocytes T", "Serie A", "vitamin C", "(S)"): not "I", not a letter of an abbreviation ("U.S.",
+    "M&S"), and not "A" opening a sentence or in a title-case headline, where it is the article."""
+    word = match.group()
+    if len(word) != 1 or word == "I" or (word == "A" and (at_start or headline)):
+        return False
+    return not {text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]} & {".", "&"}
+
+
+def _joins_a_name(word: str, at_start: bool, names: NameLists, after: str | None) -> bool:
+    """Whether a capitalised word can be part of a name of several words (``after``: the capitalised word right
+    before it, if any): any but "I", "A" (unless it follows one: "Serie A"), an ordinary word opening the sentence,
+    and a month or weekday, which are dates ("on Sunday"), except right after a capitalised "The" ("The Sunday
+    Telegraph")."""
+    if word == "I" or (word == "A" and after is None) or (at_start and word.lower() in names.lowercase
+                                                          and not word.isupper()):
+        return False
+    return after == "The" or _POSSESSIVE.sub("", word).lower() not in MONTHS.keys() | WEEKDAYS.keys()
+
+
+def _title_case(text: str, names: NameLists) -> bool:
+    """Whether ``text`` is written in title case, as headlines are ("Rapper Changes His Name Again"): most of
+    its ordinary words (of four letters or more, not opening it) are capitalised, so capitalised neighbours say
+    nothing about names there."""
+    ordinary = [m.group() for m in re.finditer(r"[^\W\d_]{4,}", text)
+                if m.start() > 0 and m.group().lower() in names.lowercase]
+    return len(ordinary) >= 3 and sum(w[0].isupper() for w in ordinary) >= 0.6 * len(ordinary)
+
+
+def name_spans(text: str, names: NameLists) -> list[tuple[int, int]]:
+    """(start, end) of each name in ``text``. A name is a capitalised word the model does not translate or a
+    capital letter used as a label ("T cells"), together with the capitalised words right next to it ("Kanye
+    West", "Harvard Medical School", "Ryder Cup": the model translates "West", "School" and "Cup", but there
+    they are part of a name), unless the text is a title-case headline. A possessive "'s" stays outside, for
+    the model to translate ("Kavanaugh's appointment" -> "la nomination de Kavanaugh")."""
+    starts = _sentence_starts(text)
+    headline = _title_case(text, names)
+    runs: list[list[tuple[re.Match, bool]]] = []  # neighbouring capitalised words, each with whether it is a name
+    previous: re.Match | None = None
+    for match in _CAPITALISED.finditer(text):
+        word, at_start = match.group(), match.start() in starts
+        continues = previous is not None and text[previous.end() : match.start()] == " " \
+            and not _POSSESSIVE.search(previous.group())
+        joins = not headline and _joins_a_name(word, at_start, names, previous.group() if continues else None)
+        is_name = _is_name(word, at_start, names) or _is_letter_label(text, match, at_start, headline)
+        if joins and continues:
+            runs[-1].append((match, is_name))
+        else:
+            runs.append([(match, is_name)])
+        previous = match if joins else None
+    spans = []
+    for run in runs:
+        if len(run) > 1 and any(is_name for _, is_name in run):
+            spans.append((run[0][0].start(), run[-1][0].end()))
+        else:
+            spans += [(m.start(), m.end()) for m, is_name in run if is_name]
+    return [(start, end - len(possessive.group()) if (possessive := _POSSESSIVE.search(text[start:end])) else end)
+            for start, end in spans]
 
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> Masked:
