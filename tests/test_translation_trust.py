@@ -33,9 +33,11 @@ from export.translation_dev import (
 
 # What training learns for the issue's sentences: capitalised words French translates, and lower-case words.
 NAMES = NameLists(translated={"Mr", "Thursday", "Friday", "March", "Montreal", "West", "City", "School",
-                              "Medical", "Press", "Sunday", "The", "Rapper", "Changes", "His", "Name"},
+                              "Medical", "Press", "Sunday", "The", "Rapper", "Changes", "His", "Name", "Brown",
+                              "General", "Hospital", "Yesterday"},
                   lowercase={"the", "please", "my", "we", "meeting", "send", "write", "his", "name", "it", "is", "he",
-                             "changes", "again", "west", "rapper", "city", "colder", "these", "help", "cells"})
+                             "changes", "again", "west", "rapper", "city", "colder", "these", "help", "cells",
+                             "yesterday", "met", "from", "brown", "smith", "general", "hospital"})
 
 
 @pytest.mark.parametrize(("english", "french"), [
@@ -75,6 +77,9 @@ def test_the_issues_sentences_protect_their_numbers_names_and_addresses(english:
     ("Kanye West changes his name to Ye.", ["Kanye West", "Ye"]),
     ("It is colder in Kansas City, Missouri.", ["Kansas City", "Missouri"]),
     ("He teaches at Harvard Medical School now.", ["Harvard Medical School"]),
+    # Names that are also words ("Brown", "Smith") do not make a sentence look like a headline.
+    ("Yesterday I met Peter Brown and Anna Smith from Boston General Hospital.",
+     ["Peter Brown", "Anna Smith", "Boston General Hospital"]),
     ("Biden said so, the Associated Press reported.", ["Biden", "Associated Press"]),
     # A possessive stays outside, for the model to translate; it also ends the name.
     ("We backed Kavanaugh's appointment.", ["Kavanaugh"]),

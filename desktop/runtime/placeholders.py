@@ -186,13 +186,15 @@ def _joins_a_name(word: str, at_start: bool, names: NameLists, after: str | None
     return after == "The" or _POSSESSIVE.sub("", word).lower() not in MONTHS.keys() | WEEKDAYS.keys()
 
 
-def _title_case(text: str, names: NameLists) -> bool:
-    """Whether ``text`` is written in title case, as headlines are ("Rapper Changes His Name Again"): most of
-    its ordinary words (of four letters or more, not opening it) are capitalised, so capitalised neighbours say
-    nothing about names there."""
-    ordinary = [m.group() for m in re.finditer(r"[^\W\d_]{4,}", text)
-                if m.start() > 0 and m.group().lower() in names.lowercase]
-    return len(ordinary) >= 3 and sum(w[0].isupper() for w in ordinary) >= 0.6 * len(ordinary)
+def _title_case(text: str) -> bool:
+    """Whether ``text`` is written in title case, as headlines are ("Rapper Changes His Name Again"): no word
+    of four letters or more is in lower case, and at least three after the first are capitalised. There
+    capitalised neighbours say nothing about names. (Names that are also words, "Brown", "Smith", do not make
+    a sentence look like one: it still has its lower-case words.)"""
+    long_words = [m for m in re.finditer(r"[^\W\d_]{4,}", text)]
+    if any(m.group()[0].islower() for m in long_words):
+        return False
+    return sum(m.group()[0].isupper() for m in long_words if m.start() > 0) >= 3
 
 
 def name_spans(text: str, names: NameLists) -> list[tuple[int, int]]:
@@ -202,7 +204,7 @@ def name_spans(text: str, names: NameLists) -> list[tuple[int, int]]:
     they are part of a name), unless the text is a title-case headline. A possessive "'s" stays outside, for
     the model to translate ("Kavanaugh's appointment" -> "la nomination de Kavanaugh")."""
     starts = _sentence_starts(text)
-    headline = _title_case(text, names)
+    headline = _title_case(text)
     runs: list[list[tuple[re.Match, bool]]] = []  # neighbouring capitalised words, each with whether it is a name
     previous: re.Match | None = None
     for match in _CAPITALISED.finditer(text):
