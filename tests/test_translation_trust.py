@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from desktop.runtime.placeholders import NNBSP, NameLists, french_number, protect
+from desktop.runtime.placeholders import NNBSP, NameLists, document_surnames, french_number, protect
 from desktop.runtime.slots import fill_pieces, repair_numbers, rewrite_currency
 from desktop.runtime.subword import SPACE_MARK
 from desktop.runtime.translator import (
@@ -98,6 +98,15 @@ def test_a_name_takes_the_capitalised_words_next_to_it(english: str, slots: list
     assert sorted(protect(english, NAMES).slots.values()) == sorted(slots)
 
 
+def test_a_surname_named_in_full_earlier_is_a_name_alone():
+    text = "I met Peter Brown in Kansas City. Brown says the City is big. Kanye West called."
+    surnames = document_surnames(text, NAMES)
+    assert surnames == {"Brown", "West"}  # not "City": alone it is the common noun again
+    later = protect("Brown says the City is big.", NAMES, surnames)
+    assert list(later.slots.values()) == ["Brown"]  # opening the sentence, an ordinary word but for the surname
+    assert protect("Brown says the City is big.", NAMES).slots == {}
+
+
 def _pieces(text: str) -> list[str]:
     """Pieces as the tokenizer writes them: a lone space mark before a placeholder."""
     out = []
@@ -177,6 +186,12 @@ def test_the_placeholder_package_carries_its_name_lists(placeholder_translator: 
 def test_numbers_and_names_survive_through_placeholders(placeholder_translator: Translator, english: str,
                                                          french: str):
     assert placeholder_translator.translate(english)[0].text == french
+
+
+def test_a_surname_alone_survives_in_a_document(placeholder_translator: Translator):
+    result = placeholder_translator.translate("I met Emma Black. Black lives in Boston.")[0]
+    # "black" is a word the model knows: alone, opening a sentence, only the document says it is a name.
+    assert "Emma Black" in result.segments[0].text and "Black" in result.segments[1].text
 
 
 def test_placeholder_heat_map_shows_the_source_words(placeholder_translator: Translator):

@@ -135,10 +135,11 @@ _URL = re.compile(r"(?<![\w@])(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'\u0
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-def protect(text: str, names: NameLists | None) -> Masked:
+def protect(text: str, names: NameLists | None, surnames: frozenset[str] = frozenset()) -> Masked:
     """The app's side: numbers, and names as ``names`` tells them, replaced by placeholders. URLs and e-mail
     addresses are names too (a URL's digits are not numbers of their own); a date or clock time is one number
     ("on March 3rd", "6:30 p.m.") and a titled name one name ("Mr. Johnson"), see :mod:`french_forms`.
+    ``surnames``: words the rest of the document uses as names (see :func:`document_surnames`).
 
     ``names`` None protects numbers only (a model trained without name placeholders)."""
     spans: list[tuple[int, int, str]] = [(m.start(), m.end(), NUMBER) for m in _NUMBER.finditer(text)]
@@ -147,7 +148,7 @@ def protect(text: str, names: NameLists | None) -> Masked:
     spans += [(start, end, NAME if kind == TITLE else NUMBER) for start, end, kind in forms]
     if names is not None:
         spans += [(m.start(), m.end(), NAME) for pattern in (_URL, _EMAIL) for m in pattern.finditer(text)]
-        spans += [(start, end, NAME) for start, end in name_spans(text, names)]
+        spans += [(start, end, NAME) for start, end in name_spans(text, names, surnames)]
     masked = _replace(text, spans)
     opening_on = forms and forms[0][0] == 0 and forms[0][2] == DATE and text[:3].lower() == "on "
     if opening_on and re.match(r"\u27e6N1\u27e7 [^\W\d]", masked.text):
@@ -197,12 +198,13 @@ def _title_case(text: str) -> bool:
     return sum(m.group()[0].isupper() for m in long_words if m.start() > 0) >= 3
 
 
-def name_spans(text: str, names: NameLists) -> list[tuple[int, int]]:
+def name_spans(text: str, names: NameLists, surnames: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """(start, end) of each name in ``text``. A name is a capitalised word the model does not translate or a
     capital letter used as a label ("T cells"), together with the capitalised words right next to it ("Kanye
     West", "Harvard Medical School", "Ryder Cup": the model translates "West", "School" and "Cup", but there
     they are part of a name), unless the text is a title-case headline. A possessive "'s" stays outside, for
-    the model to translate ("Kavanaugh's appointment" -> "la nomination de Kavanaugh")."""
+    the model to translate ("Kavanaugh's appointment" -> "la nomination de Kavanaugh"). A word of ``surnames``
+    is a name wherever it stands ("Brown says…" after "Peter Brown")."""
     starts = _sentence_starts(text)
     headline = _title_case(text)
     runs: list[list[tuple[re.Match, bool]]] = []  # neighbouring capitalised words, each with whether it is a name
@@ -212,7 +214,8 @@ def name_spans(text: str, names: NameLists) -> list[tuple[int, int]]:
         continues = previous is not None and text[previous.end() : match.start()] == " " \
             and not _POSSESSIVE.search(previous.group())
         joins = not headline and _joins_a_name(word, at_start, names, previous.group() if continues else None)
-        is_name = _is_name(word, at_start, names) or _is_letter_label(text, match, at_start, headline)
+        is_name = _is_name(word, at_start, names) or _is_letter_label(text, match, at_start, headline) \
+            or _POSSESSIVE.sub("", word) in surnames
         if joins and continues:
             runs[-1].append((match, is_name))
         else:
@@ -226,6 +229,24 @@ def name_spans(text: str, names: NameLists) -> list[tuple[int, int]]:
             spans += [(m.start(), m.end()) for m, is_name in run if is_name]
     return [(start, end - len(possessive.group()) if (possessive := _POSSESSIVE.search(text[start:end])) else end)
             for start, end in spans]
+
+
+# The second word of "Kansas City", "Boston University": alone it is the common noun again ("the City").
+_GENERIC_HEADS = frozenset("City County State Street Road Avenue River Lake Island Islands Mountain Mountains Bay "
+                           "Beach Valley Park University College School Hospital Airport Station Square Bridge "
+                           "Party Council Court House Church Cup Club Company Group Bank Times Post News".split())
+
+
+def document_surnames(text: str, names: NameLists) -> frozenset[str]:
+    """The second words of two-word names in ``text`` whose first word is a name ("Peter Brown", "Kanye West"),
+    but for the heads of place and institution names ("Kansas City"): a document that names someone in full goes
+    on with the surname alone ("Brown says…", "West said…"), which on its own reads as a word ("brown")."""
+    found = set()
+    for start, end in name_spans(text, names):
+        first, *rest = text[start:end].split(" ")
+        if len(rest) == 1 and rest[0] not in _GENERIC_HEADS and _is_name(first, False, names):
+            found.add(rest[0])
+    return frozenset(found)
 
 
 def _replace(text: str, spans: list[tuple[int, int, str]]) -> Masked:

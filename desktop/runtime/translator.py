@@ -64,7 +64,7 @@ from desktop.runtime.graph_check import check_graph, check_vocab_size
 from desktop.runtime.guard import Cancelled, guarded
 from desktop.runtime.letter_formulas import letter_formula
 from desktop.runtime.package import ModelPackage, ModelPackageError
-from desktop.runtime.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, NameLists, protect
+from desktop.runtime.placeholders import PLACEHOLDER_RE, PLACEHOLDERS, NameLists, document_surnames, protect
 from desktop.runtime.session import OrtGraph, device_type
 from desktop.runtime.slots import fill_pieces, reinsert_numbers, repair_numbers, rewrite_currency, slot_value
 from desktop.runtime.subword import SPACE_MARK, Encoded, SubwordTokenizer, display_piece, word_spans
@@ -327,7 +327,8 @@ class Translator:
             layout.append(sentences)
         # Every translatable part at once: on a GPU with fp32 graphs they are searched as one batch.
         todo = [part for line in layout for sentence in line for part, ok in sentence if ok]
-        translated = iter(self.translate_segments(todo, beam, n_best, should_stop))
+        surnames = document_surnames(normalize_text(text), self.names) if self.names else frozenset()
+        translated = iter(self.translate_segments(todo, beam, n_best, should_stop, surnames))
         lines = [[[next(translated) if ok else [Segment(part, part, 0.0)] for part, ok in sentence]
                   for sentence in line] for line in layout]
         for index, segment in formulas.items():
@@ -386,10 +387,12 @@ class Translator:
         return self.translate_segments([source], beam, n_best, should_stop)[0]
 
     def translate_segments(self, sources: list[str], beam: int = 4, n_best: int = 1,
-                           should_stop: Callable[[], bool] | None = None) -> list[list[Segment]]:
+                           should_stop: Callable[[], bool] | None = None,
+                           surnames: frozenset[str] = frozenset()) -> list[list[Segment]]:
         """:meth:`translate_segment` for each of ``sources``. With ``batch_sentences`` their beams are searched
         together, ``MAX_BATCH_SENTENCES`` at a time (one encoder run, one decoder run per step for them all);
-        otherwise one sentence at a time."""
+        otherwise one sentence at a time. ``surnames``: words the whole text uses as names
+        (``placeholders.document_surnames``)."""
         prepared = []
         for source in sources:
             source = normalize_text(clean_text(source))
@@ -398,7 +401,7 @@ class Translator:
             model_text = rewrite_currency(core + ("." if added_period else ""))
             slots: dict[str, str] = {}
             if self.placeholders:  # masked before capitalising: "(https://…" must not become "(Https://…"
-                masked = protect(model_text, self.names)
+                masked = protect(model_text, self.names, surnames)
                 model_text, slots = masked.text, masked.slots
             model_text = capitalize_first(model_text)
             encoded = self.src_tok.encode(model_text)
