@@ -194,6 +194,13 @@ def test_a_surname_alone_survives_in_a_document(placeholder_translator: Translat
     assert "Emma Black" in result.segments[0].text and "Black" in result.segments[1].text
 
 
+def test_a_surname_alone_survives_in_a_later_paragraph(placeholder_translator: Translator):
+    from desktop.runtime.document_translation import translate_document
+
+    french = translate_document(placeholder_translator, "I met Emma Black.\n\nBlack lives in Boston.").text
+    assert "Emma Black" in french.split("\n")[0] and "Black" in french.split("\n")[2]
+
+
 def test_placeholder_heat_map_shows_the_source_words(placeholder_translator: Translator):
     segment = placeholder_translator.translate("Emma was born in 1987.")[0].segments[0]
     assert "Emma" in segment.src_words[0] and "1987" in " ".join(segment.src_words)

@@ -125,21 +125,23 @@ def _apply(segment: Any, local: list[tuple[Mark, int, int]]) -> str:
     return out
 
 
-def _accepts_should_stop(translator: Any) -> bool:
+def _accepts(translator: Any, option: str) -> bool:
     try:
-        return "should_stop" in inspect.signature(translator.translate).parameters
+        return option in inspect.signature(translator.translate).parameters
     except (TypeError, ValueError):
         return False
 
 
-def translate_body(translator: Any, body: str, beam: int = 4,
-                   should_stop: Callable[[], bool] | None = None) -> tuple[str, list[Any]]:
+def translate_body(translator: Any, body: str, beam: int = 4, should_stop: Callable[[], bool] | None = None,
+                   surnames: frozenset[str] = frozenset()) -> tuple[str, list[Any]]:
     """One line's text (no block prefix) in French, with its inline markup; and its segments. ``should_stop``
-    goes to the translator (which raises ``Cancelled`` when it says stop)."""
+    goes to the translator (which raises ``Cancelled`` when it says stop), and so do the document's
+    ``surnames`` (names given in full in one paragraph stay names alone in the next)."""
     plain, marks = strip_inline(body)
     if not plain.strip():
         return body, []
-    options = {"should_stop": should_stop} if should_stop and _accepts_should_stop(translator) else {}
+    given = {"should_stop": should_stop, "surnames": surnames}
+    options = {name: value for name, value in given.items() if value and _accepts(translator, name)}
     results = translator.translate(plain, beam=beam, **options)
     if not results:
         return body, []
@@ -203,6 +205,7 @@ def translate_document(translator: Any, text: str, beam: int = 4,
     """``text`` (Markdown or plain) in French with its line structure and markup; None when cancelled.
     ``progress(done, total)`` is called after each translated line."""
     lines = split_lines(text)
+    surnames = translator.document_surnames(text) if hasattr(translator, "document_surnames") else frozenset()
     total = sum(not line.verbatim for line in lines)
     done, out, sentences, unsure = 0, [], 0, 0
     if progress:
@@ -214,7 +217,7 @@ def translate_document(translator: Any, text: str, beam: int = 4,
         if cancelled and cancelled():
             return None
         try:
-            french, segments = translate_body(translator, line.body, beam, cancelled)
+            french, segments = translate_body(translator, line.body, beam, cancelled, surnames)
         except Cancelled:
             return None
         out.append(line.prefix + french + line.suffix)

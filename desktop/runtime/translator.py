@@ -289,10 +289,16 @@ class Translator:
 
     # -- the public API -------------------------------------------------------------------------------
     @guarded
+    def document_surnames(self, text: str) -> frozenset[str]:
+        """Words ``text`` uses as surnames (``placeholders.document_surnames``): a name wherever they stand."""
+        return document_surnames(normalize_text(text), self.names) if self.names else frozenset()
+
     def translate(self, text: str, beam: int = 4, n_best: int = 1,
-                  should_stop: Callable[[], bool] | None = None) -> list[Translation]:
+                  should_stop: Callable[[], bool] | None = None,
+                  surnames: frozenset[str] = frozenset()) -> list[Translation]:
         """Up to ``n_best`` translations of ``text``, best first (see the module docstring). ``should_stop`` is
-        asked before every model call; when it returns True, :class:`TranslationCancelled` is raised."""
+        asked before every model call; when it returns True, :class:`TranslationCancelled` is raised.
+        ``surnames``: the document's, when ``text`` is one of its lines (those of ``text`` itself are added)."""
         text = clean_text(text)
         if not text.strip():
             return []
@@ -327,7 +333,7 @@ class Translator:
             layout.append(sentences)
         # Every translatable part at once: on a GPU with fp32 graphs they are searched as one batch.
         todo = [part for line in layout for sentence in line for part, ok in sentence if ok]
-        surnames = document_surnames(normalize_text(text), self.names) if self.names else frozenset()
+        surnames = surnames | self.document_surnames(text)
         translated = iter(self.translate_segments(todo, beam, n_best, should_stop, surnames))
         lines = [[[next(translated) if ok else [Segment(part, part, 0.0)] for part, ok in sentence]
                   for sentence in line] for line in layout]
