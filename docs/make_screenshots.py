@@ -81,8 +81,8 @@ ENGLISH = """Letter to Claire
 
 Dear Claire,
 
-Thank you for your letter. I am happy that you are coming to see us next week. Tom will meet you at the \
-station. We have a lot to talk about!
+Thank you for your letter. I am happy that you are coming to see us on Friday, June 12. Peter Brown will \
+meet you at the station at 6:30 p.m. We have a lot to talk about!
 """
 
 
@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=None, help="folder of model packages")
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--chars", type=int, default=260, help="characters the continuation writes")
-    parser.add_argument("--translate", default="I am happy that you are coming to see us next week.",
+    parser.add_argument("--translate", default="I am happy that you are coming to see us on Friday, June 12. "
+                        "Peter Brown will meet you at the station at 6:30 p.m.",
                         help="the sentence of the letter the translation screenshot translates")
     parser.add_argument("--only", default="", help="take only the screenshots whose file name contains this")
     args = parser.parse_args(argv)
