@@ -14,6 +14,7 @@ confident top suggestion extends over several words (Smart Compose style).
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 import re
 import threading
@@ -26,13 +27,15 @@ import numpy as np
 from desktop.runtime import contract
 from desktop.runtime.continuous_cache import ContinuousCache
 from desktop.runtime.guard import guarded
-from desktop.runtime.lexicon import OutOfVocabularyLexicon
+from desktop.runtime.lexicon import OutOfVocabularyLexicon, english_frequencies, read_counts
 from desktop.runtime.package import ModelPackage
 from desktop.runtime.recurrent_lm import LMEngine, State
 from desktop.runtime.text_input import clean_text
 from desktop.runtime.vocab import WordVocab
 from desktop.runtime.wikitext import detokenize, normalize, tokenize
 from desktop.runtime.writer_memory import WriterMemory
+
+logger = logging.getLogger(__name__)
 
 CONTEXT_CHARS = 1500  # the model reads at most this much text before the cursor
 CONTEXT_TOKENS = 120  # ... and at most this many tokens of it when it must start over
@@ -373,10 +376,23 @@ class Completer(LMEngine):
         return factors
 
     def _rare_lexicon(self) -> OutOfVocabularyLexicon:
+        """Words beyond the vocabulary (desktop/runtime/lexicon.py): the package's lexicon, when it has one, and
+        pyspellchecker's English list, built at the first prefix."""
         if self._lexicon is None:
-            known = (t.lower() for t in self.vocab.tokens)
-            self._lexicon = OutOfVocabularyLexicon.english(known) or OutOfVocabularyLexicon({}, ())
+            lists = [counts for counts in (self._package_lexicon(), english_frequencies()) if counts]
+            self._lexicon = OutOfVocabularyLexicon.merged(lists, (t.lower() for t in self.vocab.tokens))
         return self._lexicon
+
+    def _package_lexicon(self) -> dict[str, int] | None:
+        """The package's training-text words beyond its vocabulary; None without one. An unreadable list only
+        costs those completions (the package's checksums have passed, so it is an exporter's mistake)."""
+        if contract.ROLE_LEXICON not in self.package.manifest.get("files", {}):
+            return None
+        try:
+            return read_counts(self.package.file(contract.ROLE_LEXICON))
+        except (OSError, ValueError) as exc:
+            logger.warning("word lexicon of %s unreadable: %s", self.package.id, exc)
+            return None
 
     def _extend_phrase(self, suggestions: list[Suggestion], partial: str, lead: str) -> list[Suggestion]:
         """Extends the top suggestion with the model's likeliest next words while the phrase's mean

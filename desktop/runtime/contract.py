@@ -19,6 +19,7 @@ KINDS = (KIND_CHAR_LM, KIND_WORD_LM, KIND_TRANSLATOR)
 # File roles in manifest["files"].
 ROLE_MODEL = "model"  # the graph the runtime loads (int8 when it holds quality)
 ROLE_VOCAB = "vocab"
+ROLE_LEXICON = "lexicon"  # word_lm, optional: word<TAB>count of training-text words beyond the vocabulary (gzip)
 
 # Language-model graph I/O.
 INPUT_IDS = "input_ids"  # int64 [batch, seq]
