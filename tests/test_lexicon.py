@@ -82,3 +82,15 @@ def test_a_damaged_lexicon_is_a_package_error_and_an_unreadable_one_costs_only_i
     completer = Completer(ModelPackage.load(package), provider="cpu")
     assert "Zyxtarville" not in [s.word for s in completer.suggest("They drove to Zyxt", 3)]
     assert completer.suggest("The quick brown ", 3)  # completion goes on
+
+
+def test_the_completion_worker_builds_the_lexicon_when_the_model_loads(completer):
+    from desktop.ui.completion import CompletionWorker
+    from tests.fakes import CompleterEngines
+
+    assert completer._lexicon is None  # built lazily by the engine alone
+    loaded = []
+    worker = CompletionWorker()
+    worker.engineLoaded.connect(loaded.append)
+    worker.load(CompleterEngines(completer))
+    assert loaded and completer._lexicon is not None and len(completer._lexicon) > 0  # not on the first word typed

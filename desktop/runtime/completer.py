@@ -375,6 +375,10 @@ class Completer(LMEngine):
             factors[self._upper_initial[ids]] = self.case_mismatch
         return factors
 
+    def warm_up(self) -> None:
+        """Builds now what the first word typed would otherwise wait for: the words beyond the vocabulary."""
+        self._rare_lexicon()
+
     def _rare_lexicon(self) -> OutOfVocabularyLexicon:
         """Words beyond the vocabulary (desktop/runtime/lexicon.py): the package's lexicon, when it has one, and
         pyspellchecker's English list, built at the first prefix."""

@@ -124,6 +124,9 @@ class CompletionWorker(QObject):
         if self._engine is not None:
             self._apply_settings()
         self.engineLoaded.emit(info)
+        warm_up = getattr(self._engine, "warm_up", None)
+        if callable(warm_up):  # here, in the worker, not on the first word typed (the lexicon takes ~0.3 s)
+            warm_up()
 
     def _apply_settings(self, settings: dict[str, Any] | None = None) -> None:
         if settings is None:
