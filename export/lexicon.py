@@ -1,6 +1,6 @@
 """The words of a word model's training text beyond its vocabulary, added to its package as ``lexicon.tsv.gz``:
 the completer offers them with the model's ``<unk>`` probability (desktop/runtime/lexicon.py), so names and rare
-words the model read but has no row for ("Gope", "McPartlin") still complete.
+words the model read but has no row for ("McCartney", "Jagger") still complete.
 
     python -m export.lexicon resources/models/english-word --text runs/english-mix-word/train-text.txt
 
@@ -8,7 +8,7 @@ The text is read as the training read it (title lines "= ... =" skipped; ``.xz``
 of letters; case variants count together and keep their commonest spelling; words of fewer than three letters
 and words seen fewer than ``--min-count`` times are left out (98k words, 0.5 MB at 2 for the english-word
 model's 18.8M-word text: the package stays under 25 MB). The manifest gets the file, its sha256, the word count
-and this command.
+and this command; the model card's file list a line.
 """
 
 from __future__ import annotations
@@ -75,7 +75,26 @@ def add_lexicon(folder: Path, text: Path, min_count: int = 2) -> dict:
     manifest["files"] = {**manifest["files"], contract.ROLE_LEXICON: entry}
     write_manifest(folder, manifest)
     ModelPackage.load(folder)  # the runtime's own check: every checksum, the new file's included
+    _list_in_card(folder / "README.md", entry)
     return entry
+
+
+def _list_in_card(card: Path, entry: dict) -> None:
+    """Names the lexicon in the model card's "## Files" list (replacing an earlier line for it)."""
+    if not card.is_file():
+        return
+    line = (f"- `{LEXICON_FILE}` ({contract.ROLE_LEXICON}), sha256 `{entry['sha256']}`: {entry['words']:,} words of "
+            f"the training text beyond the vocabulary (`{entry['command']}`)")
+    lines = [old for old in card.read_text(encoding="utf-8").splitlines() if not old.startswith(f"- `{LEXICON_FILE}`")]
+    if "## Files" not in lines:
+        return
+    at = lines.index("## Files") + 1
+    while at < len(lines) and (not lines[at] or lines[at].startswith("- ")):
+        at += 1
+    while not lines[at - 1]:  # after the last file, before the blank line that ends the list
+        at -= 1
+    lines.insert(at, line)
+    card.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -55,6 +55,9 @@ def test_export_adds_the_training_texts_rare_words_to_the_package(models_copy, t
     assert "fox" not in words  # in the vocabulary
     manifest = ModelPackage.load(package).manifest  # checksums verified, the lexicon's included
     assert manifest["files"]["lexicon"]["path"] == LEXICON_FILE
+    add_lexicon(package, text, min_count=2)  # again: one line for it in the card, with the new checksum
+    card = (package / "README.md").read_text(encoding="utf-8")
+    assert card.count(f"- `{LEXICON_FILE}`") == 1 and entry["sha256"] in card
     completer = Completer(ModelPackage.load(package), provider="cpu")
     assert [s.word for s in completer.suggest("They drove to Zyxt", 3)][:1] == ["Zyxtarville"]
     assert "Qwimby" in [s.word for s in completer.suggest("She saw Qwi", 3)]
