@@ -1,6 +1,6 @@
 """The words of a word model's training text beyond its vocabulary, added to its package as ``lexicon.tsv.gz``:
 the completer offers them with the model's ``<unk>`` probability (desktop/runtime/lexicon.py), so names and rare
-words the model read but has no row for ("McCartney", "Jagger") still complete.
+words the model read but has no row for ("Stratemeyer", "Sambre") still complete.
 
     python -m export.lexicon resources/models/english-word --text runs/english-mix-word/train-text.txt
 

@@ -57,7 +57,7 @@ def read_counts(path: Path) -> dict[str, int]:
 
 class OutOfVocabularyLexicon:
     """The words of a frequency list that ``known`` (lower-cased model vocabulary) lacks, for prefix lookups.
-    Case variants count as one word, written as the list writes it most often ("McCartney", "Baháʼí")."""
+    Case variants count as one word, written as the list writes it most often ("McKinsey", "Baháʼí")."""
 
     def __init__(self, frequencies: dict[str, float], known: Iterable[str]):
         known = set(known)
