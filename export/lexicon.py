@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 
 from desktop.runtime import contract
+from desktop.runtime.lexicon import fold_case
 from desktop.runtime.package import ModelPackage, ModelPackageError, sha256_file
 from desktop.runtime.vocab import WordVocab
 from export.package_writer import write_manifest
@@ -44,18 +45,12 @@ def count_words(text: Path) -> Counter:
 
 
 def beyond_vocabulary(counts: Counter, known: set[str], min_count: int) -> list[tuple[str, int]]:
-    """(commonest spelling, count) of each word ``known`` (lower-cased vocabulary) lacks, case variants summed,
-    seen at least ``min_count`` times, most frequent first."""
-    totals: Counter = Counter()
-    forms: dict[str, str] = {}
-    for word, count in counts.items():
-        key = word.lower()
-        if len(key) < MIN_LETTERS or key in known:
-            continue
-        totals[key] += count
-        if key not in forms or counts[forms[key]] < count:
-            forms[key] = word
-    return [(forms[key], n) for key, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])) if n >= min_count]
+    """(commonest spelling, count) of each word ``known`` (lower-cased vocabulary) lacks, case variants summed
+    (as the completer reads them: ``lexicon.fold_case``), of at least MIN_LETTERS letters and seen at least
+    ``min_count`` times, most frequent first."""
+    folded = fold_case(counts, known)
+    kept = [(form, int(n)) for key, (form, n) in folded.items() if len(key) >= MIN_LETTERS and n >= min_count]
+    return sorted(kept, key=lambda item: (-item[1], item[0].lower()))
 
 
 def add_lexicon(folder: Path, text: Path, min_count: int = 2) -> dict:

@@ -55,6 +55,7 @@ _WEEKDAY_ALONE = re.compile(r"(?<![\w'])(?P<on>[Oo]n\s)?(?P<weekday>" + "|".join
 _MONTH_YEAR = re.compile(r"(?<![\w'])" + _MONTH + r"\s" + _YEAR + _END)
 _CLOCK = re.compile(r"(?<![\w.,:])(?P<hour>1[0-2]|0?[1-9])(?::(?P<minute>[0-5]\d))?\s?"
                     r"(?P<half>[ap])\.?m\b\.?", re.IGNORECASE)
+POSSESSIVE = re.compile(r"['\u2019]s$")  # "Jackson's": the "'s" the model translates ("de Jackson")
 NAME_WORD = r"[A-Z][\w'\u2019-]*"  # a capitalised word of a name ("O'Brien", "Smith-Jones")
 TITLE_PATTERN = r"(?P<title>" + "|".join(t.capitalize() for t in TITLES) + r")\.?"  # "Mr." / "Mr" ... "Prof."
 _TITLED = re.compile(r"(?<![\w'])" + TITLE_PATTERN + r"\s(?P<name>" + NAME_WORD + r"(?:\s" + NAME_WORD + r")?)")
@@ -87,7 +88,7 @@ def find_forms(text: str, titles: bool = True) -> list[tuple[int, int, str]]:
             end -= 1
         spans.append((m.start(), end, TIME))
     if titles:  # a possessive stays outside, for the model to translate ("Mr. Jackson's name")
-        spans += [(m.start(), m.end() - 2 * bool(re.search(r"['\u2019]s$", m.group())), TITLE)
+        spans += [(m.start(), m.end() - 2 * bool(POSSESSIVE.search(m.group())), TITLE)
                   for m in _TITLED.finditer(text)]
     spans.sort(key=lambda span: (span[0], -span[1]))
     kept: list[tuple[int, int, str]] = []

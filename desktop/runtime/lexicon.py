@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import gzip
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -55,24 +55,29 @@ def read_counts(path: Path) -> dict[str, int]:
     return counts
 
 
+def fold_case(frequencies: Mapping[str, float], known: set[str]) -> dict[str, tuple[str, float]]:
+    """Lower-cased word -> (its commonest spelling, the frequency of all its spellings), for the words of
+    ``frequencies`` made of letters only that ``known`` (lower case) lacks: "McKinsey" and "mckinsey" are one
+    word, written "McKinsey" if that is the commoner."""
+    folded: dict[str, tuple[str, float]] = {}
+    for word, count in frequencies.items():
+        key = word.lower()
+        if count <= 0 or not word.isalpha() or key in known:
+            continue
+        form, total = folded.get(key, (word, 0.0))
+        folded[key] = (word if frequencies[form] < count else form, total + count)
+    return folded
+
+
 class OutOfVocabularyLexicon:
     """The words of a frequency list that ``known`` (lower-cased model vocabulary) lacks, for prefix lookups.
     Case variants count as one word, written as the list writes it most often ("McKinsey", "Baháʼí")."""
 
-    def __init__(self, frequencies: dict[str, float], known: Iterable[str]):
-        known = set(known)
-        totals: dict[str, float] = {}
-        forms: dict[str, str] = {}
-        for word, count in frequencies.items():
-            key = word.lower()
-            if count <= 0 or not word.isalpha() or key in known:
-                continue
-            totals[key] = totals.get(key, 0.0) + count
-            if key not in forms or frequencies[forms[key]] < count:
-                forms[key] = word
-        self._keys = sorted(totals)  # lower case, for bisection
-        self._words = [forms[key] for key in self._keys]
-        self._freq = np.array([totals[key] for key in self._keys], dtype=np.float64)
+    def __init__(self, frequencies: Mapping[str, float], known: Iterable[str]):
+        folded = fold_case(frequencies, set(known))
+        self._keys = sorted(folded)  # lower case, for bisection
+        self._words = [folded[key][0] for key in self._keys]
+        self._freq = np.array([folded[key][1] for key in self._keys], dtype=np.float64)
         self.total = float(self._freq.sum()) or 1.0
 
     @classmethod

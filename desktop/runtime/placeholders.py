@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from desktop.runtime.french_forms import DATE, MONTHS, TITLE, WEEKDAYS, find_forms
+from desktop.runtime.french_forms import DATE, MONTHS, POSSESSIVE, TITLE, WEEKDAYS, find_forms
 
 MAX_SLOTS = 9
 NUMBER, NAME = "N", "P"
@@ -43,7 +43,6 @@ NUMBER_RE = _NUMBER
 _FRENCH_NUMBER = re.compile(r"(?<![\w.,:])\d+(?:(?:[.,:]|\s?h\s?|[ \u00a0\u202f](?=\d{3}(?!\d)))\d+)*(?![\w])")
 _CAPITALISED = re.compile(r"(?<![\w'\u2019-])[A-Z\u00c0-\u00de][\w'\u2019-]*(?<!['\u2019-])")
 _WORD = re.compile(r"[\w'\u2019-]+")
-_POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 def digits(text: str) -> str:
@@ -184,7 +183,7 @@ def _joins_a_name(word: str, at_start: bool, names: NameLists, after: str | None
     if word == "I" or (word == "A" and after is None) or (at_start and word.lower() in names.lowercase
                                                           and not word.isupper()):
         return False
-    return after == "The" or _POSSESSIVE.sub("", word).lower() not in MONTHS.keys() | WEEKDAYS.keys()
+    return after == "The" or POSSESSIVE.sub("", word).lower() not in MONTHS.keys() | WEEKDAYS.keys()
 
 
 def _title_case(text: str) -> bool:
@@ -192,7 +191,7 @@ def _title_case(text: str) -> bool:
     of four letters or more is in lower case, and at least three after the first are capitalised. There
     capitalised neighbours say nothing about names. (Names that are also words, "Brown", "Smith", do not make
     a sentence look like one: it still has its lower-case words.)"""
-    long_words = [m for m in re.finditer(r"[^\W\d_]{4,}", text)]
+    long_words = list(re.finditer(r"[^\W\d_]{4,}", text))
     if any(m.group()[0].islower() for m in long_words):
         return False
     return sum(m.group()[0].isupper() for m in long_words if m.start() > 0) >= 3
@@ -212,10 +211,10 @@ def name_spans(text: str, names: NameLists, surnames: frozenset[str] = frozenset
     for match in _CAPITALISED.finditer(text):
         word, at_start = match.group(), match.start() in starts
         continues = previous is not None and text[previous.end() : match.start()] == " " \
-            and not _POSSESSIVE.search(previous.group())
+            and not POSSESSIVE.search(previous.group())
         joins = not headline and _joins_a_name(word, at_start, names, previous.group() if continues else None)
         is_name = _is_name(word, at_start, names) or _is_letter_label(text, match, at_start, headline) \
-            or _POSSESSIVE.sub("", word) in surnames
+            or POSSESSIVE.sub("", word) in surnames
         if joins and continues:
             runs[-1].append((match, is_name))
         else:
@@ -227,7 +226,7 @@ def name_spans(text: str, names: NameLists, surnames: frozenset[str] = frozenset
             spans.append((run[0][0].start(), run[-1][0].end()))
         else:
             spans += [(m.start(), m.end()) for m, is_name in run if is_name]
-    return [(start, end - len(possessive.group()) if (possessive := _POSSESSIVE.search(text[start:end])) else end)
+    return [(start, end - len(possessive.group()) if (possessive := POSSESSIVE.search(text[start:end])) else end)
             for start, end in spans]
 
 
