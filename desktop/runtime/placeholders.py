@@ -157,12 +157,17 @@ def protect(text: str, names: NameLists | None, surnames: frozenset[str] = froze
     return masked
 
 
+def _ordinary_opening(word: str, at_start: bool, names: NameLists) -> bool:
+    """Whether ``word`` is an ordinary word that opens the sentence, capitalised only for that ("Please", "The")."""
+    return at_start and word.lower() in names.lowercase and not word.isupper()
+
+
 def _is_name(word: str, at_start: bool, names: NameLists) -> bool:
     """Whether a capitalised word is a name: not one the model translates, and not an ordinary word that opens
-    the sentence ("Please", "The")."""
+    the sentence."""
     if word == "I" or not _is_name_candidate(word) or word in names.translated:
         return False
-    return not (at_start and word.lower() in names.lowercase and not word.isupper())
+    return not _ordinary_opening(word, at_start, names)
 
 
 def _is_letter_label(text: str, match: re.Match, at_start: bool, headline: bool) -> bool:
@@ -180,8 +185,7 @@ def _joins_a_name(word: str, at_start: bool, names: NameLists, after: str | None
     before it, if any): any but "I", "A" (unless it follows one: "Serie A"), an ordinary word opening the sentence,
     and a month or weekday, which are dates ("on Sunday"), except right after a capitalised "The" ("The Sunday
     Telegraph")."""
-    if word == "I" or (word == "A" and after is None) or (at_start and word.lower() in names.lowercase
-                                                          and not word.isupper()):
+    if word == "I" or (word == "A" and after is None) or _ordinary_opening(word, at_start, names):
         return False
     return after == "The" or POSSESSIVE.sub("", word).lower() not in MONTHS.keys() | WEEKDAYS.keys()
 

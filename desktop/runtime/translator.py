@@ -298,7 +298,7 @@ class Translator:
                   surnames: frozenset[str] = frozenset()) -> list[Translation]:
         """Up to ``n_best`` translations of ``text``, best first (see the module docstring). ``should_stop`` is
         asked before every model call; when it returns True, :class:`TranslationCancelled` is raised.
-        ``surnames``: the document's, when ``text`` is one of its lines (those of ``text`` itself are added)."""
+        ``surnames``: the document's, when ``text`` is one of its lines (otherwise those of ``text`` itself)."""
         text = clean_text(text)
         if not text.strip():
             return []
@@ -333,7 +333,7 @@ class Translator:
             layout.append(sentences)
         # Every translatable part at once: on a GPU with fp32 graphs they are searched as one batch.
         todo = [part for line in layout for sentence in line for part, ok in sentence if ok]
-        surnames = surnames | self.document_surnames(text)
+        surnames = surnames or self.document_surnames(text)  # a document's surnames hold each line's own
         translated = iter(self.translate_segments(todo, beam, n_best, should_stop, surnames))
         lines = [[[next(translated) if ok else [Segment(part, part, 0.0)] for part, ok in sentence]
                   for sentence in line] for line in layout]
